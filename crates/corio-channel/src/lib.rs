@@ -1,0 +1,1 @@
+//! corio-channel (under construction in this commit).

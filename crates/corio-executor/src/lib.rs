@@ -1,0 +1,1 @@
+//! corio-executor (under construction in this commit).

@@ -1,0 +1,1 @@
+//! corio-reactor (under construction in this commit).

@@ -1,0 +1,1 @@
+//! corio-runtime (under construction in this commit).

@@ -1,0 +1,1 @@
+//! corio-sync (under construction in this commit).

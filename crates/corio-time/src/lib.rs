@@ -1,0 +1,1 @@
+//! corio-time (under construction in this commit).

@@ -1,0 +1,1 @@
+//! corio (under construction in this commit).
