@@ -1,0 +1,260 @@
+//! Per-source state: cached readiness with a tick, and the tasks waiting on it.
+//!
+//! This is the no-missed-wakeup machinery (the design of tokio's
+//! `ScheduledIo` with async-io's waiter slab):
+//!
+//! * The reactor sets a direction's readiness bit and bumps the tick, *then*
+//!   takes the waiter lock to wake the waiters.
+//! * A waiter registers its waker under that lock and re-reads the readiness
+//!   while still holding it. Whichever of the two takes the lock second sees
+//!   the other's work, so an event can never fall between "not ready" and
+//!   "waker registered".
+//! * An operation that hit `WouldBlock` clears the bit only if the tick is the
+//!   one it read *before* the operation; readiness that arrived in between
+//!   bumped the tick, survives, and the operation is simply retried.
+
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use slab::Slab;
+
+use crate::{Backend, Interest, RawSource};
+
+/// Low bits of the readiness word: one per direction.
+const READY_MASK: usize = Interest::BOTH.bits();
+/// The tick lives above the readiness bits.
+const TICK_ONE: usize = READY_MASK + 1;
+
+/// A readiness direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dir {
+    Read,
+    Write,
+}
+
+impl Dir {
+    const ALL: [Dir; 2] = [Dir::Read, Dir::Write];
+
+    fn interest(self) -> Interest {
+        match self {
+            Dir::Read => Interest::READABLE,
+            Dir::Write => Interest::WRITABLE,
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Dir::Read => 0,
+            Dir::Write => 1,
+        }
+    }
+}
+
+/// The readiness word as read before an I/O attempt.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Snapshot(usize);
+
+/// Where a waiting task keeps its waker.
+#[derive(Debug)]
+pub(crate) enum Slot<'a> {
+    /// The single slot used by `poll_readable`/`poll_writable`: the last task
+    /// to poll it wins, as in `AsyncRead` implementations.
+    Poller,
+    /// A slot of its own in the waiter slab (`readable()`/`writable()`
+    /// futures), so any number of tasks can wait at once. `None` until the
+    /// first registration; the future removes it on drop.
+    Waiter(&'a mut Option<usize>),
+}
+
+/// One registered descriptor.
+#[derive(Debug)]
+pub(crate) struct Source {
+    /// The descriptor. Registered with the backend under `key` from creation
+    /// until `Reactor::deregister`; the owning `Async` keeps it open that long.
+    pub(crate) raw: RawSource,
+    /// The key in the reactor's slab and in the backend's events.
+    pub(crate) key: usize,
+    /// Bits `READY_MASK`: cached readiness per direction, set by the reactor
+    /// on an event, cleared by an operation that hit `WouldBlock` (only if the
+    /// tick did not move since its snapshot). Bits above: the tick, bumped on
+    /// every event delivered to this source (wrapping).
+    readiness: AtomicUsize,
+    /// Waiters and, for oneshot backends, what is armed. Lock order: the
+    /// reactor's source slab first, then this.
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    dirs: [Direction; 2],
+    /// Oneshot backends only: the directions armed in the backend right now.
+    /// An event disarms everything, so the reactor resets it to `NONE`.
+    armed: Interest,
+}
+
+#[derive(Debug, Default)]
+struct Direction {
+    /// The `Slot::Poller` waker.
+    poller: Option<Waker>,
+    /// `Slot::Waiter` wakers; a woken waiter's entry stays (as `None`) until
+    /// its future drops, so its key stays valid.
+    waiters: Slab<Option<Waker>>,
+}
+
+impl Direction {
+    fn has_waiters(&self) -> bool {
+        self.poller.is_some() || self.waiters.iter().any(|(_, w)| w.is_some())
+    }
+
+    fn drain_into(&mut self, out: &mut Vec<Waker>) {
+        out.extend(self.poller.take());
+        for (_, waker) in &mut self.waiters {
+            out.extend(waker.take());
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The critical sections only move wakers around; a panic inside one
+    // (a panicking `Waker::clone`) leaves the state consistent.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn store_waker(place: &mut Option<Waker>, waker: &Waker) {
+    match place {
+        Some(old) if old.will_wake(waker) => {}
+        _ => *place = Some(waker.clone()),
+    }
+}
+
+impl Source {
+    pub(crate) fn new(raw: RawSource, key: usize) -> Source {
+        Source {
+            raw,
+            key,
+            readiness: AtomicUsize::new(0),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Reads the readiness word before an I/O attempt.
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        Snapshot(self.readiness.load(Ordering::Acquire))
+    }
+
+    fn is_ready(&self, dir: Dir) -> bool {
+        self.readiness.load(Ordering::Acquire) & dir.interest().bits() != 0
+    }
+
+    /// Forgets `dir`'s readiness after an operation returned `WouldBlock`,
+    /// unless an event arrived since `before` was taken.
+    pub(crate) fn clear(&self, dir: Dir, before: Snapshot) {
+        let bit = dir.interest().bits();
+        // `Err` means "nothing to do": the tick moved or the bit is clear.
+        let _ = self
+            .readiness
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |cur| {
+                let same_tick = cur & !READY_MASK == before.0 & !READY_MASK;
+                (same_tick && cur & bit != 0).then_some(cur & !bit)
+            });
+    }
+
+    /// Ready when `dir` is (cached as) ready; otherwise registers the waker
+    /// in `slot` and, for a oneshot backend (`rearm`), arms the direction.
+    pub(crate) fn poll_ready(
+        &self,
+        dir: Dir,
+        cx: &mut Context<'_>,
+        slot: Slot<'_>,
+        rearm: Option<&dyn Backend>,
+    ) -> Poll<io::Result<()>> {
+        if self.is_ready(dir) {
+            return Poll::Ready(Ok(()));
+        }
+        let mut state = lock(&self.state);
+        let direction = &mut state.dirs[dir.index()];
+        match slot {
+            Slot::Poller => store_waker(&mut direction.poller, cx.waker()),
+            Slot::Waiter(key) => match key.and_then(|k| direction.waiters.get_mut(k)) {
+                Some(place) => store_waker(place, cx.waker()),
+                None => *key = Some(direction.waiters.insert(Some(cx.waker().clone()))),
+            },
+        }
+        // Re-check under the lock: see the module docs.
+        if self.is_ready(dir) {
+            return Poll::Ready(Ok(()));
+        }
+        if let Some(backend) = rearm {
+            if !state.armed.contains(dir.interest()) {
+                let want = state.armed | dir.interest();
+                if let Err(err) = backend.modify(self.raw, self.key, want) {
+                    return Poll::Ready(Err(err));
+                }
+                state.armed = want;
+            }
+        }
+        Poll::Pending
+    }
+
+    /// Removes a `Slot::Waiter` entry (its future is dropped).
+    pub(crate) fn remove_waiter(&self, dir: Dir, key: usize) {
+        lock(&self.state).dirs[dir.index()].waiters.try_remove(key);
+    }
+
+    /// The reactor delivers an event: caches `ready`, bumps the tick and moves
+    /// the wakers of the ready directions to `wakers` (woken by the caller,
+    /// outside every lock). With a oneshot backend (`rearm`) the event
+    /// disarmed the source, so directions that still have waiters are re-armed.
+    pub(crate) fn on_event(
+        &self,
+        ready: Interest,
+        rearm: Option<&dyn Backend>,
+        wakers: &mut Vec<Waker>,
+    ) {
+        let mut cur = self.readiness.load(Ordering::Acquire);
+        loop {
+            let next = (cur & !READY_MASK).wrapping_add(TICK_ONE) | (cur & READY_MASK) | ready.bits();
+            match self.readiness.compare_exchange_weak(
+                cur,
+                next,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(actual) => cur = actual,
+            }
+        }
+        let mut state = lock(&self.state);
+        for dir in Dir::ALL {
+            if ready.contains(dir.interest()) {
+                state.dirs[dir.index()].drain_into(wakers);
+            }
+        }
+        let Some(backend) = rearm else { return };
+        state.armed = Interest::NONE;
+        let mut again = Interest::NONE;
+        for dir in Dir::ALL {
+            if !ready.contains(dir.interest()) && state.dirs[dir.index()].has_waiters() {
+                again |= dir.interest();
+            }
+        }
+        if again.is_none() {
+            return;
+        }
+        match backend.modify(self.raw, self.key, again) {
+            Ok(()) => state.armed = again,
+            Err(err) => {
+                // Wake them instead: each re-polls, re-arms itself and gets
+                // the error if it persists. Nothing waits unarmed.
+                log::debug!("re-arming source {} failed: {err}", self.key);
+                for dir in Dir::ALL {
+                    if again.contains(dir.interest()) {
+                        state.dirs[dir.index()].drain_into(wakers);
+                    }
+                }
+            }
+        }
+    }
+}
