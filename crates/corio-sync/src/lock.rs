@@ -1,0 +1,293 @@
+//! [`Lock`]: asyncio's lock.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::acquire::Acquire;
+use crate::error::NotAcquired;
+use crate::raw_semaphore::{RawAcquire, RawSemaphore};
+
+/// asyncio's `Lock`: a mutual-exclusion lock that any task (or callback) may
+/// release, with FIFO hand-off.
+///
+/// - [`acquire`](Lock::acquire) / [`release`](Lock::release) are asyncio's
+///   pair: the lock is not tied to the task that took it, so another task or
+///   a loop callback may release it (`call_later(0.1, unlock)`).
+/// - [`lock`](Lock::lock) returns a [`LockGuard`] that releases on drop: the
+///   Rust shape of `async with lock:`.
+///
+/// Fairness is asyncio's: no barging. A task that calls `acquire` while others
+/// wait queues behind them, and a release hands the lock straight to the
+/// oldest waiter.
+///
+/// The uncontended acquire is one compare-and-swap and allocates nothing.
+///
+/// To guard data, prefer [`Mutex<T>`](crate::Mutex).
+///
+/// # Differences from asyncio
+///
+/// Between a release and the moment the woken waiter runs, asyncio's
+/// `locked()` briefly returns `False` (while still refusing new acquirers);
+/// here the lock already belongs to the woken waiter, so
+/// [`locked`](Lock::locked) stays `true`.
+///
+/// # Examples
+///
+/// ```
+/// use corio_sync::Lock;
+///
+/// # futures_lite::future::block_on(async {
+/// let lock = Lock::new();
+/// lock.acquire().await;
+/// assert!(lock.locked());
+/// lock.release()?; // could be done by any other task or callback
+/// assert!(!lock.locked());
+///
+/// {
+///     let _guard = lock.lock().await; // `async with lock:`
+///     assert!(lock.locked());
+/// }
+/// assert!(!lock.locked());
+/// # Ok::<(), corio_sync::NotAcquired>(())
+/// # }).unwrap();
+/// ```
+pub struct Lock {
+    raw: RawSemaphore,
+}
+
+impl Lock {
+    /// A new, unlocked lock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lock = corio_sync::Lock::new();
+    /// assert!(!lock.locked());
+    /// ```
+    pub fn new() -> Lock {
+        Lock {
+            raw: RawSemaphore::new(1),
+        }
+    }
+
+    /// Waits until the lock is free and nobody queued before, then takes it.
+    ///
+    /// The lock stays taken until [`release`](Lock::release) is called, by
+    /// this or any other task. For scoped use, see [`lock`](Lock::lock).
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future gives up the place in the queue; if the lock had
+    /// already been handed to it, it goes to the next waiter.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_sync::Lock;
+    ///
+    /// # futures_lite::future::block_on(async {
+    /// let lock = Lock::new();
+    /// lock.acquire().await;
+    /// assert!(lock.locked());
+    /// # });
+    /// ```
+    pub fn acquire(&self) -> Acquire<'_> {
+        Acquire::new(RawAcquire::exclusive(&self.raw))
+    }
+
+    /// Takes the lock if it is free and nobody waits; returns whether it did.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lock = corio_sync::Lock::new();
+    /// assert!(lock.try_acquire());
+    /// assert!(!lock.try_acquire());
+    /// ```
+    pub fn try_acquire(&self) -> bool {
+        self.raw.try_acquire_exclusive()
+    }
+
+    /// Releases the lock, handing it to the oldest waiter if there is one.
+    ///
+    /// Any task or callback may call it, not only the one that acquired.
+    ///
+    /// # Errors
+    ///
+    /// [`NotAcquired`] if the lock is not locked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_sync::{Lock, NotAcquired};
+    ///
+    /// let lock = Lock::new();
+    /// assert!(lock.try_acquire());
+    /// assert_eq!(lock.release(), Ok(()));
+    /// assert_eq!(lock.release(), Err(NotAcquired));
+    /// ```
+    pub fn release(&self) -> Result<(), NotAcquired> {
+        self.raw.release_bounded(1, 1).map_err(|_| NotAcquired)
+    }
+
+    /// Whether the lock is held (by anyone, including a waiter it was just
+    /// handed to).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lock = corio_sync::Lock::new();
+    /// assert!(!lock.locked());
+    /// lock.try_acquire();
+    /// assert!(lock.locked());
+    /// ```
+    pub fn locked(&self) -> bool {
+        self.raw.locked()
+    }
+
+    /// Waits for the lock like [`acquire`](Lock::acquire) and returns a
+    /// guard that releases it when dropped (`async with lock:`).
+    ///
+    /// # Cancel safety
+    ///
+    /// As for [`acquire`](Lock::acquire): a dropped future never keeps nor
+    /// loses the lock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_sync::Lock;
+    ///
+    /// # futures_lite::future::block_on(async {
+    /// let lock = Lock::new();
+    /// let guard = lock.lock().await;
+    /// assert!(lock.locked());
+    /// drop(guard);
+    /// assert!(!lock.locked());
+    /// # });
+    /// ```
+    pub fn lock(&self) -> LockFuture<'_> {
+        LockFuture {
+            lock: self,
+            raw: RawAcquire::exclusive(&self.raw),
+        }
+    }
+
+    /// Takes the lock and returns its guard if it is free and nobody waits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lock = corio_sync::Lock::new();
+    /// let guard = lock.try_lock();
+    /// assert!(guard.is_some());
+    /// assert!(lock.try_lock().is_none());
+    /// ```
+    pub fn try_lock(&self) -> Option<LockGuard<'_>> {
+        self.try_acquire().then_some(LockGuard { lock: self })
+    }
+}
+
+impl Default for Lock {
+    fn default() -> Self {
+        Lock::new()
+    }
+}
+
+impl fmt::Debug for Lock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lock")
+            .field("locked", &self.locked())
+            .finish()
+    }
+}
+
+/// Future of [`Lock::lock`]; resolves to a [`LockGuard`].
+///
+/// # Cancel safety
+///
+/// Dropping it gives up the place in the queue; a lock already handed to it
+/// goes to the next waiter.
+///
+/// # Examples
+///
+/// ```
+/// # futures_lite::future::block_on(async {
+/// let lock = corio_sync::Lock::new();
+/// let fut: corio_sync::LockFuture<'_> = lock.lock();
+/// let _guard = fut.await;
+/// # });
+/// ```
+#[must_use = "futures do nothing unless you .await or poll them"]
+pub struct LockFuture<'a> {
+    lock: &'a Lock,
+    raw: RawAcquire<'a>,
+}
+
+impl<'a> Future for LockFuture<'a> {
+    type Output = LockGuard<'a>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a>> {
+        let lock = self.lock;
+        self.raw.poll(cx).map(|()| LockGuard { lock })
+    }
+}
+
+impl fmt::Debug for LockFuture<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockFuture").finish_non_exhaustive()
+    }
+}
+
+/// Holds a [`Lock`] and releases it when dropped.
+///
+/// `std::mem::forget(guard)` keeps the lock locked; a later
+/// [`Lock::release`] (from any task) frees it.
+///
+/// # Examples
+///
+/// ```
+/// # futures_lite::future::block_on(async {
+/// let lock = corio_sync::Lock::new();
+/// let guard = lock.lock().await;
+/// std::mem::forget(guard);
+/// assert!(lock.locked());
+/// lock.release()?;
+/// # Ok::<(), corio_sync::NotAcquired>(())
+/// # }).unwrap();
+/// ```
+#[must_use = "if unused the lock is released at once"]
+pub struct LockGuard<'a> {
+    lock: &'a Lock,
+}
+
+impl<'a> LockGuard<'a> {
+    /// The lock this guard holds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lock = corio_sync::Lock::new();
+    /// let guard = lock.try_lock().unwrap();
+    /// assert!(std::ptr::eq(guard.lock(), &lock));
+    /// ```
+    pub fn lock(&self) -> &'a Lock {
+        self.lock
+    }
+}
+
+impl Drop for LockGuard<'_> {
+    fn drop(&mut self) {
+        // If someone already released the lock by hand, there is nothing to
+        // release; never push the lock above one permit.
+        let _ = self.lock.release();
+    }
+}
+
+impl fmt::Debug for LockGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LockGuard").finish_non_exhaustive()
+    }
+}
