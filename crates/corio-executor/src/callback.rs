@@ -1,0 +1,106 @@
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+
+/// A callback queued on the executor, type-erased; one allocation per `call_soon`.
+pub(crate) trait LocalCallback {
+    /// Runs the callback unless it was cancelled; runs it at most once.
+    fn run(&self);
+    fn cancel(&self);
+    fn cancelled(&self) -> bool;
+    /// The callback's type name, for debug reports.
+    fn name(&self) -> &'static str;
+}
+
+pub(crate) struct CallbackCell<F> {
+    cancelled: Cell<bool>,
+    f: Cell<Option<F>>,
+}
+
+impl<F: FnOnce() + 'static> CallbackCell<F> {
+    pub(crate) fn new(f: F) -> Rc<dyn LocalCallback> {
+        Rc::new(CallbackCell {
+            cancelled: Cell::new(false),
+            f: Cell::new(Some(f)),
+        })
+    }
+}
+
+impl<F: FnOnce()> LocalCallback for CallbackCell<F> {
+    fn run(&self) {
+        if !self.cancelled.get() {
+            if let Some(f) = self.f.take() {
+                f();
+            }
+        }
+    }
+
+    fn cancel(&self) {
+        self.cancelled.set(true);
+        // Release what the callback holds at once, as asyncio's Handle.cancel does.
+        drop(self.f.take());
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancelled.get()
+    }
+
+    fn name(&self) -> &'static str {
+        std::any::type_name::<F>()
+    }
+}
+
+/// A callback scheduled with `call_soon`; cancel it before it runs with [`Handle::cancel`].
+///
+/// asyncio's `Handle`. Dropping the handle does not cancel the callback.
+///
+/// # Examples
+///
+/// ```
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use corio_executor::{LocalExecutor, park};
+///
+/// let (mut parker, unparker) = park::pair();
+/// let ex = LocalExecutor::new(unparker);
+/// let ran = Rc::new(Cell::new(false));
+/// let r = ran.clone();
+/// let handle = ex.call_soon(move || r.set(true));
+/// handle.cancel();
+/// assert!(handle.cancelled());
+/// ex.run_batch();
+/// assert!(!ran.get());
+/// ```
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) cell: Rc<dyn LocalCallback>,
+}
+
+impl Handle {
+    /// Cancels the callback if it has not run yet; its captured values are dropped now.
+    ///
+    /// # Examples
+    ///
+    /// See [`Handle`].
+    pub fn cancel(&self) {
+        self.cell.cancel();
+    }
+
+    /// Whether [`Handle::cancel`] was called.
+    ///
+    /// # Examples
+    ///
+    /// See [`Handle`].
+    pub fn cancelled(&self) -> bool {
+        self.cell.cancelled()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("callback", &self.cell.name())
+            .field("cancelled", &self.cancelled())
+            .finish()
+    }
+}

@@ -1,0 +1,640 @@
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use async_task::Runnable;
+use concurrent_queue::ConcurrentQueue;
+use slab::Slab;
+
+use crate::callback::{CallbackCell, Handle, LocalCallback};
+use crate::error::panic_message;
+use crate::park::{Park, Unpark};
+use crate::remote::{Remote, RemoteEntry, Shared, ThreadsafeCallback};
+use crate::task::core::{TaskCore, TaskFuture};
+use crate::task::{AnyTask, Task, TaskId};
+
+/// One entry of the ready queue: a task step or a callback.
+pub(crate) enum Ready {
+    Task(Runnable),
+    Callback(Rc<dyn LocalCallback>),
+    Threadsafe(Arc<ThreadsafeCallback>),
+}
+
+thread_local! {
+    /// The executors living on this thread, so that a wake on the owner thread goes straight
+    /// into the local queue with no atomics and no syscall.
+    static EXECUTORS: RefCell<Vec<Weak<Inner>>> = const { RefCell::new(Vec::new()) };
+    /// The slow-step threshold of the batch running on this thread (debug mode), read by
+    /// every task step.
+    static SLOW_STEP: Cell<Option<Duration>> = const { Cell::new(None) };
+}
+
+pub(crate) fn slow_step_threshold() -> Option<Duration> {
+    SLOW_STEP.with(Cell::get)
+}
+
+type Hook = Rc<dyn Fn(ExecutorEvent<'_>)>;
+
+pub(crate) struct Inner {
+    pub(crate) shared: Arc<Shared>,
+    /// The FIFO ready queue. Invariant: never borrowed across user code (callbacks, polls,
+    /// drops of futures), so that wakes from that code can always push.
+    local: RefCell<VecDeque<Ready>>,
+    /// Tasks that have not finished, for `tasks()` and for close.
+    tasks: RefCell<Slab<AnyTask>>,
+    hook: RefCell<Option<Hook>>,
+    slow_step: Cell<Option<Duration>>,
+    closed: Cell<bool>,
+}
+
+impl Inner {
+    pub(crate) fn push_local(&self, entry: Ready) {
+        if self.closed.get() {
+            drop(entry);
+            return;
+        }
+        self.local.borrow_mut().push_back(entry);
+    }
+
+    pub(crate) fn unregister_task(&self, key: usize) {
+        let removed = self.tasks.borrow_mut().try_remove(key);
+        drop(removed);
+    }
+
+    pub(crate) fn report(&self, event: ExecutorEvent<'_>) {
+        let hook = self.hook.borrow().clone();
+        match hook {
+            Some(hook) => hook(event),
+            None => eprintln!("{event}"),
+        }
+    }
+
+    fn drain_remote(&self) {
+        while let Ok(entry) = self.shared.queue.pop() {
+            self.push_local(match entry {
+                RemoteEntry::Task(r) => Ready::Task(r),
+                RemoteEntry::Callback(cb) => Ready::Threadsafe(cb),
+            });
+        }
+    }
+
+    fn run_callback(&self, f: impl FnOnce(), name: &str, slow: Option<Duration>) {
+        let started = slow.map(|_| Instant::now());
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+            self.report(ExecutorEvent::CallbackPanicked {
+                callback: name,
+                message: &panic_message(&*payload),
+            });
+        }
+        if let (Some(threshold), Some(started)) = (slow, started) {
+            let elapsed = started.elapsed();
+            if elapsed > threshold {
+                self.report(ExecutorEvent::SlowStep(&SlowStep {
+                    kind: StepKind::Callback(name.to_owned()),
+                    elapsed,
+                }));
+            }
+        }
+    }
+
+    /// Drops every queued entry and every pending task's future, on this thread.
+    fn shutdown(&self) -> Vec<AnyTask> {
+        self.closed.set(true);
+        let pending: Vec<AnyTask> = std::mem::take(&mut *self.tasks.borrow_mut())
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        for task in &pending {
+            // Scheduling the task hands its runnable to `schedule`, which drops it because
+            // the executor is closed: its future is dropped here, on its own thread.
+            if let Some(waker) = task.0.take_waker_for_close() {
+                waker.wake();
+            }
+        }
+        loop {
+            let entries = std::mem::take(&mut *self.local.borrow_mut());
+            let mut any = !entries.is_empty();
+            drop(entries);
+            while let Ok(entry) = self.shared.queue.pop() {
+                any = true;
+                drop(entry);
+            }
+            if !any {
+                break;
+            }
+        }
+        self.shared.queue.close();
+        pending
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if !self.closed.get() {
+            self.shutdown();
+        }
+        let _ = EXECUTORS.try_with(|list| list.borrow_mut().retain(|w| w.strong_count() > 0));
+    }
+}
+
+/// Puts a woken task back in a ready queue: the local one on the executor's own thread, the
+/// remote one (plus an unpark) elsewhere.
+fn schedule(shared: &Arc<Shared>, runnable: Runnable) {
+    let local = EXECUTORS
+        .try_with(|list| {
+            list.borrow()
+                .iter()
+                .find_map(|w| w.upgrade().filter(|inner| inner.shared.id == shared.id))
+        })
+        .ok()
+        .flatten();
+    if let Some(inner) = local {
+        inner.push_local(Ready::Task(runnable));
+        return;
+    }
+    if let Err(RemoteEntry::Task(runnable)) = shared.push(RemoteEntry::Task(runnable)) {
+        // The executor is gone. A task's future may only be dropped on its own thread;
+        // elsewhere it is leaked rather than dropped on the wrong thread.
+        if std::thread::current().id() == shared.owner {
+            drop(runnable);
+        } else {
+            std::mem::forget(runnable);
+        }
+    }
+}
+
+/// What the executor reports: a slow step (debug mode), a panicking callback, a task panic
+/// that no one looked at.
+///
+/// Install a hook with [`LocalExecutor::set_hook`]; without one, events are printed to
+/// stderr.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::RefCell, rc::Rc};
+/// use corio_executor::{ExecutorEvent, LocalExecutor, park};
+///
+/// let (mut parker, unparker) = park::pair();
+/// let ex = LocalExecutor::new(unparker);
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let s = seen.clone();
+/// ex.set_hook(move |event| s.borrow_mut().push(event.to_string()));
+/// ex.call_soon(|| panic!("boom"));
+/// ex.run_batch();
+/// assert!(seen.borrow()[0].contains("boom"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExecutorEvent<'a> {
+    /// A step took longer than the slow-step threshold.
+    SlowStep(&'a SlowStep),
+    /// A callback panicked; the executor went on.
+    CallbackPanicked {
+        /// The callback's type name.
+        callback: &'a str,
+        /// The panic's message.
+        message: &'a str,
+    },
+    /// A task panicked and every handle was dropped without looking at the failure
+    /// (asyncio's "Task exception was never retrieved").
+    UnretrievedPanic {
+        /// The task's name.
+        task: &'a str,
+        /// The panic's message.
+        message: &'a str,
+    },
+}
+
+impl fmt::Display for ExecutorEvent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecutorEvent::SlowStep(step) => step.fmt(f),
+            ExecutorEvent::CallbackPanicked { callback, message } => {
+                write!(f, "Exception in callback {callback}: panicked: {message}")
+            }
+            ExecutorEvent::UnretrievedPanic { task, message } => {
+                write!(f, "Task exception was never retrieved: {task} panicked: {message}")
+            }
+        }
+    }
+}
+
+/// A step slower than the threshold set with [`LocalExecutor::set_slow_step_threshold`].
+///
+/// # Examples
+///
+/// See [`LocalExecutor::set_slow_step_threshold`].
+#[derive(Debug, Clone)]
+pub struct SlowStep {
+    /// What ran.
+    pub kind: StepKind,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for SlowStep {
+    /// asyncio's wording: `Executing <what> took 0.207 seconds`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Executing {:?} took {:.3} seconds",
+            self.kind,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// What a [`SlowStep`] ran.
+///
+/// # Examples
+///
+/// ```
+/// let kind = corio_executor::StepKind::Callback("my_callback".into());
+/// assert_eq!(format!("{kind:?}"), "<Handle my_callback>");
+/// ```
+#[derive(Clone)]
+pub enum StepKind {
+    /// A step of this task.
+    Task(AnyTask),
+    /// A callback, by its type name.
+    Callback(String),
+}
+
+impl fmt::Debug for StepKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepKind::Task(t) => t.fmt(f),
+            StepKind::Callback(name) => write!(f, "<Handle {name}>"),
+        }
+    }
+}
+
+/// The waker of `block_on`'s main future.
+struct MainWake {
+    woken: AtomicBool,
+    unpark: Arc<dyn Unpark>,
+}
+
+impl Wake for MainWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.woken.swap(true, Ordering::AcqRel) {
+            self.unpark.unpark();
+        }
+    }
+}
+
+/// A single-thread executor: one FIFO ready queue for callbacks and task steps.
+///
+/// Cheap to clone (clones are the same executor); `!Send`: it lives on the thread that made
+/// it, and so do its tasks, which may therefore be `!Send`. Other threads reach it through
+/// [`LocalExecutor::remote`].
+///
+/// # Examples
+///
+/// ```
+/// use corio_executor::{LocalExecutor, park};
+///
+/// let (mut parker, unparker) = park::pair();
+/// let ex = LocalExecutor::new(unparker);
+/// let shared = std::rc::Rc::new(5); // !Send is fine
+/// let task = ex.spawn_local(async move { *shared * 2 });
+/// assert_eq!(ex.block_on(task, &mut parker), Ok(10));
+/// ```
+#[derive(Clone)]
+pub struct LocalExecutor {
+    pub(crate) inner: Rc<Inner>,
+}
+
+impl LocalExecutor {
+    /// An executor whose cross-thread wakes call `unpark` (the driver's [`Unpark`]).
+    ///
+    /// # Examples
+    ///
+    /// See [`LocalExecutor`].
+    pub fn new(unpark: Arc<impl Unpark>) -> LocalExecutor {
+        Self::with_unpark(unpark)
+    }
+
+    /// Like [`LocalExecutor::new`], with a type-erased unparker.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use corio_executor::{LocalExecutor, Unpark, park};
+    /// let (_, unparker) = park::pair();
+    /// let erased: Arc<dyn Unpark> = unparker;
+    /// let _ex = LocalExecutor::with_unpark(erased);
+    /// ```
+    pub fn with_unpark(unpark: Arc<dyn Unpark>) -> LocalExecutor {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        let inner = Rc::new(Inner {
+            shared: Arc::new(Shared {
+                queue: ConcurrentQueue::unbounded(),
+                unpark,
+                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+                owner: std::thread::current().id(),
+            }),
+            local: RefCell::new(VecDeque::new()),
+            tasks: RefCell::new(Slab::new()),
+            hook: RefCell::new(None),
+            slow_step: Cell::new(None),
+            closed: Cell::new(false),
+        });
+        EXECUTORS.with(|list| list.borrow_mut().push(Rc::downgrade(&inner)));
+        LocalExecutor { inner }
+    }
+
+    /// Spawns a task; its first step is queued behind what is already ready (asyncio's
+    /// `create_task`: the task does not run until the creator yields).
+    ///
+    /// On a closed executor the future is dropped at once and the task is cancelled.
+    ///
+    /// # Examples
+    ///
+    /// See [`LocalExecutor`].
+    pub fn spawn_local<F>(&self, future: F) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let core = Rc::new(TaskCore::new(TaskId::next(), Rc::downgrade(&self.inner)));
+        let key = self
+            .inner
+            .tasks
+            .borrow_mut()
+            .insert(AnyTask::from_core(core.clone()));
+        core.registry_key.set(key);
+        let shared = self.inner.shared.clone();
+        let (runnable, handle) = async_task::spawn_local(
+            TaskFuture {
+                core: core.clone(),
+                future: Some(future),
+            },
+            move |runnable| schedule(&shared, runnable),
+        );
+        handle.detach();
+        *core.waker.borrow_mut() = Some(runnable.waker());
+        self.inner.push_local(Ready::Task(runnable));
+        Task::from_core(core)
+    }
+
+    /// Spawns a `Send` task. On this single-thread executor it runs like
+    /// [`spawn_local`](LocalExecutor::spawn_local); the bound keeps code portable to a
+    /// multi-thread executor.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (mut parker, unparker) = corio_executor::park::pair();
+    /// # let ex = corio_executor::LocalExecutor::new(unparker);
+    /// let t = ex.spawn(async { String::from("sendable") });
+    /// assert_eq!(ex.block_on(t, &mut parker).unwrap(), "sendable");
+    /// ```
+    pub fn spawn<F>(&self, future: F) -> Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.spawn_local(future)
+    }
+
+    /// Queues `f` at the back of the ready queue (asyncio's `call_soon`).
+    ///
+    /// A panicking callback is reported (see [`ExecutorEvent`]) and the executor goes on.
+    ///
+    /// # Examples
+    ///
+    /// See [`Handle`].
+    pub fn call_soon(&self, f: impl FnOnce() + 'static) -> Handle {
+        let cell = CallbackCell::new(f);
+        self.inner.push_local(Ready::Callback(cell.clone()));
+        Handle { cell }
+    }
+
+    /// Queues an already-made callback handle again (used by timers: the loop keeps the
+    /// handle while it waits, then queues it when due).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (_, unparker) = corio_executor::park::pair();
+    /// # let ex = corio_executor::LocalExecutor::new(unparker);
+    /// let handle = ex.callback(|| println!("later"));
+    /// ex.push_handle(&handle);
+    /// assert_eq!(ex.run_batch(), 1);
+    /// ```
+    pub fn push_handle(&self, handle: &Handle) {
+        self.inner.push_local(Ready::Callback(handle.cell.clone()));
+    }
+
+    /// Makes a callback handle without queueing it; see [`LocalExecutor::push_handle`].
+    ///
+    /// # Examples
+    ///
+    /// See [`LocalExecutor::push_handle`].
+    pub fn callback(&self, f: impl FnOnce() + 'static) -> Handle {
+        Handle {
+            cell: CallbackCell::new(f),
+        }
+    }
+
+    /// A handle for other threads; see [`Remote`].
+    ///
+    /// # Examples
+    ///
+    /// See [`Remote`].
+    pub fn remote(&self) -> Remote {
+        Remote {
+            shared: self.inner.shared.clone(),
+        }
+    }
+
+    /// Whether anything is ready to run (locally or from other threads).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (_, unparker) = corio_executor::park::pair();
+    /// # let ex = corio_executor::LocalExecutor::new(unparker);
+    /// assert!(!ex.has_ready());
+    /// ex.call_soon(|| {});
+    /// assert!(ex.has_ready());
+    /// ```
+    pub fn has_ready(&self) -> bool {
+        !self.inner.local.borrow().is_empty() || !self.inner.shared.queue.is_empty()
+    }
+
+    /// Runs exactly the entries that were ready when it began (entries they queue wait for
+    /// the next batch), and returns how many ran. One asyncio loop iteration's worth.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (_, unparker) = corio_executor::park::pair();
+    /// let ex = corio_executor::LocalExecutor::new(unparker);
+    /// let again = ex.clone();
+    /// ex.call_soon(move || { again.call_soon(|| {}); });
+    /// assert_eq!(ex.run_batch(), 1); // the nested callback waits
+    /// assert_eq!(ex.run_batch(), 1);
+    /// assert_eq!(ex.run_batch(), 0);
+    /// ```
+    pub fn run_batch(&self) -> usize {
+        let inner = &*self.inner;
+        inner.drain_remote();
+        let n = inner.local.borrow().len();
+        let slow = inner.slow_step.get();
+        let previous = SLOW_STEP.with(|s| s.replace(slow));
+        for _ in 0..n {
+            let entry = inner.local.borrow_mut().pop_front();
+            match entry {
+                Some(Ready::Task(runnable)) => {
+                    runnable.run();
+                }
+                Some(Ready::Callback(cb)) => inner.run_callback(|| cb.run(), cb.name(), slow),
+                Some(Ready::Threadsafe(cb)) => inner.run_callback(|| cb.run(), cb.name, slow),
+                None => break,
+            }
+        }
+        SLOW_STEP.with(|s| s.set(previous));
+        n
+    }
+
+    /// Runs `future` to completion on this thread, running the executor's tasks meanwhile
+    /// and parking in `park` when nothing is ready.
+    ///
+    /// # Examples
+    ///
+    /// See [`LocalExecutor`].
+    pub fn block_on<F: Future>(&self, future: F, park: &mut impl Park) -> F::Output {
+        let main = Arc::new(MainWake {
+            woken: AtomicBool::new(true),
+            unpark: self.inner.shared.unpark.clone(),
+        });
+        let waker = Waker::from(main.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut future = pin!(future);
+        loop {
+            if main.woken.swap(false, Ordering::AcqRel) {
+                if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                    return out;
+                }
+            }
+            self.run_batch();
+            if !main.woken.load(Ordering::Acquire) && !self.has_ready() {
+                park.park(None);
+            }
+        }
+    }
+
+    /// The tasks that have not finished (asyncio's `all_tasks()`), oldest first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (mut parker, unparker) = corio_executor::park::pair();
+    /// # let ex = corio_executor::LocalExecutor::new(unparker);
+    /// let t = ex.spawn_local(async {});
+    /// assert_eq!(ex.tasks(), [t.as_any()]);
+    /// ex.block_on(t, &mut parker).unwrap();
+    /// assert!(ex.tasks().is_empty());
+    /// ```
+    pub fn tasks(&self) -> Vec<AnyTask> {
+        let mut tasks: Vec<AnyTask> = self
+            .inner
+            .tasks
+            .borrow()
+            .iter()
+            .map(|(_, t)| t.clone())
+            .collect();
+        tasks.sort_by_key(AnyTask::id);
+        tasks
+    }
+
+    /// Sets the hook that receives the executor's reports; see [`ExecutorEvent`].
+    ///
+    /// # Examples
+    ///
+    /// See [`ExecutorEvent`].
+    pub fn set_hook(&self, hook: impl Fn(ExecutorEvent<'_>) + 'static) {
+        *self.inner.hook.borrow_mut() = Some(Rc::new(hook));
+    }
+
+    /// Reports every step (task step or callback) slower than `threshold`; `None` turns the
+    /// check off (the default: it costs two clock reads per step).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::Cell, rc::Rc, time::Duration};
+    /// use corio_executor::{ExecutorEvent, LocalExecutor, park};
+    ///
+    /// let (_, unparker) = park::pair();
+    /// let ex = LocalExecutor::new(unparker);
+    /// ex.set_slow_step_threshold(Some(Duration::from_millis(5)));
+    /// let slow = Rc::new(Cell::new(0));
+    /// let s = slow.clone();
+    /// ex.set_hook(move |e| if let ExecutorEvent::SlowStep(_) = e { s.set(s.get() + 1) });
+    /// ex.call_soon(|| std::thread::sleep(Duration::from_millis(10)));
+    /// ex.run_batch();
+    /// assert_eq!(slow.get(), 1);
+    /// ```
+    pub fn set_slow_step_threshold(&self, threshold: Option<Duration>) {
+        self.inner.slow_step.set(threshold);
+    }
+
+    /// Closes the executor: every queued callback is dropped, every unfinished task's future
+    /// is dropped on this thread (its destructors run; its handles see it cancelled), and
+    /// later spawns and remote calls fail or are dropped. Returns the tasks that were still
+    /// pending. Closing twice does nothing the second time.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (_, unparker) = corio_executor::park::pair();
+    /// let ex = corio_executor::LocalExecutor::new(unparker);
+    /// let t = ex.spawn_local(std::future::pending::<()>());
+    /// let pending = ex.close();
+    /// assert_eq!(pending, [t.as_any()]);
+    /// assert!(t.cancelled());
+    /// assert!(ex.is_closed());
+    /// ```
+    pub fn close(&self) -> Vec<AnyTask> {
+        if self.inner.closed.get() {
+            return Vec::new();
+        }
+        self.inner.shutdown()
+    }
+
+    /// Whether [`LocalExecutor::close`] was called.
+    ///
+    /// # Examples
+    ///
+    /// See [`LocalExecutor::close`].
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.get()
+    }
+}
+
+impl fmt::Debug for LocalExecutor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalExecutor")
+            .field("id", &self.inner.shared.id)
+            .field("ready", &self.inner.local.borrow().len())
+            .field("tasks", &self.inner.tasks.borrow().len())
+            .field("closed", &self.inner.closed.get())
+            .finish()
+    }
+}

@@ -1,0 +1,212 @@
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_task::Runnable;
+use concurrent_queue::ConcurrentQueue;
+
+use crate::park::Unpark;
+
+/// What other threads push toward the executor's thread.
+pub(crate) enum RemoteEntry {
+    Task(Runnable),
+    Callback(Arc<ThreadsafeCallback>),
+}
+
+/// The part of an executor that other threads reach.
+pub(crate) struct Shared {
+    /// Entries from other threads (and wakes while the executor is gone); drained into the
+    /// local ready queue at the start of each batch.
+    pub(crate) queue: ConcurrentQueue<RemoteEntry>,
+    pub(crate) unpark: Arc<dyn Unpark>,
+    pub(crate) id: u64,
+    pub(crate) owner: std::thread::ThreadId,
+}
+
+impl Shared {
+    /// Pushes from another thread and wakes the driver. A push after close fails: the entry is
+    /// handed back to the caller.
+    pub(crate) fn push(&self, entry: RemoteEntry) -> Result<(), RemoteEntry> {
+        match self.queue.push(entry) {
+            Ok(()) => {
+                self.unpark.unpark();
+                Ok(())
+            }
+            Err(e) => Err(e.into_inner()),
+        }
+    }
+}
+
+/// A `call_soon_threadsafe` callback.
+pub(crate) struct ThreadsafeCallback {
+    cancelled: AtomicBool,
+    f: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    pub(crate) name: &'static str,
+}
+
+impl ThreadsafeCallback {
+    pub(crate) fn run(&self) {
+        if self.cancelled.load(Ordering::Acquire) {
+            return;
+        }
+        let f = self.f.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(f) = f {
+            f();
+        }
+    }
+}
+
+/// The executor is closed: nothing can be scheduled on it any more.
+///
+/// # Examples
+///
+/// ```
+/// # let (_, unparker) = corio_executor::park::pair();
+/// let ex = corio_executor::LocalExecutor::new(unparker);
+/// let remote = ex.remote();
+/// ex.close();
+/// let err = remote.call_soon_threadsafe(|| {}).unwrap_err();
+/// assert_eq!(err.to_string(), "the executor is closed");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the executor is closed")]
+pub struct Closed;
+
+/// A handle to an executor that any thread may hold: schedules callbacks on the executor's
+/// thread and wakes it.
+///
+/// asyncio's `loop.call_soon_threadsafe`. `Send + Sync + Clone`.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::mpsc;
+/// use corio_executor::{LocalExecutor, park};
+///
+/// let (mut parker, unparker) = park::pair();
+/// let ex = LocalExecutor::new(unparker);
+/// let remote = ex.remote();
+/// let (tx, rx) = mpsc::channel();
+/// std::thread::spawn(move || {
+///     remote.call_soon_threadsafe(move || tx.send("ran on the executor's thread").unwrap()).unwrap();
+/// });
+/// let msg = ex.block_on(async move {
+///     loop {
+///         if let Ok(m) = rx.try_recv() { break m; }
+///         corio_executor::yield_now().await;
+///     }
+/// }, &mut parker);
+/// assert_eq!(msg, "ran on the executor's thread");
+/// ```
+#[derive(Clone)]
+pub struct Remote {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl Remote {
+    /// Schedules `f` on the executor's thread, after everything already queued, and wakes it.
+    ///
+    /// # Errors
+    ///
+    /// [`Closed`] once the executor is closed; `f` is dropped.
+    ///
+    /// # Examples
+    ///
+    /// See [`Remote`].
+    pub fn call_soon_threadsafe(
+        &self,
+        f: impl FnOnce() + Send + 'static,
+    ) -> Result<ThreadsafeHandle, Closed> {
+        let name = std::any::type_name_of_val(&f);
+        let cb = Arc::new(ThreadsafeCallback {
+            cancelled: AtomicBool::new(false),
+            f: Mutex::new(Some(Box::new(f))),
+            name,
+        });
+        self.shared
+            .push(RemoteEntry::Callback(cb.clone()))
+            .map_err(|_| Closed)?;
+        Ok(ThreadsafeHandle { cb })
+    }
+
+    /// Whether the executor was closed.
+    ///
+    /// # Examples
+    ///
+    /// See [`Closed`].
+    pub fn is_closed(&self) -> bool {
+        self.shared.queue.is_closed()
+    }
+
+    /// Wakes the executor's driver without scheduling anything.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (_, unparker) = corio_executor::park::pair();
+    /// let ex = corio_executor::LocalExecutor::new(unparker);
+    /// ex.remote().wake();
+    /// ```
+    pub fn wake(&self) {
+        self.shared.unpark.unpark();
+    }
+}
+
+impl fmt::Debug for Remote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Remote")
+            .field("executor", &self.shared.id)
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+/// A callback scheduled from another thread; see [`Remote::call_soon_threadsafe`].
+///
+/// `Send + Sync`: cancel it from any thread.
+///
+/// # Examples
+///
+/// ```
+/// # let (_, unparker) = corio_executor::park::pair();
+/// let ex = corio_executor::LocalExecutor::new(unparker);
+/// let handle = ex.remote().call_soon_threadsafe(|| panic!("cancelled first")).unwrap();
+/// handle.cancel();
+/// assert!(handle.cancelled());
+/// ex.run_batch(); // the callback is skipped
+/// ```
+#[derive(Clone)]
+pub struct ThreadsafeHandle {
+    cb: Arc<ThreadsafeCallback>,
+}
+
+impl ThreadsafeHandle {
+    /// Cancels the callback if it has not started; what it captured is dropped now.
+    ///
+    /// # Examples
+    ///
+    /// See [`ThreadsafeHandle`].
+    pub fn cancel(&self) {
+        self.cb.cancelled.store(true, Ordering::Release);
+        let f = self.cb.f.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(f);
+    }
+
+    /// Whether [`ThreadsafeHandle::cancel`] was called.
+    ///
+    /// # Examples
+    ///
+    /// See [`ThreadsafeHandle`].
+    pub fn cancelled(&self) -> bool {
+        self.cb.cancelled.load(Ordering::Acquire)
+    }
+}
+
+impl fmt::Debug for ThreadsafeHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ThreadsafeHandle")
+            .field("callback", &self.cb.name)
+            .field("cancelled", &self.cancelled())
+            .finish()
+    }
+}

@@ -1,0 +1,222 @@
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+use std::time::Instant;
+
+use pin_project_lite::pin_project;
+
+use crate::callback::CallbackCell;
+use crate::error::{TaskError, panic_message};
+use crate::executor::{ExecutorEvent, Inner, Ready, SlowStep, StepKind};
+use crate::task::any::{AnyTask, CurrentGuard, TaskId};
+use crate::task::handle::Task;
+
+/// Where a task is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    Pending,
+    Finished,
+    Cancelled,
+    Panicked,
+}
+
+/// What a finished task left behind.
+pub(crate) enum Output<T> {
+    None,
+    Value(T),
+    /// A handle took the value by awaiting it.
+    Taken,
+    Failed(TaskError),
+}
+
+pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
+
+/// The state a task's handles share with its running future.
+pub(crate) struct TaskCore<T> {
+    pub(crate) id: TaskId,
+    pub(crate) name: RefCell<Option<String>>,
+    pub(crate) state: Cell<State>,
+    /// Set by `cancel()`; the next poll drops the future instead of polling it.
+    pub(crate) cancel_requested: Cell<bool>,
+    /// The task's own waker, to schedule it when cancelled. Taken at completion, which
+    /// breaks the cycle core -> waker -> raw task -> future -> core.
+    pub(crate) waker: RefCell<Option<Waker>>,
+    /// Wakers of the handles awaiting this task.
+    pub(crate) waiters: RefCell<Vec<Waker>>,
+    pub(crate) callbacks: RefCell<Vec<(u64, DoneCallback<T>)>>,
+    pub(crate) next_callback: Cell<u64>,
+    pub(crate) output: RefCell<Output<T>>,
+    /// Whether anyone looked at a failure (for the "exception never retrieved" report).
+    pub(crate) retrieved: Cell<bool>,
+    pub(crate) executor: Weak<Inner>,
+    /// The task's key in the executor's registry of live tasks.
+    pub(crate) registry_key: Cell<usize>,
+}
+
+impl<T> TaskCore<T> {
+    pub(crate) fn is_done(&self) -> bool {
+        self.state.get() != State::Pending
+    }
+
+    /// Asks the task to stop at its next await point; `false` once it is done.
+    pub(crate) fn request_cancel(&self) -> bool {
+        if self.is_done() {
+            return false;
+        }
+        self.cancel_requested.set(true);
+        if let Some(w) = self.waker.borrow().as_ref() {
+            w.wake_by_ref();
+        }
+        true
+    }
+}
+
+impl<T: 'static> TaskCore<T> {
+    pub(crate) fn new(id: TaskId, executor: Weak<Inner>) -> Self {
+        TaskCore {
+            id,
+            name: RefCell::new(None),
+            state: Cell::new(State::Pending),
+            cancel_requested: Cell::new(false),
+            waker: RefCell::new(None),
+            waiters: RefCell::new(Vec::new()),
+            callbacks: RefCell::new(Vec::new()),
+            next_callback: Cell::new(0),
+            output: RefCell::new(Output::None),
+            retrieved: Cell::new(false),
+            executor,
+            registry_key: Cell::new(usize::MAX),
+        }
+    }
+
+    fn complete(self: &Rc<Self>, out: Result<T, TaskError>) {
+        let (state, output) = match out {
+            Ok(v) => (State::Finished, Output::Value(v)),
+            Err(TaskError::Cancelled) => (State::Cancelled, Output::Failed(TaskError::Cancelled)),
+            Err(e) => (State::Panicked, Output::Failed(e)),
+        };
+        self.state.set(state);
+        *self.output.borrow_mut() = output;
+        drop(self.waker.take());
+        for w in self.waiters.take() {
+            w.wake();
+        }
+        let Some(inner) = self.executor.upgrade() else {
+            return;
+        };
+        inner.unregister_task(self.registry_key.get());
+        let callbacks = self.callbacks.take();
+        if !callbacks.is_empty() {
+            // asyncio: done-callbacks always go through call_soon, in registration order.
+            let task = Task::from_core(self.clone());
+            for (_, cb) in callbacks {
+                let task = task.clone();
+                inner.push_local(Ready::Callback(CallbackCell::new(move || cb(&task))));
+            }
+        }
+    }
+}
+
+impl<T> Drop for TaskCore<T> {
+    fn drop(&mut self) {
+        if let Output::Failed(TaskError::Panicked(message)) = &*self.output.borrow() {
+            if !self.retrieved.get() {
+                if let Some(inner) = self.executor.upgrade() {
+                    let name = self.name.borrow().clone().unwrap_or_else(|| self.id.default_name());
+                    inner.report(ExecutorEvent::UnretrievedPanic {
+                        task: &name,
+                        message,
+                    });
+                }
+            }
+        }
+    }
+}
+
+pin_project! {
+    /// The future async-task runs: the user's future plus the bookkeeping around each step.
+    pub(crate) struct TaskFuture<F>
+    where
+        F: Future,
+        F: 'static,
+        F::Output: 'static,
+    {
+        pub(crate) core: Rc<TaskCore<F::Output>>,
+        #[pin]
+        pub(crate) future: Option<F>,
+    }
+
+    impl<F> PinnedDrop for TaskFuture<F>
+    where
+        F: Future,
+        F: 'static,
+        F::Output: 'static,
+    {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if this.future.is_some() {
+                // Dropped before it finished (the executor closed): destructors run now, and
+                // the handles see a cancelled task rather than waiting forever.
+                this.future.set(None);
+                if !this.core.is_done() {
+                    this.core.complete(Err(TaskError::Cancelled));
+                }
+            }
+        }
+    }
+}
+
+impl<F> Future for TaskFuture<F>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        if this.core.cancel_requested.get() {
+            // Stopped at the await point instead of being polled again. A task cancelled
+            // before its first step never runs its body.
+            this.future.set(None);
+            this.core.complete(Err(TaskError::Cancelled));
+            return Poll::Ready(());
+        }
+        let Some(future) = this.future.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
+        let core: &Rc<TaskCore<F::Output>> = this.core;
+        let _current = CurrentGuard::set(AnyTask::from_core(core.clone()));
+        let slow = crate::executor::slow_step_threshold();
+        let started = slow.map(|_| Instant::now());
+        let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
+        if let (Some(threshold), Some(started)) = (slow, started) {
+            let elapsed = started.elapsed();
+            if elapsed > threshold {
+                if let Some(inner) = core.executor.upgrade() {
+                    inner.report(ExecutorEvent::SlowStep(&SlowStep {
+                        kind: StepKind::Task(AnyTask::from_core(core.clone())),
+                        elapsed,
+                    }));
+                }
+            }
+        }
+        match polled {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => {
+                this.future.set(None);
+                core.complete(Ok(v));
+                Poll::Ready(())
+            }
+            Err(payload) => {
+                let message = panic_message(&*payload);
+                this.future.set(None);
+                core.complete(Err(TaskError::Panicked(message)));
+                Poll::Ready(())
+            }
+        }
+    }
+}

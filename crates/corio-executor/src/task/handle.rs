@@ -1,0 +1,439 @@
+use std::fmt;
+use std::future::Future;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use crate::error::TaskError;
+use crate::task::any::{AnyTask, TaskId};
+use crate::task::core::{Output, State, TaskCore};
+
+/// A handle to a spawned task: await it, cancel it, ask it, name it, hang callbacks on it.
+///
+/// asyncio's `Task`, in Rust's shape:
+///
+/// - **Cheap to clone**; clones compare equal and hash alike, so combinators can hand back
+///   the very handles they were given.
+/// - **Awaitable by several waiters.** Awaiting gives `Ok(output)` to the first waiter that
+///   sees the task finished; it *moves* the output out, so the other waiters get
+///   [`TaskError::OutputTaken`]. When several parties need the value, use
+///   [`Task::result`] (for `T: Clone`) or wrap the output in an `Rc`. A cancellation or a
+///   panic is reported to every waiter.
+/// - **Detached when dropped.** The task keeps running when every handle is gone (asyncio's
+///   `create_task`). Use [`Task::cancel_on_drop`] to tie its life to a handle instead.
+/// - **Cancellation follows the awaiter.** If a handle is dropped *while being awaited*
+///   (the awaiting task was itself cancelled), the task is cancelled too, as asyncio cancels
+///   the future a cancelled task was waiting on.
+///
+/// # Examples
+///
+/// ```
+/// use corio_executor::{LocalExecutor, TaskError, park};
+///
+/// let (mut parker, unparker) = park::pair();
+/// let ex = LocalExecutor::new(unparker);
+/// let task = ex.spawn_local(async { "the result" });
+/// task.set_name("worker");
+/// let other = task.clone();
+/// assert_eq!(task, other);
+/// assert!(!task.done());
+/// assert_eq!(ex.block_on(task, &mut parker), Ok("the result"));
+/// assert!(other.done());
+/// assert_eq!(other.result(), Err(TaskError::OutputTaken));
+/// ```
+pub struct Task<T> {
+    pub(crate) core: Rc<TaskCore<T>>,
+    /// This handle registered a waiter (it is being awaited) at this index of `waiters`.
+    waiting: Option<usize>,
+}
+
+impl<T: 'static> Task<T> {
+    pub(crate) fn from_core(core: Rc<TaskCore<T>>) -> Task<T> {
+        Task {
+            core,
+            waiting: None,
+        }
+    }
+
+    /// The task's id.
+    ///
+    /// # Examples
+    ///
+    /// See [`TaskId`].
+    pub fn id(&self) -> TaskId {
+        self.core.id
+    }
+
+    /// The task's name: `Task-N` unless set with [`Task::set_name`].
+    ///
+    /// # Examples
+    ///
+    /// See [`Task`].
+    pub fn name(&self) -> String {
+        self.as_any().name()
+    }
+
+    /// Names the task (asyncio's `set_name`); the name shows in debug reports.
+    ///
+    /// # Examples
+    ///
+    /// See [`Task`].
+    pub fn set_name(&self, name: impl Into<String>) {
+        *self.core.name.borrow_mut() = Some(name.into());
+    }
+
+    /// Asks the task to stop at its next await point. Returns `false` if it already
+    /// finished, `true` otherwise (also when asked before).
+    ///
+    /// The task's future is then dropped instead of being polled again, so its destructors
+    /// run, and its waiters get [`TaskError::Cancelled`]. A task cancelled before its first
+    /// step never runs its body.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, TaskError, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(async { unreachable!("never runs") });
+    /// assert!(task.cancel());
+    /// assert_eq!(ex.block_on(task.clone(), &mut parker), Err(TaskError::Cancelled));
+    /// assert!(!task.cancel()); // done now
+    /// assert!(task.cancelled());
+    /// ```
+    pub fn cancel(&self) -> bool {
+        self.core.request_cancel()
+    }
+
+    /// Whether the task has finished: with an output, cancelled, or panicked.
+    ///
+    /// # Examples
+    ///
+    /// See [`Task`].
+    pub fn done(&self) -> bool {
+        self.core.is_done()
+    }
+
+    /// Whether the task ended cancelled.
+    ///
+    /// # Examples
+    ///
+    /// See [`Task::cancel`].
+    pub fn cancelled(&self) -> bool {
+        self.core.state.get() == State::Cancelled
+    }
+
+    /// The task's outcome without waiting, cloning the output.
+    ///
+    /// # Errors
+    ///
+    /// [`TaskError::Pending`] while it runs, [`TaskError::Cancelled`] or
+    /// [`TaskError::Panicked`] if it failed, [`TaskError::OutputTaken`] if a waiter moved the
+    /// output out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, TaskError, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(async { 3 });
+    /// assert_eq!(task.result(), Err(TaskError::Pending));
+    /// ex.block_on(corio_executor::yield_now(), &mut parker);
+    /// assert_eq!(task.result(), Ok(3));
+    /// assert_eq!(task.result(), Ok(3));
+    /// ```
+    pub fn result(&self) -> Result<T, TaskError>
+    where
+        T: Clone,
+    {
+        match &*self.core.output.borrow() {
+            Output::None => Err(TaskError::Pending),
+            Output::Value(v) => Ok(v.clone()),
+            Output::Taken => Err(TaskError::OutputTaken),
+            Output::Failed(e) => {
+                self.core.retrieved.set(true);
+                Err(e.clone())
+            }
+        }
+    }
+
+    /// Takes the output of a finished task without waiting: what awaiting it would give.
+    ///
+    /// # Errors
+    ///
+    /// [`TaskError::Pending`] while it runs; otherwise as for awaiting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, TaskError, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(async { vec![1, 2] });
+    /// assert_eq!(task.try_take(), Err(TaskError::Pending));
+    /// ex.block_on(corio_executor::yield_now(), &mut parker);
+    /// assert_eq!(task.try_take(), Ok(vec![1, 2]));
+    /// assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
+    /// ```
+    pub fn try_take(&self) -> Result<T, TaskError> {
+        let mut output = self.core.output.borrow_mut();
+        match std::mem::replace(&mut *output, Output::Taken) {
+            Output::Value(v) => Ok(v),
+            Output::Taken => Err(TaskError::OutputTaken),
+            Output::Failed(e) => {
+                self.core.retrieved.set(true);
+                *output = Output::Failed(e.clone());
+                Err(e)
+            }
+            Output::None => {
+                *output = Output::None;
+                Err(TaskError::Pending)
+            }
+        }
+    }
+
+    /// The task's failure, if it finished with one (asyncio's `exception()`).
+    ///
+    /// # Errors
+    ///
+    /// [`TaskError::Pending`] while the task runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, TaskError, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(async { 1 });
+    /// task.cancel();
+    /// ex.block_on(corio_executor::yield_now(), &mut parker);
+    /// assert_eq!(task.failure(), Ok(Some(TaskError::Cancelled)));
+    /// ```
+    pub fn failure(&self) -> Result<Option<TaskError>, TaskError> {
+        match &*self.core.output.borrow() {
+            Output::None => Err(TaskError::Pending),
+            Output::Failed(e) => {
+                self.core.retrieved.set(true);
+                Ok(Some(e.clone()))
+            }
+            Output::Value(_) | Output::Taken => Ok(None),
+        }
+    }
+
+    /// Calls `callback` with this task once it is done, through the executor's ready queue
+    /// (asyncio's `add_done_callback`): callbacks run in registration order, never inside the
+    /// code that completed the task, and also when added to a finished task. Returns an id
+    /// for [`Task::remove_done_callback`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use std::{cell::RefCell, rc::Rc};
+    /// # use corio_executor::{LocalExecutor, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// let task = ex.spawn_local(async { 7 });
+    /// let l = log.clone();
+    /// task.add_done_callback(move |t| l.borrow_mut().push(t.result().unwrap()));
+    /// let l = log.clone();
+    /// let id = task.add_done_callback(move |_| l.borrow_mut().push(0));
+    /// assert!(task.remove_done_callback(id));
+    /// ex.block_on(async {
+    /// corio_executor::yield_now().await; // the task runs and queues its callbacks
+    /// corio_executor::yield_now().await; // the callbacks run
+    /// }, &mut parker);
+    /// assert_eq!(*log.borrow(), [7]);
+    /// ```
+    pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) -> u64 {
+        let id = self.core.next_callback.get();
+        self.core.next_callback.set(id + 1);
+        if self.done() {
+            if let Some(inner) = self.core.executor.upgrade() {
+                let task = self.clone();
+                inner.push_local(crate::executor::Ready::Callback(
+                    crate::callback::CallbackCell::new(move || callback(&task)),
+                ));
+            }
+        } else {
+            self.core
+                .callbacks
+                .borrow_mut()
+                .push((id, Box::new(callback)));
+        }
+        id
+    }
+
+    /// Removes a done-callback that has not been scheduled yet; `true` if it was found.
+    ///
+    /// # Examples
+    ///
+    /// See [`Task::add_done_callback`].
+    pub fn remove_done_callback(&self, id: u64) -> bool {
+        let mut callbacks = self.core.callbacks.borrow_mut();
+        let before = callbacks.len();
+        callbacks.retain(|(i, _)| *i != id);
+        callbacks.len() != before
+    }
+
+    /// A type-erased handle to the same task.
+    ///
+    /// # Examples
+    ///
+    /// See [`AnyTask`].
+    pub fn as_any(&self) -> AnyTask {
+        AnyTask::from_core(self.core.clone())
+    }
+
+    /// Wraps the handle so that dropping it cancels the task (tokio's `JoinHandle` does not
+    /// do this either; smol's `Task` does).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(std::future::pending::<()>());
+    /// let watcher = task.clone();
+    /// drop(task.cancel_on_drop());
+    /// ex.block_on(corio_executor::yield_now(), &mut parker);
+    /// assert!(watcher.cancelled());
+    /// ```
+    pub fn cancel_on_drop(self) -> CancelOnDrop<T> {
+        CancelOnDrop {
+            task: self,
+            armed: true,
+        }
+    }
+}
+
+impl<T> Clone for Task<T> {
+    fn clone(&self) -> Self {
+        Task {
+            core: self.core.clone(),
+            waiting: None,
+        }
+    }
+}
+
+impl<T: 'static> Future for Task<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if !this.core.is_done() {
+            let mut waiters = this.core.waiters.borrow_mut();
+            match this.waiting {
+                Some(i) => {
+                    if !waiters[i].will_wake(cx.waker()) {
+                        waiters[i].clone_from(cx.waker());
+                    }
+                }
+                None => {
+                    this.waiting = Some(waiters.len());
+                    waiters.push(cx.waker().clone());
+                }
+            }
+            return Poll::Pending;
+        }
+        this.waiting = None;
+        Poll::Ready(this.try_take())
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        // Dropped while being awaited: the awaiter was cancelled, so is the task (asyncio).
+        if self.waiting.is_some() {
+            self.core.request_cancel();
+        }
+    }
+}
+
+impl<T> PartialEq for Task<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.core, &other.core)
+    }
+}
+
+impl<T> Eq for Task<T> {}
+
+impl<T> Hash for Task<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.core.id.hash(state);
+    }
+}
+
+impl<T: 'static> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.as_any(), f)
+    }
+}
+
+/// A [`Task`] handle that cancels the task when dropped; see [`Task::cancel_on_drop`].
+///
+/// # Examples
+///
+/// ```
+/// # use corio_executor::{LocalExecutor, park};
+/// # let (mut parker, unparker) = park::pair();
+/// # let ex = LocalExecutor::new(unparker);
+/// let guarded = ex.spawn_local(async { 1 }).cancel_on_drop();
+/// assert_eq!(ex.block_on(guarded, &mut parker), Ok(1));
+/// ```
+#[must_use = "dropping it cancels the task"]
+pub struct CancelOnDrop<T> {
+    task: Task<T>,
+    /// Cleared by `detach`, so that dropping the wrapper then cancels nothing.
+    armed: bool,
+}
+
+impl<T: 'static> CancelOnDrop<T> {
+    /// Gives the plain handle back: the task is detached again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, park};
+    /// # let (_, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(async {}).cancel_on_drop().detach();
+    /// drop(task);
+    /// ```
+    pub fn detach(mut self) -> Task<T> {
+        self.armed = false;
+        self.task.clone()
+    }
+}
+
+impl<T> Deref for CancelOnDrop<T> {
+    type Target = Task<T>;
+    fn deref(&self) -> &Task<T> {
+        &self.task
+    }
+}
+
+impl<T: 'static> Future for CancelOnDrop<T> {
+    type Output = Result<T, TaskError>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.task).poll(cx)
+    }
+}
+
+impl<T> Drop for CancelOnDrop<T> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.task.core.request_cancel();
+        }
+    }
+}
+
+impl<T: 'static> fmt::Debug for CancelOnDrop<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CancelOnDrop").field(&self.task).finish()
+    }
+}

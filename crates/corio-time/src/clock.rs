@@ -1,0 +1,211 @@
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// The clock an event loop keeps time with: monotonic (real) or virtual.
+///
+/// A virtual clock starts at the moment it is made and moves only when told to
+/// ([`Clock::advance`], [`Clock::advance_to`]); an event loop with a virtual clock jumps it
+/// to the next timer's deadline whenever every task is idle, so code that sleeps for an
+/// hour finishes at once, in the same order as it would in real time.
+///
+/// A `Clock` is a cheap handle: clones share the same time.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_time::Clock;
+///
+/// let clock = Clock::new_virtual();
+/// let start = clock.now();
+/// clock.advance(Duration::from_secs(3600));
+/// assert_eq!(clock.now() - start, Duration::from_secs(3600));
+/// assert!(clock.is_virtual());
+/// ```
+#[derive(Clone)]
+pub struct Clock {
+    origin: Instant,
+    /// `Some` for a virtual clock: the time elapsed since `origin`.
+    ///
+    /// Invariant: it only grows.
+    offset: Option<Rc<Cell<Duration>>>,
+}
+
+impl Clock {
+    /// A monotonic clock reading [`Instant::now`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let clock = corio_time::Clock::monotonic();
+    /// assert!(!clock.is_virtual());
+    /// assert!(clock.time() >= 0.0);
+    /// ```
+    pub fn monotonic() -> Clock {
+        Clock {
+            origin: Instant::now(),
+            offset: None,
+        }
+    }
+
+    /// A virtual clock, standing still at the moment it was made until advanced.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let clock = corio_time::Clock::new_virtual();
+    /// let t = clock.now();
+    /// std::thread::sleep(std::time::Duration::from_millis(2));
+    /// assert_eq!(clock.now(), t);
+    /// ```
+    pub fn new_virtual() -> Clock {
+        Clock {
+            origin: Instant::now(),
+            offset: Some(Rc::new(Cell::new(Duration::ZERO))),
+        }
+    }
+
+    /// Whether this clock is virtual.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(corio_time::Clock::new_virtual().is_virtual());
+    /// ```
+    pub fn is_virtual(&self) -> bool {
+        self.offset.is_some()
+    }
+
+    /// The current time on this clock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let clock = corio_time::Clock::monotonic();
+    /// assert!(clock.now() <= std::time::Instant::now());
+    /// ```
+    #[inline]
+    pub fn now(&self) -> Instant {
+        match &self.offset {
+            None => Instant::now(),
+            Some(offset) => self.origin + offset.get(),
+        }
+    }
+
+    /// Seconds since the clock's origin, as asyncio's `loop.time()` gives them.
+    ///
+    /// The origin is the moment the clock was made; only differences between two
+    /// readings mean anything.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let clock = corio_time::Clock::new_virtual();
+    /// clock.advance(std::time::Duration::from_millis(1500));
+    /// assert_eq!(clock.time(), 1.5);
+    /// ```
+    pub fn time(&self) -> f64 {
+        self.to_secs(self.now())
+    }
+
+    /// Converts an instant of this clock to seconds since its origin (negative before it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let clock = corio_time::Clock::new_virtual();
+    /// assert_eq!(clock.to_secs(clock.now()), 0.0);
+    /// ```
+    pub fn to_secs(&self, at: Instant) -> f64 {
+        match at.checked_duration_since(self.origin) {
+            Some(d) => d.as_secs_f64(),
+            None => -(self.origin - at).as_secs_f64(),
+        }
+    }
+
+    /// Converts seconds since the origin (as [`Clock::time`] gives them) to an instant.
+    ///
+    /// Times too far before the origin for the platform's `Instant` are clamped to the
+    /// earliest representable one: they are in the past either way.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let clock = corio_time::Clock::new_virtual();
+    /// let at = clock.from_secs(clock.time() + 0.25);
+    /// assert_eq!(at - clock.now(), std::time::Duration::from_millis(250));
+    /// ```
+    pub fn from_secs(&self, secs: f64) -> Instant {
+        if secs >= 0.0 {
+            self.origin + Duration::from_secs_f64(secs.min(1e9))
+        } else {
+            let back = Duration::from_secs_f64((-secs).min(1e9));
+            self.origin.checked_sub(back).unwrap_or_else(|| {
+                // Walk back as far as the platform allows.
+                let mut d = back;
+                loop {
+                    d /= 2;
+                    if let Some(t) = self.origin.checked_sub(d) {
+                        break t;
+                    }
+                }
+            })
+        }
+    }
+
+    /// Moves a virtual clock forward by `by`; a monotonic clock ignores it and returns `false`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let clock = corio_time::Clock::new_virtual();
+    /// assert!(clock.advance(std::time::Duration::from_secs(1)));
+    /// assert!(!corio_time::Clock::monotonic().advance(std::time::Duration::from_secs(1)));
+    /// ```
+    pub fn advance(&self, by: Duration) -> bool {
+        match &self.offset {
+            Some(offset) => {
+                offset.set(offset.get() + by);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves a virtual clock forward to `to` (never backward); `false` for a monotonic clock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let clock = corio_time::Clock::new_virtual();
+    /// let later = clock.now() + Duration::from_secs(5);
+    /// clock.advance_to(later);
+    /// clock.advance_to(later - Duration::from_secs(1)); // not backward
+    /// assert_eq!(clock.now(), later);
+    /// ```
+    pub fn advance_to(&self, to: Instant) -> bool {
+        match &self.offset {
+            Some(offset) => {
+                if let Some(d) = to.checked_duration_since(self.origin) {
+                    if d > offset.get() {
+                        offset.set(d);
+                    }
+                }
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Clock")
+            .field("virtual", &self.is_virtual())
+            .field("time", &self.time())
+            .finish()
+    }
+}

@@ -1,0 +1,241 @@
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use crate::context::with_current;
+use crate::{TimerKey, fallback};
+
+/// Where a [`Sleep`] is registered.
+#[derive(Debug, Clone, Copy)]
+enum Registration {
+    /// Not polled yet.
+    Unregistered,
+    /// Due at once on first poll: it yielded once and is ready when polled again.
+    Yielded,
+    /// In the queue of the source with this id.
+    Local { source: u64, key: TimerKey },
+    /// In the shared timer thread's queue.
+    Global(TimerKey),
+    /// Finished.
+    Done,
+}
+
+/// Waits until `duration` has passed on the running loop's clock.
+///
+/// Like asyncio's `sleep`, it always suspends at least once: `sleep(Duration::ZERO)` gives up
+/// exactly one loop iteration (the task goes to the back of the ready queue), which is how
+/// asyncio code lets other tasks run.
+///
+/// # Cancel safety
+///
+/// Dropping a `Sleep` cancels its timer; nothing else happens.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::{Duration, Instant};
+///
+/// futures_lite::future::block_on(async {
+///     let start = Instant::now();
+///     corio_time::sleep(Duration::from_millis(10)).await;
+///     assert!(start.elapsed() >= Duration::from_millis(10));
+/// });
+/// ```
+pub fn sleep(duration: Duration) -> Sleep {
+    let now = crate::now();
+    Sleep::new(now.checked_add(duration).unwrap_or_else(far_future))
+}
+
+/// Waits until `deadline` on the running loop's clock (see [`now`](crate::now)).
+///
+/// A deadline in the past behaves like `sleep(Duration::ZERO)`: one iteration.
+///
+/// # Cancel safety
+///
+/// Dropping a `Sleep` cancels its timer; nothing else happens.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// futures_lite::future::block_on(async {
+///     let deadline = corio_time::now() + Duration::from_millis(5);
+///     corio_time::sleep_until(deadline).await;
+///     assert!(corio_time::now() >= deadline);
+/// });
+/// ```
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    Sleep::new(deadline)
+}
+
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(86400 * 365 * 30)
+}
+
+/// The future of [`sleep`] and [`sleep_until`].
+///
+/// It is `Send`, `Sync` and `Unpin`: it holds only its deadline and the key of its timer.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// futures_lite::future::block_on(async {
+///     let mut s = corio_time::sleep(Duration::from_secs(3600));
+///     s.reset(corio_time::now() + Duration::from_millis(1));
+///     s.await;
+/// });
+/// ```
+#[must_use = "futures do nothing unless you .await or poll them"]
+pub struct Sleep {
+    deadline: Instant,
+    registration: Registration,
+}
+
+impl Sleep {
+    fn new(deadline: Instant) -> Sleep {
+        Sleep {
+            deadline,
+            registration: Registration::Unregistered,
+        }
+    }
+
+    /// The instant this sleep ends at.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let at = corio_time::now() + std::time::Duration::from_secs(1);
+    /// assert_eq!(corio_time::sleep_until(at).deadline(), at);
+    /// ```
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Whether the deadline has passed (the sleep may not have been polled to completion).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(corio_time::sleep(std::time::Duration::ZERO).is_elapsed());
+    /// ```
+    pub fn is_elapsed(&self) -> bool {
+        matches!(self.registration, Registration::Done) || crate::now() >= self.deadline
+    }
+
+    /// Moves the deadline (earlier or later), also after the sleep has finished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut s = corio_time::sleep(Duration::from_secs(60));
+    /// let at = corio_time::now() + Duration::from_secs(1);
+    /// s.reset(at);
+    /// assert_eq!(s.deadline(), at);
+    /// ```
+    pub fn reset(&mut self, deadline: Instant) {
+        self.unregister();
+        self.deadline = deadline;
+    }
+
+    fn unregister(&mut self) {
+        match std::mem::replace(&mut self.registration, Registration::Unregistered) {
+            Registration::Local { source, key } => with_current(|s| {
+                // A sleep dropped under another source cannot reach its own; its entry then
+                // fires once into a stale waker, which is harmless.
+                if let Some(s) = s.filter(|s| s.id() == source) {
+                    s.remove(key);
+                }
+            }),
+            Registration::Global(key) => fallback::remove(key),
+            _ => {}
+        }
+    }
+
+    fn register(&mut self, cx: &mut Context<'_>) {
+        self.registration = with_current(|s| match s {
+            Some(s) => Registration::Local {
+                source: s.id(),
+                key: s.insert(self.deadline, cx.waker().clone()),
+            },
+            None => Registration::Global(fallback::insert(self.deadline, cx.waker().clone())),
+        });
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        match this.registration {
+            Registration::Done => Poll::Ready(()),
+            Registration::Yielded => {
+                this.registration = Registration::Done;
+                Poll::Ready(())
+            }
+            Registration::Unregistered => {
+                if crate::now() >= this.deadline {
+                    // asyncio's sleep(0): give up exactly one iteration.
+                    this.registration = Registration::Yielded;
+                    cx.waker().wake_by_ref();
+                } else {
+                    this.register(cx);
+                }
+                Poll::Pending
+            }
+            Registration::Local { source, key } => {
+                let pending = with_current(|s| match s {
+                    Some(s) if s.id() == source => Some(s.update(key, cx.waker())),
+                    _ => None,
+                });
+                match pending {
+                    Some(true) => Poll::Pending,
+                    Some(false) => {
+                        this.registration = Registration::Done;
+                        Poll::Ready(())
+                    }
+                    // Polled away from the source it registered with (another loop or a
+                    // foreign executor): go by the clock, and re-register here if early.
+                    None => {
+                        if crate::now() >= this.deadline {
+                            this.registration = Registration::Done;
+                            Poll::Ready(())
+                        } else {
+                            this.register(cx);
+                            Poll::Pending
+                        }
+                    }
+                }
+            }
+            Registration::Global(key) => {
+                if fallback::update(key, cx.waker()) {
+                    Poll::Pending
+                } else {
+                    this.registration = Registration::Done;
+                    Poll::Ready(())
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.unregister();
+    }
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .field("registration", &self.registration)
+            .finish()
+    }
+}
