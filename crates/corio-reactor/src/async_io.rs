@@ -567,11 +567,7 @@ impl<T> Async<T> {
         self.write_with(|mut io| io.write(buf)).await
     }
 
-    async fn io_with<R>(
-        &self,
-        dir: Dir,
-        mut op: impl FnMut(&T) -> io::Result<R>,
-    ) -> io::Result<R> {
+    async fn io_with<R>(&self, dir: Dir, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         loop {
             let before = self.source.snapshot();
             match op(self.get_ref()) {

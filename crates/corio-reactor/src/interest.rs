@@ -45,7 +45,7 @@ impl Interest {
     /// ```
     #[must_use]
     pub const fn new(readable: bool, writable: bool) -> Interest {
-        Interest((readable as u8) * READ | (writable as u8) * WRITE)
+        Interest(((readable as u8) * READ) | ((writable as u8) * WRITE))
     }
 
     /// Whether the readable direction is in the set.

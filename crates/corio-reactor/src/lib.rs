@@ -68,6 +68,11 @@
 // `unsafe` is allowed in `sys/unix.rs` only (two calls into `polling`/std).
 #![deny(unsafe_code)]
 
+// The README is doctested so its example cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod async_io;
 mod backend;
 mod error;

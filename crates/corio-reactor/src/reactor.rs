@@ -189,10 +189,10 @@ impl Reactor {
             waker.wake();
         }
         // Give the (now empty) buffer back for the next poll.
-        if let Ok(mut state) = self.inner.poll_state.try_lock() {
-            if state.wakers.capacity() < to_wake.capacity() {
-                state.wakers = to_wake;
-            }
+        if let Ok(mut state) = self.inner.poll_state.try_lock()
+            && state.wakers.capacity() < to_wake.capacity()
+        {
+            state.wakers = to_wake;
         }
         Ok(count)
     }
@@ -455,6 +455,16 @@ impl fmt::Debug for Notifier {
 /// drop(guard);
 /// assert!(corio_reactor::Reactor::current().is_none());
 /// # std::io::Result::Ok(())
+/// ```
+///
+/// It cannot leave its thread:
+///
+/// ```compile_fail
+/// let reactor = corio_reactor::Reactor::new().unwrap();
+/// let guard = reactor.enter();
+/// std::thread::scope(|s| {
+///     s.spawn(move || drop(guard));
+/// });
 /// ```
 #[must_use = "the reactor stops being current as soon as the guard drops"]
 pub struct EnterGuard<'a> {

@@ -186,14 +186,14 @@ impl Source {
         if self.is_ready(dir) {
             return Poll::Ready(Ok(()));
         }
-        if let Some(backend) = rearm {
-            if !state.armed.contains(dir.interest()) {
-                let want = state.armed | dir.interest();
-                if let Err(err) = backend.modify(self.raw, self.key, want) {
-                    return Poll::Ready(Err(err));
-                }
-                state.armed = want;
+        if let Some(backend) = rearm
+            && !state.armed.contains(dir.interest())
+        {
+            let want = state.armed | dir.interest();
+            if let Err(err) = backend.modify(self.raw, self.key, want) {
+                return Poll::Ready(Err(err));
             }
+            state.armed = want;
         }
         Poll::Pending
     }
@@ -215,7 +215,8 @@ impl Source {
     ) {
         let mut cur = self.readiness.load(Ordering::Acquire);
         loop {
-            let next = (cur & !READY_MASK).wrapping_add(TICK_ONE) | (cur & READY_MASK) | ready.bits();
+            let next =
+                (cur & !READY_MASK).wrapping_add(TICK_ONE) | (cur & READY_MASK) | ready.bits();
             match self.readiness.compare_exchange_weak(
                 cur,
                 next,

@@ -12,8 +12,8 @@ use corio_reactor::Async;
 #[test]
 fn accept_and_echo() {
     for (mode, reactor) in reactors() {
-        let listener = Async::with_reactor(TcpListener::bind("127.0.0.1:0").unwrap(), &reactor)
-            .unwrap();
+        let listener =
+            Async::with_reactor(TcpListener::bind("127.0.0.1:0").unwrap(), &reactor).unwrap();
         let addr = listener.get_ref().local_addr().unwrap();
         // A blocking client on another thread, so the accept must wait.
         let client = thread::spawn(move || {

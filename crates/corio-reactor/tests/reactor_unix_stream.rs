@@ -177,7 +177,7 @@ fn writer_waits_for_buffer_space() {
         let chunk = [7u8; 4096];
         let mut written = 0usize;
         loop {
-            match (&*a.get_ref()).write(&chunk) {
+            match a.get_ref().write(&chunk) {
                 Ok(n) => written += n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => panic!("{mode}: {e}"),
