@@ -276,3 +276,117 @@ fn poll_read_with_parks_and_resumes() {
         }
     }
 }
+
+/// The tick rule, deterministically: an event delivered *between* an
+/// operation's `WouldBlock` and the clearing of the cached readiness must
+/// not be erased, or (edge-triggered: no second edge) the reader would wait
+/// forever. The operation itself delivers the event, inside that window;
+/// `read_with` must then retry at once and finish on its first poll.
+#[test]
+fn readiness_arriving_during_would_block_is_kept() {
+    // Edge mode only: a oneshot source is not armed while no task waits, so
+    // no event can arrive in that window (its re-arm on wait reports level
+    // readiness instead, covered by the other tests).
+    for (mode, reactor) in reactors().into_iter().filter(|(m, _)| *m == "default") {
+        let (a, b) = UnixStream::pair().unwrap();
+        let a = Async::with_reactor(a, &reactor).unwrap();
+        // Consume the initial writable edge so only our event matters.
+        reactor.poll(Some(Duration::ZERO)).unwrap();
+        let mut b = Some(b);
+        let mut buf = [0; 8];
+        let mut calls = 0;
+        {
+            let read = a.read_with(|mut s| {
+                calls += 1;
+                let result = s.read(&mut buf);
+                if let Some(mut peer) = b.take() {
+                    assert_eq!(
+                        result.as_ref().map_err(|e| e.kind()).unwrap_err(),
+                        io::ErrorKind::WouldBlock
+                    );
+                    peer.write_all(b"race").unwrap();
+                    // Deliver the readable event now, before `read_with` clears.
+                    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+                    while reactor.poll(Some(Duration::from_millis(10))).unwrap() == 0 {
+                        assert!(std::time::Instant::now() < deadline, "no event");
+                    }
+                    drop(peer);
+                }
+                result
+            });
+            let mut read = pin!(read);
+            let mut cx = Context::from_waker(Waker::noop());
+            match read.as_mut().poll(&mut cx) {
+                Poll::Ready(Ok(4)) => {}
+                other => panic!("{mode}: the event was lost: {other:?}"),
+            }
+        }
+        assert_eq!(calls, 2, "{mode}");
+        assert_eq!(&buf[..4], b"race", "{mode}");
+    }
+}
+
+/// A reader and a writer wait on the same socket; a read event must not make
+/// the reactor forget the writer (a oneshot event disarms both directions, so
+/// the reactor must re-arm the one still waited on). Each future has its own
+/// waker, so one being woken cannot mask the other being forgotten.
+#[test]
+fn read_event_keeps_the_blocked_writer_armed() {
+    for (mode, reactor) in reactors() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let a = Async::with_reactor(a, &reactor).unwrap();
+        let chunk = [1u8; 4096];
+        let mut filled = 0usize;
+        loop {
+            match a.get_ref().write(&chunk) {
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => panic!("{mode}: {e}"),
+            }
+        }
+        let (rflag, wflag) = (Arc::new(Flag::default()), Arc::new(Flag::default()));
+        let (rwaker, wwaker) = (
+            Waker::from(Arc::clone(&rflag)),
+            Waker::from(Arc::clone(&wflag)),
+        );
+        let mut buf = [0; 8];
+        let mut reader = Box::pin(a.read(&mut buf));
+        let mut writer = Box::pin(a.write(&chunk));
+        assert!(
+            reader
+                .as_mut()
+                .poll(&mut Context::from_waker(&rwaker))
+                .is_pending()
+        );
+        assert!(
+            writer
+                .as_mut()
+                .poll(&mut Context::from_waker(&wwaker))
+                .is_pending()
+        );
+        let wait = |flag: &Flag, what: &str| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            while !flag.0.load(Ordering::SeqCst) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "{mode}: {what} never woken"
+                );
+                reactor.poll(Some(Duration::from_millis(50))).unwrap();
+            }
+        };
+        (&b).write_all(b"x").unwrap();
+        wait(&rflag, "reader");
+        assert!(matches!(
+            reader.as_mut().poll(&mut Context::from_waker(&rwaker)),
+            Poll::Ready(Ok(1))
+        ));
+        // Now drain the peer: only the writer's direction becomes ready.
+        let mut sink = vec![0; filled];
+        (&b).read_exact(&mut sink).unwrap();
+        wait(&wflag, "writer");
+        assert!(matches!(
+            writer.as_mut().poll(&mut Context::from_waker(&wwaker)),
+            Poll::Ready(Ok(_))
+        ));
+    }
+}
