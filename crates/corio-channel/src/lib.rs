@@ -43,4 +43,9 @@ mod signal;
 mod sync;
 
 pub use error::ZeroCapacityError;
+
+// Runs the README's examples as doctests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use queue::{LifoQueue, PriorityQueue, Queue};
