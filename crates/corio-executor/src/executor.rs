@@ -222,7 +222,10 @@ impl fmt::Display for ExecutorEvent<'_> {
                 write!(f, "Exception in callback {callback}: panicked: {message}")
             }
             ExecutorEvent::UnretrievedPanic { task, message } => {
-                write!(f, "Task exception was never retrieved: {task} panicked: {message}")
+                write!(
+                    f,
+                    "Task exception was never retrieved: {task} panicked: {message}"
+                )
             }
         }
     }

@@ -1,1 +1,81 @@
-//! corio-runtime (under construction in this commit).
+//! corio's event loop: asyncio's loop API over corio's executor, reactor and timers.
+//!
+//! [`EventLoop`] is asyncio's loop in Rust's shape: [`call_soon`](EventLoop::call_soon),
+//! [`call_later`](EventLoop::call_later), [`call_at`](EventLoop::call_at) and
+//! [`call_soon_threadsafe`](LoopHandle::call_soon_threadsafe) return cancellable handles;
+//! [`run_until_complete`](EventLoop::run_until_complete), [`run_forever`](EventLoop::run_forever),
+//! [`stop`](EventLoop::stop) and [`close`](EventLoop::close) follow asyncio's rules;
+//! [`create_task`](EventLoop::create_task) spawns tasks ([`Task`]), [`SettableFuture`] is
+//! asyncio's `Future`, [`run`] is `asyncio.run`, and debug mode reports slow steps.
+//!
+//! Each iteration does what asyncio's does: wait for I/O (not at all when something is
+//! ready, else until the next timer), queue the I/O wakeups, then the timers that are due,
+//! then run exactly the entries that were ready when the batch began. Callbacks and task
+//! steps share one FIFO queue, so programs print in the order asyncio prints.
+//!
+//! Misuse is a typed error ([`LoopError`], [`FutureError`]), never a panic or a hang; a
+//! panicking callback or task does not take the loop down.
+//!
+//! # When not to use it
+//!
+//! Depend on the `corio` facade unless you want the loop without the rest. For CPU-bound
+//! parallel work, a single-thread loop is the wrong tool (use threads, or the blocking
+//! bridge when it lands).
+//!
+//! # Examples
+//!
+//! ```
+//! use std::time::Duration;
+//! use corio_runtime::{create_task, run, sleep};
+//!
+//! let out = run(async {
+//!     let slow = create_task(async {
+//!         sleep(Duration::from_millis(20)).await;
+//!         "slow"
+//!     })
+//!     .unwrap();
+//!     let fast = create_task(async { "fast" }).unwrap();
+//!     (fast.await.unwrap(), slow.await.unwrap())
+//! })?;
+//! assert_eq!(out, ("fast", "slow"));
+//! # Ok::<(), corio_runtime::LoopError>(())
+//! ```
+//!
+//! # Feature flags
+//!
+//! This crate has no feature flags.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+
+mod builder;
+mod current;
+mod debug;
+mod error;
+mod event_loop;
+mod future;
+mod handle;
+mod loop_handle;
+mod run;
+mod time_arg;
+mod timers;
+
+pub use builder::Builder;
+pub use current::{
+    all_tasks, create_task, get_event_loop, get_running_loop, set_event_loop, spawn, spawn_local,
+};
+pub use debug::{Report, ReportKind, default_exception_handler};
+pub use error::{FutureError, LoopError};
+pub use event_loop::EventLoop;
+pub use future::SettableFuture;
+pub use handle::TimerHandle;
+pub use loop_handle::LoopHandle;
+pub use run::run;
+pub use time_arg::{Delay, When};
+
+#[doc(no_inline)]
+pub use corio_executor::{
+    AnyTask, CancelOnDrop, Handle, Task, TaskError, TaskId, ThreadsafeHandle, current_task,
+    yield_now,
+};
+#[doc(no_inline)]
+pub use corio_time::{Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout};

@@ -125,7 +125,11 @@ impl<T> Drop for TaskCore<T> {
         if let Output::Failed(TaskError::Panicked(message)) = &*self.output.borrow() {
             if !self.retrieved.get() {
                 if let Some(inner) = self.executor.upgrade() {
-                    let name = self.name.borrow().clone().unwrap_or_else(|| self.id.default_name());
+                    let name = self
+                        .name
+                        .borrow()
+                        .clone()
+                        .unwrap_or_else(|| self.id.default_name());
                     inner.report(ExecutorEvent::UnretrievedPanic {
                         task: &name,
                         message,

@@ -1,0 +1,362 @@
+use std::cell::{Cell, RefCell};
+use std::error::Error;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use crate::FutureError;
+use crate::event_loop::LoopInner;
+
+enum State<T> {
+    Pending,
+    Done(T),
+    Failed(Arc<dyn Error + Send + Sync>),
+    Cancelled,
+}
+
+type Callback<T> = Box<dyn FnOnce(&SettableFuture<T>)>;
+
+struct Inner<T: 'static> {
+    state: RefCell<State<T>>,
+    waiters: RefCell<Vec<Waker>>,
+    callbacks: RefCell<Vec<(u64, Callback<T>)>>,
+    next_callback: Cell<u64>,
+    /// The loop whose ready queue runs the done-callbacks.
+    owner: Option<Weak<LoopInner>>,
+}
+
+/// A future whose result is set by hand (asyncio's `Future`).
+///
+/// Set a result or an error once; a second set is [`FutureError::AlreadyDone`]. Any number
+/// of tasks may await it at once (each gets a clone of the result). Done-callbacks run
+/// through the loop's ready queue (`call_soon`), in registration order, never inside
+/// `set_result`, also when added to a future that is already done.
+///
+/// It is bound to a loop: the one it was created by ([`EventLoop::create_future`]), or for
+/// [`SettableFuture::new`] the running loop, else the thread's loop from
+/// [`set_event_loop`](crate::set_event_loop). With no loop at all, done-callbacks run on the
+/// spot when the future completes.
+///
+/// Dropping a `SettableFuture` handle while a task awaits through it (the task was
+/// cancelled) cancels the future, as asyncio cancels the future a cancelled task awaited.
+///
+/// [`EventLoop::create_future`]: crate::EventLoop::create_future
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::EventLoop;
+///
+/// let lp = EventLoop::new()?;
+/// let fut = lp.create_future::<String>();
+/// let setter = fut.clone();
+/// lp.call_soon(move || setter.set_result("the result".into()).unwrap())?;
+/// assert_eq!(lp.run_until_complete(fut.clone())?.unwrap(), "the result");
+/// assert_eq!(fut.result().unwrap(), "the result");
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+pub struct SettableFuture<T: 'static> {
+    inner: Rc<Inner<T>>,
+    /// Index of this handle's waker in `waiters` while it is being awaited.
+    waiting: Option<usize>,
+}
+
+impl<T: 'static> Default for SettableFuture<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: 'static> SettableFuture<T> {
+    /// A pending future bound to the running loop, else the thread's loop (or none).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let fut = corio_runtime::SettableFuture::new();
+    /// assert!(!fut.done());
+    /// fut.set_result(3).unwrap();
+    /// assert_eq!(fut.result().unwrap(), 3);
+    /// ```
+    pub fn new() -> SettableFuture<T> {
+        Self::with_owner(crate::current::set_loop_weak())
+    }
+
+    pub(crate) fn bound_to(owner: Weak<LoopInner>) -> SettableFuture<T> {
+        Self::with_owner(Some(owner))
+    }
+
+    fn with_owner(owner: Option<Weak<LoopInner>>) -> SettableFuture<T> {
+        SettableFuture {
+            inner: Rc::new(Inner {
+                state: RefCell::new(State::Pending),
+                waiters: RefCell::new(Vec::new()),
+                callbacks: RefCell::new(Vec::new()),
+                next_callback: Cell::new(0),
+                owner,
+            }),
+            waiting: None,
+        }
+    }
+
+    /// Whether a result, an error or a cancellation was set.
+    ///
+    /// # Examples
+    ///
+    /// See [`SettableFuture::new`].
+    pub fn done(&self) -> bool {
+        !matches!(*self.inner.state.borrow(), State::Pending)
+    }
+
+    /// Whether the future was cancelled.
+    ///
+    /// # Examples
+    ///
+    /// See [`SettableFuture::cancel`].
+    pub fn cancelled(&self) -> bool {
+        matches!(*self.inner.state.borrow(), State::Cancelled)
+    }
+
+    /// Sets the result and wakes every waiter; done-callbacks are scheduled.
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::AlreadyDone`] if the future is done (the value is dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let fut = corio_runtime::SettableFuture::new();
+    /// fut.set_result(1).unwrap();
+    /// assert!(fut.set_result(2).is_err());
+    /// ```
+    pub fn set_result(&self, value: T) -> Result<(), FutureError> {
+        self.complete(State::Done(value))
+    }
+
+    /// Sets an error (asyncio's `set_exception`); waiters get [`FutureError::Failed`].
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::AlreadyDone`] if the future is done.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let fut = corio_runtime::SettableFuture::<i32>::new();
+    /// fut.set_error("no luck").unwrap();
+    /// assert_eq!(fut.result().unwrap_err().to_string(), "no luck");
+    /// ```
+    pub fn set_error(
+        &self,
+        error: impl Into<Box<dyn Error + Send + Sync>>,
+    ) -> Result<(), FutureError> {
+        self.complete(State::Failed(Arc::from(error.into())))
+    }
+
+    /// Cancels the future; `false` if it was already done.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_runtime::{FutureError, SettableFuture};
+    /// let fut = SettableFuture::<()>::new();
+    /// assert!(fut.cancel());
+    /// assert!(fut.cancelled());
+    /// assert!(matches!(fut.result(), Err(FutureError::Cancelled)));
+    /// assert!(!fut.cancel());
+    /// ```
+    pub fn cancel(&self) -> bool {
+        self.complete(State::Cancelled).is_ok()
+    }
+
+    fn complete(&self, state: State<T>) -> Result<(), FutureError> {
+        {
+            let mut current = self.inner.state.borrow_mut();
+            if !matches!(*current, State::Pending) {
+                return Err(FutureError::AlreadyDone);
+            }
+            *current = state;
+        }
+        for waker in self.inner.waiters.take() {
+            waker.wake();
+        }
+        for (_, cb) in self.inner.callbacks.take() {
+            self.schedule_callback(cb);
+        }
+        Ok(())
+    }
+
+    fn schedule_callback(&self, cb: Callback<T>) {
+        let this = self.clone();
+        let owner = self.inner.owner.as_ref().and_then(Weak::upgrade);
+        match owner {
+            Some(owner) if !owner.executor.is_closed() => {
+                owner.executor.call_soon(move || cb(&this));
+            }
+            _ => cb(&this),
+        }
+    }
+
+    /// The result, cloned (asyncio's `result()`).
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::NotDone`] while pending, [`FutureError::Cancelled`],
+    /// [`FutureError::Failed`] with the error set.
+    ///
+    /// # Examples
+    ///
+    /// See [`SettableFuture`].
+    pub fn result(&self) -> Result<T, FutureError>
+    where
+        T: Clone,
+    {
+        match &*self.inner.state.borrow() {
+            State::Pending => Err(FutureError::NotDone),
+            State::Done(v) => Ok(v.clone()),
+            State::Failed(e) => Err(FutureError::Failed(e.clone())),
+            State::Cancelled => Err(FutureError::Cancelled),
+        }
+    }
+
+    /// The error, if one was set (asyncio's `exception()`).
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::NotDone`] while pending, [`FutureError::Cancelled`] if cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let fut = corio_runtime::SettableFuture::<()>::new();
+    /// fut.set_result(()).unwrap();
+    /// assert!(fut.error().unwrap().is_none());
+    /// ```
+    pub fn error(&self) -> Result<Option<Arc<dyn Error + Send + Sync>>, FutureError> {
+        match &*self.inner.state.borrow() {
+            State::Pending => Err(FutureError::NotDone),
+            State::Done(_) => Ok(None),
+            State::Failed(e) => Ok(Some(e.clone())),
+            State::Cancelled => Err(FutureError::Cancelled),
+        }
+    }
+
+    /// Calls `callback` with the future once it is done, through the loop's ready queue, in
+    /// registration order; returns an id for [`SettableFuture::remove_done_callback`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::RefCell, rc::Rc};
+    /// let lp = corio_runtime::EventLoop::new()?;
+    /// let fut = lp.create_future::<u8>();
+    /// let log = Rc::new(RefCell::new(Vec::new()));
+    /// for n in 1..=2 {
+    ///     let l = log.clone();
+    ///     fut.add_done_callback(move |f| l.borrow_mut().push((n, f.result().unwrap())));
+    /// }
+    /// fut.set_result(9).unwrap();
+    /// assert!(log.borrow().is_empty()); // not inside set_result
+    /// lp.run_until_complete(corio_runtime::sleep(std::time::Duration::ZERO))?;
+    /// assert_eq!(*log.borrow(), [(1, 9), (2, 9)]);
+    /// # Ok::<(), corio_runtime::LoopError>(())
+    /// ```
+    pub fn add_done_callback(&self, callback: impl FnOnce(&SettableFuture<T>) + 'static) -> u64 {
+        let id = self.inner.next_callback.get();
+        self.inner.next_callback.set(id + 1);
+        if self.done() {
+            self.schedule_callback(Box::new(callback));
+        } else {
+            self.inner
+                .callbacks
+                .borrow_mut()
+                .push((id, Box::new(callback)));
+        }
+        id
+    }
+
+    /// Removes a done-callback not yet scheduled; `true` if it was found.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let fut = corio_runtime::SettableFuture::<()>::new();
+    /// let id = fut.add_done_callback(|_| unreachable!());
+    /// assert!(fut.remove_done_callback(id));
+    /// fut.set_result(()).unwrap();
+    /// ```
+    pub fn remove_done_callback(&self, id: u64) -> bool {
+        let mut callbacks = self.inner.callbacks.borrow_mut();
+        let before = callbacks.len();
+        callbacks.retain(|(i, _)| *i != id);
+        callbacks.len() != before
+    }
+}
+
+impl<T: 'static> Clone for SettableFuture<T> {
+    fn clone(&self) -> Self {
+        SettableFuture {
+            inner: self.inner.clone(),
+            waiting: None,
+        }
+    }
+}
+
+impl<T: Clone + 'static> Future for SettableFuture<T> {
+    type Output = Result<T, FutureError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if !this.done() {
+            let mut waiters = this.inner.waiters.borrow_mut();
+            match this.waiting {
+                Some(i) => {
+                    if !waiters[i].will_wake(cx.waker()) {
+                        waiters[i].clone_from(cx.waker());
+                    }
+                }
+                None => {
+                    this.waiting = Some(waiters.len());
+                    waiters.push(cx.waker().clone());
+                }
+            }
+            return Poll::Pending;
+        }
+        this.waiting = None;
+        Poll::Ready(this.result())
+    }
+}
+
+impl<T: 'static> Drop for SettableFuture<T> {
+    fn drop(&mut self) {
+        if self.waiting.is_some() {
+            // The awaiting task was cancelled: so is the future, as asyncio does. A future
+            // that is already done is left as it is.
+            let _ = self.complete(State::Cancelled);
+        }
+    }
+}
+
+impl<T: 'static> PartialEq for SettableFuture<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl<T: 'static> Eq for SettableFuture<T> {}
+
+impl<T: 'static> fmt::Debug for SettableFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match &*self.inner.state.borrow() {
+            State::Pending => "pending",
+            State::Done(_) => "finished",
+            State::Failed(_) => "failed",
+            State::Cancelled => "cancelled",
+        };
+        f.debug_struct("Future").field("state", &state).finish()
+    }
+}

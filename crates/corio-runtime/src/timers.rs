@@ -1,0 +1,101 @@
+use std::cell::RefCell;
+use std::task::Waker;
+use std::time::Instant;
+
+use corio_executor::{Handle, LocalExecutor};
+use corio_time::{Clock, TimerKey, TimerQueue, TimerSource};
+
+/// What a loop timer does when due: wake a sleeping task, or queue a `call_later` callback.
+///
+/// Both kinds share one queue, so that sleeps and callbacks due at the same instant keep
+/// the order they were scheduled in.
+pub(crate) enum TimerEntry {
+    Wake(Waker),
+    Call(Handle),
+}
+
+/// The loop's clock and timer queue; the [`TimerSource`] of `corio_time::sleep` while the
+/// loop runs.
+pub(crate) struct LoopTimers {
+    pub(crate) id: u64,
+    pub(crate) clock: Clock,
+    pub(crate) queue: RefCell<TimerQueue<TimerEntry>>,
+}
+
+impl LoopTimers {
+    pub(crate) fn new(clock: Clock) -> LoopTimers {
+        LoopTimers {
+            id: corio_time::new_source_id(),
+            clock,
+            queue: RefCell::new(TimerQueue::new()),
+        }
+    }
+
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        self.queue.borrow_mut().next_deadline()
+    }
+
+    /// Moves every due entry to the ready queue, earliest first (FIFO among equal
+    /// deadlines); returns how many.
+    pub(crate) fn fire_due(&self, executor: &LocalExecutor) -> usize {
+        if self.queue.borrow().is_empty() {
+            return 0;
+        }
+        let now = self.clock.now();
+        let mut fired = 0;
+        loop {
+            // One at a time, so that the queue is not borrowed while a waker runs.
+            let due = self.queue.borrow_mut().pop_expired(now);
+            match due {
+                Some((_, TimerEntry::Wake(waker))) => waker.wake(),
+                Some((_, TimerEntry::Call(handle))) => executor.push_handle(&handle),
+                None => return fired,
+            }
+            fired += 1;
+        }
+    }
+}
+
+impl TimerSource for LoopTimers {
+    fn id(&self) -> u64 {
+        self.id
+    }
+
+    fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    fn insert(&self, deadline: Instant, waker: Waker) -> TimerKey {
+        self.queue
+            .borrow_mut()
+            .insert(deadline, TimerEntry::Wake(waker))
+    }
+
+    fn update(&self, key: TimerKey, waker: &Waker) -> bool {
+        match self.queue.borrow_mut().get_mut(key) {
+            Some(TimerEntry::Wake(old)) => {
+                if !old.will_wake(waker) {
+                    old.clone_from(waker);
+                }
+                true
+            }
+            Some(TimerEntry::Call(_)) | None => false,
+        }
+    }
+
+    fn remove(&self, key: TimerKey) {
+        let removed = self.queue.borrow_mut().remove(key);
+        drop(removed);
+    }
+}
+
+impl LoopTimers {
+    pub(crate) fn remove_key(&self, key: TimerKey) {
+        TimerSource::remove(self, key);
+    }
+
+    pub(crate) fn clear(&self) {
+        let entries = std::mem::take(&mut *self.queue.borrow_mut());
+        drop(entries);
+    }
+}
