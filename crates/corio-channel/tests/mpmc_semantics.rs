@@ -58,7 +58,11 @@ fn closes_when_all_senders_drop_and_drains_first() {
     assert_eq!(waiting.poll(), Poll::Ready(Ok(1)));
     drop(tx2);
     assert!(rx.is_closed());
-    assert_eq!(block_on(rx.recv()), Ok(2), "drained before reporting closed");
+    assert_eq!(
+        block_on(rx.recv()),
+        Ok(2),
+        "drained before reporting closed"
+    );
     assert_eq!(block_on(rx.recv()), Err(RecvError));
     assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
 }

@@ -69,7 +69,9 @@ fn priority_smallest_first_and_insertion_order_among_equals() {
         .collect();
     assert_eq!(
         got,
-        ["high-a", "high-b", "high-c", "mid-a", "mid-b", "low-a", "low-b", "low-c"]
+        [
+            "high-a", "high-b", "high-c", "mid-a", "mid-b", "low-a", "low-b", "low-c"
+        ]
     );
 }
 
