@@ -44,8 +44,10 @@ enum Registration {
 /// });
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
-    let now = crate::now();
-    Sleep::new(now.checked_add(duration).unwrap_or_else(far_future))
+    Sleep {
+        deadline: Deadline::After(duration),
+        registration: Registration::Unregistered,
+    }
 }
 
 /// Waits until `deadline` on the running loop's clock (see [`now`](crate::now)).
@@ -68,11 +70,33 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// });
 /// ```
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep::new(deadline)
+    Sleep {
+        deadline: Deadline::At(deadline),
+        registration: Registration::Unregistered,
+    }
 }
 
-fn far_future() -> Instant {
-    Instant::now() + Duration::from_secs(86400 * 365 * 30)
+/// When a [`Sleep`] ends.
+#[derive(Debug, Clone, Copy)]
+enum Deadline {
+    /// `sleep(duration)` not polled yet: like asyncio's `sleep`, the clock starts when the
+    /// sleep starts running, read from the loop it runs on (which matters under a virtual
+    /// clock, whose time differs from `Instant::now()`).
+    After(Duration),
+    At(Instant),
+}
+
+impl Deadline {
+    fn resolve(self) -> Instant {
+        match self {
+            Deadline::At(at) => at,
+            Deadline::After(d) => {
+                let now = crate::now();
+                now.checked_add(d)
+                    .unwrap_or_else(|| now + Duration::from_secs(86400 * 365 * 30))
+            }
+        }
+    }
 }
 
 /// The future of [`sleep`] and [`sleep_until`].
@@ -92,19 +116,13 @@ fn far_future() -> Instant {
 /// ```
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct Sleep {
-    deadline: Instant,
+    deadline: Deadline,
     registration: Registration,
 }
 
 impl Sleep {
-    fn new(deadline: Instant) -> Sleep {
-        Sleep {
-            deadline,
-            registration: Registration::Unregistered,
-        }
-    }
-
-    /// The instant this sleep ends at.
+    /// The instant this sleep ends at. For `sleep(duration)` not yet polled, the clock has
+    /// not started: it is `now() + duration`.
     ///
     /// # Examples
     ///
@@ -113,7 +131,7 @@ impl Sleep {
     /// assert_eq!(corio_time::sleep_until(at).deadline(), at);
     /// ```
     pub fn deadline(&self) -> Instant {
-        self.deadline
+        self.deadline.resolve()
     }
 
     /// Whether the deadline has passed (the sleep may not have been polled to completion).
@@ -124,7 +142,12 @@ impl Sleep {
     /// assert!(corio_time::sleep(std::time::Duration::ZERO).is_elapsed());
     /// ```
     pub fn is_elapsed(&self) -> bool {
-        matches!(self.registration, Registration::Done) || crate::now() >= self.deadline
+        match self.deadline {
+            _ if matches!(self.registration, Registration::Done) => true,
+            // The clock has not started: only a zero sleep is over.
+            Deadline::After(d) => d.is_zero(),
+            Deadline::At(at) => crate::now() >= at,
+        }
     }
 
     /// Moves the deadline (earlier or later), also after the sleep has finished.
@@ -140,7 +163,7 @@ impl Sleep {
     /// ```
     pub fn reset(&mut self, deadline: Instant) {
         self.unregister();
-        self.deadline = deadline;
+        self.deadline = Deadline::At(deadline);
     }
 
     fn unregister(&mut self) {
@@ -157,13 +180,13 @@ impl Sleep {
         }
     }
 
-    fn register(&mut self, cx: &mut Context<'_>) {
+    fn register(&mut self, deadline: Instant, cx: &mut Context<'_>) {
         self.registration = with_current(|s| match s {
             Some(s) => Registration::Local {
                 source: s.id(),
-                key: s.insert(self.deadline, cx.waker().clone()),
+                key: s.insert(deadline, cx.waker().clone()),
             },
-            None => Registration::Global(fallback::insert(self.deadline, cx.waker().clone())),
+            None => Registration::Global(fallback::insert(deadline, cx.waker().clone())),
         });
     }
 }
@@ -180,12 +203,14 @@ impl Future for Sleep {
                 Poll::Ready(())
             }
             Registration::Unregistered => {
-                if crate::now() >= this.deadline {
+                let deadline = this.deadline.resolve();
+                this.deadline = Deadline::At(deadline);
+                if crate::now() >= deadline {
                     // asyncio's sleep(0): give up exactly one iteration.
                     this.registration = Registration::Yielded;
                     cx.waker().wake_by_ref();
                 } else {
-                    this.register(cx);
+                    this.register(deadline, cx);
                 }
                 Poll::Pending
             }
@@ -203,11 +228,12 @@ impl Future for Sleep {
                     // Polled away from the source it registered with (another loop or a
                     // foreign executor): go by the clock, and re-register here if early.
                     None => {
-                        if crate::now() >= this.deadline {
+                        let deadline = this.deadline.resolve();
+                        if crate::now() >= deadline {
                             this.registration = Registration::Done;
                             Poll::Ready(())
                         } else {
-                            this.register(cx);
+                            this.register(deadline, cx);
                             Poll::Pending
                         }
                     }

@@ -1,0 +1,114 @@
+//! SettableFuture: asyncio.Future's rules.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use corio_runtime::{EventLoop, FutureError, SettableFuture, create_task, sleep};
+
+#[test]
+fn set_once_result_rules_and_many_waiters() {
+    let lp = EventLoop::new().unwrap();
+    let fut = lp.create_future::<u32>();
+    assert!(matches!(fut.result(), Err(FutureError::NotDone)));
+    let f = fut.clone();
+    let outs = lp
+        .run_until_complete(async move {
+            let waiters: Vec<_> = (0..4)
+                .map(|_| {
+                    let f = f.clone();
+                    create_task(async move { f.await.unwrap() }).unwrap()
+                })
+                .collect();
+            sleep(Duration::from_millis(1)).await;
+            f.set_result(7).unwrap();
+            assert!(matches!(f.set_result(8), Err(FutureError::AlreadyDone)));
+            assert!(matches!(f.set_error("late"), Err(FutureError::AlreadyDone)));
+            assert!(!f.cancel());
+            let mut outs = Vec::new();
+            for w in waiters {
+                outs.push(w.await.unwrap());
+            }
+            outs
+        })
+        .unwrap();
+    assert_eq!(outs, [7, 7, 7, 7]);
+    assert_eq!(fut.result().unwrap(), 7);
+}
+
+#[test]
+fn callbacks_run_through_the_loop_in_order_and_can_be_removed() {
+    let lp = EventLoop::new().unwrap();
+    let fut = lp.create_future::<&'static str>();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    for n in 0..3 {
+        let l = log.clone();
+        fut.add_done_callback(move |f| l.borrow_mut().push(format!("{n}:{}", f.result().unwrap())));
+    }
+    let l = log.clone();
+    let removed = fut.add_done_callback(move |_| l.borrow_mut().push("removed".into()));
+    assert!(fut.remove_done_callback(removed));
+    let l = log.clone();
+    let f = fut.clone();
+    lp.call_soon(move || {
+        f.set_result("x").unwrap();
+        l.borrow_mut().push("set_result returned".into());
+    })
+    .unwrap();
+    lp.run_until_complete(sleep(Duration::from_millis(1)))
+        .unwrap();
+    // A callback added after completion is still scheduled, not run inline.
+    let l = log.clone();
+    fut.add_done_callback(move |_| l.borrow_mut().push("late".into()));
+    assert_eq!(
+        log.borrow().last().unwrap(),
+        "0:x".replace("0:x", "2:x").as_str()
+    );
+    lp.run_until_complete(sleep(Duration::ZERO)).unwrap();
+    assert_eq!(
+        *log.borrow(),
+        ["set_result returned", "0:x", "1:x", "2:x", "late"]
+    );
+}
+
+#[test]
+fn errors_and_cancellation_reach_the_waiters() {
+    let lp = EventLoop::new().unwrap();
+    let failed = lp.create_future::<()>();
+    failed.set_error("no luck").unwrap();
+    let err = lp.run_until_complete(failed.clone()).unwrap().unwrap_err();
+    assert_eq!(err.to_string(), "no luck");
+    assert!(failed.error().unwrap().is_some());
+
+    let cancelled = lp.create_future::<()>();
+    cancelled.cancel();
+    assert!(matches!(
+        lp.run_until_complete(cancelled.clone()).unwrap(),
+        Err(FutureError::Cancelled)
+    ));
+    assert!(cancelled.cancelled());
+}
+
+#[test]
+fn cancelling_the_awaiting_task_cancels_the_future() {
+    let lp = EventLoop::new().unwrap();
+    let fut = lp.create_future::<u8>();
+    let f = fut.clone();
+    lp.run_until_complete(async move {
+        let waiter = create_task(async move { f.await }).unwrap();
+        sleep(Duration::from_millis(1)).await;
+        waiter.cancel();
+        sleep(Duration::from_millis(1)).await;
+    })
+    .unwrap();
+    assert!(fut.cancelled());
+}
+
+#[test]
+fn works_without_a_loop() {
+    let fut = SettableFuture::new();
+    assert!(!fut.done());
+    fut.set_result(String::from("plain")).unwrap();
+    assert!(fut.done());
+    assert_eq!(fut.result().unwrap(), "plain");
+}

@@ -1,0 +1,183 @@
+//! run/stop/close and the typed errors of misuse.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use corio_runtime::{EventLoop, LoopError, TaskError, get_running_loop, run, sleep};
+
+#[test]
+fn stop_before_run_forever_runs_one_iteration() {
+    let lp = EventLoop::new().unwrap();
+    let count = Rc::new(Cell::new(0));
+    let c = count.clone();
+    let inner = lp.clone();
+    lp.call_soon(move || {
+        c.set(c.get() + 1);
+        let c = c.clone();
+        inner.call_soon(move || c.set(c.get() + 10)).unwrap();
+    })
+    .unwrap();
+    lp.stop();
+    lp.run_forever().unwrap();
+    assert_eq!(count.get(), 1);
+}
+
+#[test]
+fn run_until_complete_reports_a_stop_before_completion_and_can_resume() {
+    let lp = EventLoop::new().unwrap();
+    let task = lp
+        .create_task(async {
+            sleep(Duration::from_millis(20)).await;
+            "late"
+        })
+        .unwrap();
+    let stopper = lp.clone();
+    lp.call_later(0.005, move || stopper.stop()).unwrap();
+    let err = lp
+        .run_until_complete(sleep(Duration::from_secs(5)))
+        .unwrap_err();
+    assert!(matches!(err, LoopError::StoppedBeforeComplete), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "event loop stopped before future completed"
+    );
+    assert_eq!(lp.run_until_complete(task).unwrap(), Ok("late"));
+}
+
+#[test]
+fn misuse_is_a_typed_error() {
+    let lp = EventLoop::new().unwrap();
+    assert!(matches!(get_running_loop(), Err(LoopError::NoRunningLoop)));
+    let inner = lp.clone();
+    let nested = lp
+        .run_until_complete(async move {
+            let again = inner.run_until_complete(async {});
+            let forever = inner.run_forever();
+            let close = inner.close();
+            let other = EventLoop::new().unwrap().run_forever();
+            let asyncio_run = run(async {});
+            (again.is_err(), forever, close, other, asyncio_run)
+        })
+        .unwrap();
+    assert!(nested.0);
+    assert!(matches!(nested.1, Err(LoopError::AlreadyRunning)));
+    assert!(matches!(nested.2, Err(LoopError::CloseWhileRunning)));
+    assert!(matches!(nested.3, Err(LoopError::AlreadyRunning)));
+    assert!(matches!(nested.4, Err(LoopError::AlreadyRunning)));
+    assert!(matches!(
+        lp.call_later(f64::NAN, || {}),
+        Err(LoopError::InvalidTime(_))
+    ));
+
+    lp.close().unwrap();
+    lp.close().unwrap();
+    assert!(matches!(lp.run_forever(), Err(LoopError::Closed)));
+    assert!(matches!(
+        lp.run_until_complete(async {}),
+        Err(LoopError::Closed)
+    ));
+    assert!(matches!(lp.call_soon(|| {}), Err(LoopError::Closed)));
+    assert!(matches!(lp.call_later(1, || {}), Err(LoopError::Closed)));
+    assert!(matches!(lp.call_at(1.0, || {}), Err(LoopError::Closed)));
+    assert!(matches!(lp.create_task(async {}), Err(LoopError::Closed)));
+    assert!(matches!(
+        lp.call_soon_threadsafe(|| {}),
+        Err(LoopError::Closed)
+    ));
+}
+
+#[test]
+fn close_drops_pending_callbacks_and_tasks() {
+    struct Guard(Rc<Cell<bool>>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.0.set(true);
+        }
+    }
+    let lp = EventLoop::new().unwrap();
+    let dropped = Rc::new(Cell::new(false));
+    let guard = Guard(dropped.clone());
+    let task = lp
+        .create_task(async move {
+            let _g = guard;
+            std::future::pending::<()>().await;
+        })
+        .unwrap();
+    let ran = Rc::new(Cell::new(false));
+    let r = ran.clone();
+    lp.call_soon(move || r.set(true)).unwrap();
+    lp.close().unwrap();
+    assert!(dropped.get(), "the task's destructors ran");
+    assert!(task.cancelled());
+    assert!(!ran.get());
+}
+
+#[test]
+fn a_panicking_task_or_callback_does_not_take_the_loop_down() {
+    let lp = EventLoop::new().unwrap();
+    lp.set_exception_handler(Some(|_: &EventLoop, _: &corio_runtime::Report| {}));
+    lp.call_soon(|| panic!("callback boom")).unwrap();
+    let task = lp.create_task(async { panic!("task boom") }).unwrap();
+    let out = lp.run_until_complete(task).unwrap();
+    assert_eq!(out, Err(TaskError::Panicked("task boom".into())));
+    assert_eq!(lp.run_until_complete(async { 5 }).unwrap(), 5);
+    let err = lp
+        .run_until_complete(async { panic!("main boom") })
+        .unwrap_err();
+    assert!(matches!(err, LoopError::Task(TaskError::Panicked(ref m)) if m == "main boom"));
+}
+
+#[test]
+fn run_cancels_leftover_tasks_and_closes_the_loop() {
+    struct Guard(Rc<Cell<u32>>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+    let dropped = Rc::new(Cell::new(0));
+    let d = dropped.clone();
+    let lp = run(async move {
+        for _ in 0..3 {
+            let g = Guard(d.clone());
+            corio_runtime::create_task(async move {
+                let _g = g;
+                sleep(Duration::from_secs(3600)).await;
+            })
+            .unwrap();
+        }
+        get_running_loop().unwrap()
+    })
+    .unwrap();
+    assert_eq!(dropped.get(), 3);
+    assert!(lp.is_closed());
+}
+
+#[test]
+fn virtual_time_jumps_to_the_next_deadline() {
+    let lp = EventLoop::builder().virtual_time(true).build().unwrap();
+    let start = lp.time();
+    let wall = std::time::Instant::now();
+    lp.run_until_complete(sleep(Duration::from_secs(3600)))
+        .unwrap();
+    assert_eq!(lp.time() - start, 3600.0);
+    assert!(wall.elapsed() < Duration::from_secs(1));
+}
+
+#[test]
+fn get_event_loop_returns_the_thread_loop() {
+    std::thread::spawn(|| {
+        let a = corio_runtime::get_event_loop().unwrap();
+        assert_eq!(corio_runtime::get_event_loop().unwrap(), a);
+        let b = EventLoop::new().unwrap();
+        corio_runtime::set_event_loop(Some(b.clone()));
+        assert_eq!(corio_runtime::get_event_loop().unwrap(), b);
+        let inside = b
+            .run_until_complete(async { corio_runtime::get_event_loop().unwrap() })
+            .unwrap();
+        assert_eq!(inside, b);
+    })
+    .join()
+    .unwrap();
+}
