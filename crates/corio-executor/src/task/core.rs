@@ -197,18 +197,8 @@ where
         let slow = crate::executor::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
-        if let (Some(threshold), Some(started)) = (slow, started) {
-            let elapsed = started.elapsed();
-            if elapsed > threshold {
-                if let Some(inner) = core.executor.upgrade() {
-                    inner.report(ExecutorEvent::SlowStep(&SlowStep {
-                        kind: StepKind::Task(AnyTask::from_core(core.clone())),
-                        elapsed,
-                    }));
-                }
-            }
-        }
-        match polled {
+        let elapsed = started.map(|s| s.elapsed());
+        let result = match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => {
                 this.future.set(None);
@@ -221,6 +211,19 @@ where
                 core.complete(Err(TaskError::Panicked(message)));
                 Poll::Ready(())
             }
+        };
+        // Reported after the step, so the report shows the state the step left (asyncio
+        // prints "<Task finished ...> took 0.207 seconds").
+        if let (Some(threshold), Some(elapsed)) = (slow, elapsed) {
+            if elapsed > threshold {
+                if let Some(inner) = core.executor.upgrade() {
+                    inner.report(ExecutorEvent::SlowStep(&SlowStep {
+                        kind: StepKind::Task(AnyTask::from_core(core.clone())),
+                        elapsed,
+                    }));
+                }
+            }
         }
+        result
     }
 }
