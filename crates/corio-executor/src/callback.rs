@@ -18,7 +18,7 @@ pub(crate) struct CallbackCell<F> {
 }
 
 impl<F: FnOnce() + 'static> CallbackCell<F> {
-    pub(crate) fn new(f: F) -> Rc<dyn LocalCallback> {
+    pub(crate) fn new_dyn(f: F) -> Rc<dyn LocalCallback> {
         Rc::new(CallbackCell {
             cancelled: Cell::new(false),
             f: Cell::new(Some(f)),
@@ -28,10 +28,10 @@ impl<F: FnOnce() + 'static> CallbackCell<F> {
 
 impl<F: FnOnce()> LocalCallback for CallbackCell<F> {
     fn run(&self) {
-        if !self.cancelled.get() {
-            if let Some(f) = self.f.take() {
-                f();
-            }
+        if !self.cancelled.get()
+            && let Some(f) = self.f.take()
+        {
+            f();
         }
     }
 

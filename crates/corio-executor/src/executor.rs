@@ -422,7 +422,7 @@ impl LocalExecutor {
     ///
     /// See [`Handle`].
     pub fn call_soon(&self, f: impl FnOnce() + 'static) -> Handle {
-        let cell = CallbackCell::new(f);
+        let cell = CallbackCell::new_dyn(f);
         self.inner.push_local(Ready::Callback(cell.clone()));
         Handle { cell }
     }
@@ -450,7 +450,7 @@ impl LocalExecutor {
     /// See [`LocalExecutor::push_handle`].
     pub fn callback(&self, f: impl FnOnce() + 'static) -> Handle {
         Handle {
-            cell: CallbackCell::new(f),
+            cell: CallbackCell::new_dyn(f),
         }
     }
 
@@ -530,10 +530,10 @@ impl LocalExecutor {
         let mut cx = Context::from_waker(&waker);
         let mut future = pin!(future);
         loop {
-            if main.woken.swap(false, Ordering::AcqRel) {
-                if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-                    return out;
-                }
+            if main.woken.swap(false, Ordering::AcqRel)
+                && let Poll::Ready(out) = future.as_mut().poll(&mut cx)
+            {
+                return out;
             }
             self.run_batch();
             if !main.woken.load(Ordering::Acquire) && !self.has_ready() {

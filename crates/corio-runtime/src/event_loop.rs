@@ -322,7 +322,7 @@ impl EventLoop {
 
         let busy = executor.has_ready() || inner.stopping.get();
         if busy {
-            if iteration % IO_CHECK_INTERVAL == 0 && inner.reactor.source_count() > 0 {
+            if iteration.is_multiple_of(IO_CHECK_INTERVAL) && inner.reactor.source_count() > 0 {
                 self.poll_io(Some(Duration::ZERO));
             }
         } else {

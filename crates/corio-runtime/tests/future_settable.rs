@@ -95,7 +95,7 @@ fn cancelling_the_awaiting_task_cancels_the_future() {
     let fut = lp.create_future::<u8>();
     let f = fut.clone();
     lp.run_until_complete(async move {
-        let waiter = create_task(async move { f.await }).unwrap();
+        let waiter = create_task(f).unwrap();
         sleep(Duration::from_millis(1)).await;
         waiter.cancel();
         sleep(Duration::from_millis(1)).await;

@@ -65,7 +65,7 @@ fn cancelling_an_awaiter_cancels_the_task_it_awaits() {
         .run_until_complete(async {
             let inner = create_task(sleep(Duration::from_secs(3600))).unwrap();
             let i = inner.clone();
-            let outer = create_task(async move { i.await }).unwrap();
+            let outer = create_task(i).unwrap();
             sleep(Duration::from_millis(2)).await;
             outer.cancel();
             sleep(Duration::from_millis(2)).await;
@@ -119,7 +119,7 @@ fn several_waiters_see_completion_and_done_callbacks_run_in_order() {
         let waiters: Vec<_> = (0..3)
             .map(|_| {
                 let t = task.clone();
-                create_task(async move { t.await }).unwrap()
+                create_task(t).unwrap()
             })
             .collect();
         let mut outs = Vec::new();

@@ -189,10 +189,10 @@ impl Clock {
     pub fn advance_to(&self, to: Instant) -> bool {
         match &self.offset {
             Some(offset) => {
-                if let Some(d) = to.checked_duration_since(self.origin) {
-                    if d > offset.get() {
-                        offset.set(d);
-                    }
+                if let Some(d) = to.checked_duration_since(self.origin)
+                    && d > offset.get()
+                {
+                    offset.set(d);
                 }
                 true
             }

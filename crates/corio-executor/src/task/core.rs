@@ -114,7 +114,7 @@ impl<T: 'static> TaskCore<T> {
             let task = Task::from_core(self.clone());
             for (_, cb) in callbacks {
                 let task = task.clone();
-                inner.push_local(Ready::Callback(CallbackCell::new(move || cb(&task))));
+                inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || cb(&task))));
             }
         }
     }
@@ -122,20 +122,19 @@ impl<T: 'static> TaskCore<T> {
 
 impl<T> Drop for TaskCore<T> {
     fn drop(&mut self) {
-        if let Output::Failed(TaskError::Panicked(message)) = &*self.output.borrow() {
-            if !self.retrieved.get() {
-                if let Some(inner) = self.executor.upgrade() {
-                    let name = self
-                        .name
-                        .borrow()
-                        .clone()
-                        .unwrap_or_else(|| self.id.default_name());
-                    inner.report(ExecutorEvent::UnretrievedPanic {
-                        task: &name,
-                        message,
-                    });
-                }
-            }
+        if let Output::Failed(TaskError::Panicked(message)) = &*self.output.borrow()
+            && !self.retrieved.get()
+            && let Some(inner) = self.executor.upgrade()
+        {
+            let name = self
+                .name
+                .borrow()
+                .clone()
+                .unwrap_or_else(|| self.id.default_name());
+            inner.report(ExecutorEvent::UnretrievedPanic {
+                task: &name,
+                message,
+            });
         }
     }
 }
@@ -214,15 +213,14 @@ where
         };
         // Reported after the step, so the report shows the state the step left (asyncio
         // prints "<Task finished ...> took 0.207 seconds").
-        if let (Some(threshold), Some(elapsed)) = (slow, elapsed) {
-            if elapsed > threshold {
-                if let Some(inner) = core.executor.upgrade() {
-                    inner.report(ExecutorEvent::SlowStep(&SlowStep {
-                        kind: StepKind::Task(AnyTask::from_core(core.clone())),
-                        elapsed,
-                    }));
-                }
-            }
+        if let (Some(threshold), Some(elapsed)) = (slow, elapsed)
+            && elapsed > threshold
+            && let Some(inner) = core.executor.upgrade()
+        {
+            inner.report(ExecutorEvent::SlowStep(&SlowStep {
+                kind: StepKind::Task(AnyTask::from_core(core.clone())),
+                elapsed,
+            }));
         }
         result
     }

@@ -255,7 +255,7 @@ impl<T: 'static> Task<T> {
             if let Some(inner) = self.core.executor.upgrade() {
                 let task = self.clone();
                 inner.push_local(crate::executor::Ready::Callback(
-                    crate::callback::CallbackCell::new(move || callback(&task)),
+                    crate::callback::CallbackCell::new_dyn(move || callback(&task)),
                 ));
             }
         } else {
