@@ -1,0 +1,43 @@
+//! Seed s1-17: two CPU-bound tasks hold the loop, so a third task that only wants to sleep
+//! does not even start until both are finished.
+//!
+//! Rust differences: the decorator -> `util::async_timed` wrapped around each body by
+//! hand; util.py's `delay` -> `util::delay`. The count goes to the seed document's
+//! 100 000 000 (the Python copy counts to 5 000 000 because the interpreter is slower);
+//! `black_box` keeps the compiler from folding the loop into a constant.
+
+#[path = "util/mod.rs"]
+mod util;
+
+use std::error::Error;
+use std::hint::black_box;
+
+use util::{async_timed, delay};
+
+async fn cpu_bound_work() -> u64 {
+    async_timed("cpu_bound_work", (), async {
+        let mut counter = 0;
+        for _ in 0..100_000_000 {
+            counter = black_box(counter) + 1;
+        }
+        counter
+    })
+    .await
+}
+
+async fn main_task() -> Result<(), Box<dyn Error>> {
+    async_timed("main", (), async {
+        let task_one = corio::create_task(cpu_bound_work())?;
+        let task_two = corio::create_task(cpu_bound_work())?;
+        let delay_task = corio::create_task(delay(4))?;
+        task_one.await?;
+        task_two.await?;
+        delay_task.await?;
+        Ok(())
+    })
+    .await
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    corio::run(main_task())?
+}

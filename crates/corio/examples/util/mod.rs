@@ -1,0 +1,67 @@
+//! Rust equivalents of the helpers that the seed programs import from `util.py`:
+//! [`delay`] and [`async_timed`].
+//!
+//! A port includes this module with `#[path = "util/mod.rs"] mod util;`: it lives in a
+//! folder so that cargo does not build it as an example of its own.
+
+// Every port includes the whole module but uses only some of its helpers.
+#![allow(dead_code)]
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// util.py's `delay`: says it sleeps, sleeps `delay_seconds` on the running loop's clock,
+/// says it is done, and gives `delay_seconds` back.
+///
+/// # Cancel safety
+///
+/// Cancelling it mid-sleep drops it there: the "finished" line is not printed, as in Python
+/// where the `CancelledError` ends the coroutine at its `await asyncio.sleep`.
+pub(crate) async fn delay(delay_seconds: u64) -> u64 {
+    println!("sleeping for {delay_seconds} second(s)");
+    corio::sleep(Duration::from_secs(delay_seconds)).await;
+    println!("finished sleeping for {delay_seconds} second(s)");
+    delay_seconds
+}
+
+/// util.py's `@async_timed()` decorator, applied by hand: a decorated `async fn f(args)`
+/// becomes `async fn f(args) { async_timed("f", (args,), async move { body }).await }`.
+///
+/// When the returned future first runs (not when it is made: like a coroutine, it starts
+/// when awaited or scheduled) it prints `starting <function NAME> with args ARGS`, where
+/// ARGS is the Debug form of the argument tuple, `()` or `(2,)` as Python prints it (Rust
+/// has no keyword arguments, so Python's trailing `{}` has no counterpart). When `body`
+/// finishes, or is dropped unfinished (the task was cancelled: Python's `finally`), it
+/// prints `finished <function NAME> in X.XXXX second(s)` with the measured time.
+///
+/// Python measures with `time.time()`; this uses the monotonic `Instant`, which cannot
+/// jump with the wall clock.
+///
+/// # Cancel safety
+///
+/// Dropping it drops `body` and still prints the "finished" line.
+pub(crate) async fn async_timed<F: Future>(name: &str, args: impl Debug, body: F) -> F::Output {
+    println!("starting <function {name}> with args {args:?}");
+    let _finished = Finished {
+        name,
+        start: Instant::now(),
+    };
+    body.await
+}
+
+/// Prints `async_timed`'s last line when dropped, so that it also runs on cancellation.
+struct Finished<'a> {
+    name: &'a str,
+    start: Instant,
+}
+
+impl Drop for Finished<'_> {
+    fn drop(&mut self) {
+        println!(
+            "finished <function {}> in {:.4} second(s)",
+            self.name,
+            self.start.elapsed().as_secs_f64()
+        );
+    }
+}
