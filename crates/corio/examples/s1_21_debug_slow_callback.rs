@@ -4,9 +4,10 @@
 //! Rust differences: `asyncio.run(main(), debug=True)` -> `EventLoop::builder().debug(true)`
 //! `.run(..)`; the report goes through the loop's exception handler, whose default prints
 //! it on stderr when no `log` logger is installed (Python's logging does the same), with
-//! the task's `Debug` form in place of its repr. The count goes to the seed document's
-//! 100 000 000 (the Python copy counts to 5 000 000 because the interpreter is slower);
-//! `black_box` keeps the compiler from folding the loop into a constant.
+//! the task's `Debug` form in place of its repr. The count is 300 000 000 instead of
+//! 5 000 000 so that the work blocks the loop about as long as the Python copy's (~0.3 s,
+//! well over the 100 ms threshold); `black_box` keeps the compiler from folding the loop
+//! into a constant.
 
 #[path = "util/mod.rs"]
 mod util;
@@ -20,7 +21,7 @@ use util::async_timed;
 async fn cpu_bound_work() -> u64 {
     async_timed("cpu_bound_work", (), async {
         let mut counter = 0;
-        for _ in 0..100_000_000 {
+        for _ in 0..300_000_000 {
             counter = black_box(counter) + 1;
         }
         counter
