@@ -2,10 +2,45 @@ use std::cell::Cell;
 use std::fmt;
 use std::rc::Rc;
 
+/// What a callback may return: nothing, or a `Result` whose error is reported to the
+/// executor's hook (asyncio passes an exception raised in a callback to the loop's exception
+/// handler) instead of being lost.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::RefCell, rc::Rc};
+/// # let (_, unparker) = corio_executor::park::pair();
+/// let ex = corio_executor::LocalExecutor::new(unparker);
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let s = seen.clone();
+/// ex.set_hook(move |event| s.borrow_mut().push(event.to_string()));
+/// ex.call_soon(|| -> Result<(), std::fmt::Error> { Err(std::fmt::Error) });
+/// ex.run_batch();
+/// assert!(seen.borrow()[0].contains("an error occurred when formatting an argument"));
+/// ```
+pub trait CallbackOutput {
+    /// The failure to report, if any.
+    fn into_failure(self) -> Option<String>;
+}
+
+impl CallbackOutput for () {
+    fn into_failure(self) -> Option<String> {
+        None
+    }
+}
+
+impl<E: std::fmt::Display> CallbackOutput for Result<(), E> {
+    fn into_failure(self) -> Option<String> {
+        self.err().map(|e| e.to_string())
+    }
+}
+
 /// A callback queued on the executor, type-erased; one allocation per `call_soon`.
 pub(crate) trait LocalCallback {
-    /// Runs the callback unless it was cancelled; runs it at most once.
-    fn run(&self);
+    /// Runs the callback unless it was cancelled; runs it at most once. Gives back the
+    /// failure the callback returned, if any.
+    fn run(&self) -> Option<String>;
     fn cancel(&self);
     fn cancelled(&self) -> bool;
     /// The callback's type name, for debug reports.
@@ -17,7 +52,11 @@ pub(crate) struct CallbackCell<F> {
     f: Cell<Option<F>>,
 }
 
-impl<F: FnOnce() + 'static> CallbackCell<F> {
+impl<F, R> CallbackCell<F>
+where
+    F: FnOnce() -> R + 'static,
+    R: CallbackOutput,
+{
     pub(crate) fn new_dyn(f: F) -> Rc<dyn LocalCallback> {
         Rc::new(CallbackCell {
             cancelled: Cell::new(false),
@@ -26,13 +65,16 @@ impl<F: FnOnce() + 'static> CallbackCell<F> {
     }
 }
 
-impl<F: FnOnce()> LocalCallback for CallbackCell<F> {
-    fn run(&self) {
-        if !self.cancelled.get()
-            && let Some(f) = self.f.take()
-        {
-            f();
+impl<F, R> LocalCallback for CallbackCell<F>
+where
+    F: FnOnce() -> R,
+    R: CallbackOutput,
+{
+    fn run(&self) -> Option<String> {
+        if self.cancelled.get() {
+            return None;
         }
+        self.f.take().and_then(|f| f().into_failure())
     }
 
     fn cancel(&self) {

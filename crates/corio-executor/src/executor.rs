@@ -14,7 +14,7 @@ use async_task::Runnable;
 use concurrent_queue::ConcurrentQueue;
 use slab::Slab;
 
-use crate::callback::{CallbackCell, Handle, LocalCallback};
+use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
 use crate::remote::{Remote, RemoteEntry, Shared, ThreadsafeCallback};
@@ -86,13 +86,18 @@ impl Inner {
         }
     }
 
-    fn run_callback(&self, f: impl FnOnce(), name: &str, slow: Option<Duration>) {
+    fn run_callback(&self, f: impl FnOnce() -> Option<String>, name: &str, slow: Option<Duration>) {
         let started = slow.map(|_| Instant::now());
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
-            self.report(ExecutorEvent::CallbackPanicked {
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(None) => {}
+            Ok(Some(failure)) => self.report(ExecutorEvent::CallbackFailed {
+                callback: name,
+                message: &failure,
+            }),
+            Err(payload) => self.report(ExecutorEvent::CallbackPanicked {
                 callback: name,
                 message: &panic_message(&*payload),
-            });
+            }),
         }
         if let (Some(threshold), Some(started)) = (slow, started) {
             let elapsed = started.elapsed();
@@ -188,7 +193,7 @@ fn schedule(shared: &Arc<Shared>, runnable: Runnable) {
 /// let seen = Rc::new(RefCell::new(Vec::new()));
 /// let s = seen.clone();
 /// ex.set_hook(move |event| s.borrow_mut().push(event.to_string()));
-/// ex.call_soon(|| panic!("boom"));
+/// ex.call_soon(|| -> () { panic!("boom") });
 /// ex.run_batch();
 /// assert!(seen.borrow()[0].contains("boom"));
 /// ```
@@ -197,6 +202,13 @@ fn schedule(shared: &Arc<Shared>, runnable: Runnable) {
 pub enum ExecutorEvent<'a> {
     /// A step took longer than the slow-step threshold.
     SlowStep(&'a SlowStep),
+    /// A callback returned an error (see [`CallbackOutput`]); the executor went on.
+    CallbackFailed {
+        /// The callback's type name.
+        callback: &'a str,
+        /// The error's message.
+        message: &'a str,
+    },
     /// A callback panicked; the executor went on.
     CallbackPanicked {
         /// The callback's type name.
@@ -218,6 +230,9 @@ impl fmt::Display for ExecutorEvent<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExecutorEvent::SlowStep(step) => step.fmt(f),
+            ExecutorEvent::CallbackFailed { callback, message } => {
+                write!(f, "Exception in callback {callback}: {message}")
+            }
             ExecutorEvent::CallbackPanicked { callback, message } => {
                 write!(f, "Exception in callback {callback}: panicked: {message}")
             }
@@ -416,12 +431,13 @@ impl LocalExecutor {
 
     /// Queues `f` at the back of the ready queue (asyncio's `call_soon`).
     ///
-    /// A panicking callback is reported (see [`ExecutorEvent`]) and the executor goes on.
+    /// `f` returns `()` or a `Result<(), E>`; an error or a panic is reported (see
+    /// [`ExecutorEvent`]) and the executor goes on.
     ///
     /// # Examples
     ///
     /// See [`Handle`].
-    pub fn call_soon(&self, f: impl FnOnce() + 'static) -> Handle {
+    pub fn call_soon<R: CallbackOutput>(&self, f: impl FnOnce() -> R + 'static) -> Handle {
         let cell = CallbackCell::new_dyn(f);
         self.inner.push_local(Ready::Callback(cell.clone()));
         Handle { cell }
@@ -448,7 +464,7 @@ impl LocalExecutor {
     /// # Examples
     ///
     /// See [`LocalExecutor::push_handle`].
-    pub fn callback(&self, f: impl FnOnce() + 'static) -> Handle {
+    pub fn callback<R: CallbackOutput>(&self, f: impl FnOnce() -> R + 'static) -> Handle {
         Handle {
             cell: CallbackCell::new_dyn(f),
         }

@@ -64,7 +64,7 @@ mod remote;
 mod task;
 mod yield_now;
 
-pub use callback::Handle;
+pub use callback::{CallbackOutput, Handle};
 pub use error::TaskError;
 pub use executor::{ExecutorEvent, LocalExecutor, SlowStep, StepKind};
 pub use park::{Park, Unpark};

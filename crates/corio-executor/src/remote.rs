@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use async_task::Runnable;
 use concurrent_queue::ConcurrentQueue;
 
+use crate::callback::CallbackOutput;
 use crate::park::Unpark;
 
 /// What other threads push toward the executor's thread.
@@ -37,22 +38,23 @@ impl Shared {
     }
 }
 
+/// A callback from another thread, giving back the failure it returned, if any.
+type ThreadsafeFn = Box<dyn FnOnce() -> Option<String> + Send>;
+
 /// A `call_soon_threadsafe` callback.
 pub(crate) struct ThreadsafeCallback {
     cancelled: AtomicBool,
-    f: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    f: Mutex<Option<ThreadsafeFn>>,
     pub(crate) name: &'static str,
 }
 
 impl ThreadsafeCallback {
-    pub(crate) fn run(&self) {
+    pub(crate) fn run(&self) -> Option<String> {
         if self.cancelled.load(Ordering::Acquire) {
-            return;
+            return None;
         }
         let f = self.f.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(f) = f {
-            f();
-        }
+        f.and_then(|f| f())
     }
 }
 
@@ -113,14 +115,14 @@ impl Remote {
     /// # Examples
     ///
     /// See [`Remote`].
-    pub fn call_soon_threadsafe(
+    pub fn call_soon_threadsafe<R: CallbackOutput>(
         &self,
-        f: impl FnOnce() + Send + 'static,
+        f: impl FnOnce() -> R + Send + 'static,
     ) -> Result<ThreadsafeHandle, Closed> {
         let name = std::any::type_name_of_val(&f);
         let cb = Arc::new(ThreadsafeCallback {
             cancelled: AtomicBool::new(false),
-            f: Mutex::new(Some(Box::new(f))),
+            f: Mutex::new(Some(Box::new(move || f().into_failure()))),
             name,
         });
         self.shared
@@ -170,7 +172,7 @@ impl fmt::Debug for Remote {
 /// ```
 /// # let (_, unparker) = corio_executor::park::pair();
 /// let ex = corio_executor::LocalExecutor::new(unparker);
-/// let handle = ex.remote().call_soon_threadsafe(|| panic!("cancelled first")).unwrap();
+/// let handle = ex.remote().call_soon_threadsafe(|| -> () { panic!("cancelled first") }).unwrap();
 /// handle.cancel();
 /// assert!(handle.cancelled());
 /// ex.run_batch(); // the callback is skipped

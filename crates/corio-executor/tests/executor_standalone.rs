@@ -106,7 +106,7 @@ fn a_panicking_callback_is_reported_and_the_batch_goes_on() {
     ex.set_hook(move |event| e.borrow_mut().push(event.to_string()));
     let after = Rc::new(RefCell::new(false));
     let a = after.clone();
-    ex.call_soon(|| panic!("first"));
+    ex.call_soon(|| -> () { panic!("first") });
     ex.call_soon(move || *a.borrow_mut() = true);
     assert_eq!(ex.run_batch(), 2);
     assert!(*after.borrow());

@@ -23,6 +23,8 @@ pub enum ReportKind {
         /// How long it ran.
         elapsed: Duration,
     },
+    /// A callback returned an error; the loop went on.
+    CallbackFailed,
     /// A callback panicked; the loop went on.
     CallbackPanicked,
     /// A task panicked and nobody looked at its failure before its last handle was dropped.
@@ -48,7 +50,7 @@ pub enum ReportKind {
 /// lp.set_exception_handler(Some(move |_: &EventLoop, report: &corio_runtime::Report| {
 ///     s.borrow_mut().push(report.message.clone());
 /// }));
-/// lp.call_soon(|| panic!("boom"))?;
+/// lp.call_soon(|| -> () { panic!("boom") })?;
 /// lp.run_until_complete(corio_runtime::sleep(std::time::Duration::ZERO))?;
 /// assert!(seen.borrow()[0].contains("boom"));
 /// # Ok::<(), corio_runtime::LoopError>(())

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use corio_executor::{AnyTask, ExecutorEvent, Handle, LocalExecutor, StepKind, Task, Unpark};
+use corio_executor::{
+    AnyTask, CallbackOutput, ExecutorEvent, Handle, LocalExecutor, StepKind, Task, Unpark,
+};
 use corio_reactor::{Notifier, Reactor};
 use corio_time::TimerSource;
 
@@ -404,6 +406,9 @@ impl EventLoop {
     /// Schedules `f` at the back of the ready queue (asyncio's `call_soon`): callbacks run
     /// in the order they were scheduled, before timers that fall due in the same iteration.
     ///
+    /// `f` returns `()` or a `Result<(), E>`: an error (or a panic) goes to the exception
+    /// handler and the loop goes on, as asyncio does with an exception in a callback.
+    ///
     /// # Errors
     ///
     /// [`LoopError::Closed`].
@@ -411,7 +416,10 @@ impl EventLoop {
     /// # Examples
     ///
     /// See [`EventLoop`].
-    pub fn call_soon(&self, f: impl FnOnce() + 'static) -> Result<Handle, LoopError> {
+    pub fn call_soon<R: CallbackOutput>(
+        &self,
+        f: impl FnOnce() -> R + 'static,
+    ) -> Result<Handle, LoopError> {
         self.check_open()?;
         Ok(self.inner.executor.call_soon(f))
     }
@@ -430,9 +438,9 @@ impl EventLoop {
     /// lp.call_soon_threadsafe(|| println!("hi"))?;
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
-    pub fn call_soon_threadsafe(
+    pub fn call_soon_threadsafe<R: CallbackOutput>(
         &self,
-        f: impl FnOnce() + Send + 'static,
+        f: impl FnOnce() -> R + Send + 'static,
     ) -> Result<corio_executor::ThreadsafeHandle, LoopError> {
         self.handle().call_soon_threadsafe(f)
     }
@@ -459,10 +467,10 @@ impl EventLoop {
     /// assert_eq!(*log.borrow(), ["b", "a", "c"]);
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
-    pub fn call_later(
+    pub fn call_later<R: CallbackOutput>(
         &self,
         delay: impl Into<Delay>,
-        f: impl FnOnce() + 'static,
+        f: impl FnOnce() -> R + 'static,
     ) -> Result<TimerHandle, LoopError> {
         self.check_open()?;
         let clock = &self.inner.timers.clock;
@@ -488,17 +496,21 @@ impl EventLoop {
     /// lp.run_until_complete(corio_runtime::sleep(std::time::Duration::from_secs(11)))?;
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
-    pub fn call_at(
+    pub fn call_at<R: CallbackOutput>(
         &self,
         when: impl Into<When>,
-        f: impl FnOnce() + 'static,
+        f: impl FnOnce() -> R + 'static,
     ) -> Result<TimerHandle, LoopError> {
         self.check_open()?;
         let deadline = when.into().deadline(&self.inner.timers.clock)?;
         Ok(self.schedule_timer(deadline, f))
     }
 
-    fn schedule_timer(&self, deadline: Instant, f: impl FnOnce() + 'static) -> TimerHandle {
+    fn schedule_timer<R: CallbackOutput>(
+        &self,
+        deadline: Instant,
+        f: impl FnOnce() -> R + 'static,
+    ) -> TimerHandle {
         let handle = self.inner.executor.callback(f);
         let key = self
             .inner
@@ -764,6 +776,11 @@ impl EventLoop {
                     StepKind::Task(t) => Some(t.clone()),
                     StepKind::Callback(_) => None,
                 },
+            },
+            ExecutorEvent::CallbackFailed { .. } => Report {
+                kind: ReportKind::CallbackFailed,
+                message: event.to_string(),
+                task: None,
             },
             ExecutorEvent::CallbackPanicked { .. } => Report {
                 kind: ReportKind::CallbackPanicked,

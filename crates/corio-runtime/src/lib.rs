@@ -74,8 +74,8 @@ pub use time_arg::{Delay, When};
 
 #[doc(no_inline)]
 pub use corio_executor::{
-    AnyTask, CancelOnDrop, Handle, Task, TaskError, TaskId, ThreadsafeHandle, current_task,
-    yield_now,
+    AnyTask, CallbackOutput, CancelOnDrop, Handle, Task, TaskError, TaskId, ThreadsafeHandle,
+    current_task, yield_now,
 };
 #[doc(no_inline)]
 pub use corio_time::{Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout};

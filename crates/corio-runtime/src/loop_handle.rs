@@ -1,6 +1,6 @@
 use std::fmt;
 
-use corio_executor::{Remote, ThreadsafeHandle};
+use corio_executor::{CallbackOutput, Remote, ThreadsafeHandle};
 
 use crate::LoopError;
 
@@ -37,9 +37,9 @@ impl LoopHandle {
     /// # Examples
     ///
     /// See [`LoopHandle`].
-    pub fn call_soon_threadsafe(
+    pub fn call_soon_threadsafe<R: CallbackOutput>(
         &self,
-        f: impl FnOnce() + Send + 'static,
+        f: impl FnOnce() -> R + Send + 'static,
     ) -> Result<ThreadsafeHandle, LoopError> {
         self.remote
             .call_soon_threadsafe(f)

@@ -117,7 +117,7 @@ fn close_drops_pending_callbacks_and_tasks() {
 fn a_panicking_task_or_callback_does_not_take_the_loop_down() {
     let lp = EventLoop::new().unwrap();
     lp.set_exception_handler(Some(|_: &EventLoop, _: &corio_runtime::Report| {}));
-    lp.call_soon(|| panic!("callback boom")).unwrap();
+    lp.call_soon(|| -> () { panic!("callback boom") }).unwrap();
     let task = lp.create_task(async { panic!("task boom") }).unwrap();
     let out = lp.run_until_complete(task).unwrap();
     assert_eq!(out, Err(TaskError::Panicked("task boom".into())));

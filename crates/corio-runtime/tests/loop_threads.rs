@@ -68,7 +68,9 @@ fn many_threads_schedule_without_loss() {
 #[test]
 fn a_threadsafe_handle_can_be_cancelled() {
     let lp = EventLoop::new().unwrap();
-    let h = lp.call_soon_threadsafe(|| panic!("cancelled")).unwrap();
+    let h = lp
+        .call_soon_threadsafe(|| -> () { panic!("cancelled") })
+        .unwrap();
     h.cancel();
     assert!(h.cancelled());
     lp.run_until_complete(sleep(Duration::ZERO)).unwrap();

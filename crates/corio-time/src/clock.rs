@@ -45,7 +45,7 @@ impl Clock {
     /// ```
     pub fn monotonic() -> Clock {
         Clock {
-            origin: Instant::now(),
+            origin: process_origin(),
             offset: None,
         }
     }
@@ -61,9 +61,10 @@ impl Clock {
     /// assert_eq!(clock.now(), t);
     /// ```
     pub fn new_virtual() -> Clock {
+        let origin = process_origin();
         Clock {
-            origin: Instant::now(),
-            offset: Some(Rc::new(Cell::new(Duration::ZERO))),
+            origin,
+            offset: Some(Rc::new(Cell::new(Instant::now() - origin))),
         }
     }
 
@@ -96,15 +97,17 @@ impl Clock {
 
     /// Seconds since the clock's origin, as asyncio's `loop.time()` gives them.
     ///
-    /// The origin is the moment the clock was made; only differences between two
-    /// readings mean anything.
+    /// Every clock of the process shares one origin (the first clock made), so the times
+    /// of two loops compare, as `time.monotonic()` values do in Python; only differences
+    /// mean anything.
     ///
     /// # Examples
     ///
     /// ```
     /// let clock = corio_time::Clock::new_virtual();
+    /// let t = clock.time();
     /// clock.advance(std::time::Duration::from_millis(1500));
-    /// assert_eq!(clock.time(), 1.5);
+    /// assert_eq!(clock.time() - t, 1.5);
     /// ```
     pub fn time(&self) -> f64 {
         self.to_secs(self.now())
@@ -116,7 +119,7 @@ impl Clock {
     ///
     /// ```
     /// let clock = corio_time::Clock::new_virtual();
-    /// assert_eq!(clock.to_secs(clock.now()), 0.0);
+    /// assert_eq!(clock.to_secs(clock.now()), clock.time());
     /// ```
     pub fn to_secs(&self, at: Instant) -> f64 {
         match at.checked_duration_since(self.origin) {
@@ -208,4 +211,10 @@ impl fmt::Debug for Clock {
             .field("time", &self.time())
             .finish()
     }
+}
+
+/// The instant every clock of this process counts from.
+fn process_origin() -> Instant {
+    static ORIGIN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    *ORIGIN.get_or_init(Instant::now)
 }
