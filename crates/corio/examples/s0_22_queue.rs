@@ -4,12 +4,12 @@
 //! asyncio -> corio: `asyncio.Queue(maxsize=n)` -> `corio::channel::Queue::new(n)` of
 //! `Option<u32>` (`None` is the stop signal, as in Python; printed as Python prints it);
 //! `put`/`get`/`task_done`/`join` keep their names, and `put`/`task_done` return typed
-//! errors (shut-down queue, too many `task_done`) instead of raising.
+//! errors (shut-down queue, too many `task_done`) instead of raising. A `Queue` is a shared
+//! handle: each task gets a clone.
 //! `asyncio.wait(consumers + [prod])` -> awaiting each task.
 
 use std::error::Error;
 use std::fmt;
-use std::rc::Rc;
 use std::time::Duration;
 
 use corio::EventLoop;
@@ -27,7 +27,7 @@ impl fmt::Display for PyItem {
     }
 }
 
-async fn consumer(n: usize, q: Rc<Queue<Option<u32>>>) -> Result<(), Box<dyn Error>> {
+async fn consumer(n: usize, q: Queue<Option<u32>>) -> Result<(), Box<dyn Error>> {
     println!("consumer {n}: starting");
     loop {
         println!("consumer {n}: waiting for item");
@@ -49,7 +49,7 @@ async fn consumer(n: usize, q: Rc<Queue<Option<u32>>>) -> Result<(), Box<dyn Err
     Ok(())
 }
 
-async fn producer(q: Rc<Queue<Option<u32>>>, num_workers: u32) -> Result<(), Box<dyn Error>> {
+async fn producer(q: Queue<Option<u32>>, num_workers: u32) -> Result<(), Box<dyn Error>> {
     println!("producer: starting");
     // Add some numbers to the queue to simulate jobs.
     for i in 0..num_workers * 3 {
@@ -70,11 +70,11 @@ async fn producer(q: Rc<Queue<Option<u32>>>, num_workers: u32) -> Result<(), Box
 async fn main_task(lp: EventLoop, num_consumers: u32) -> Result<(), Box<dyn Error>> {
     // Create the queue with a fixed size so the producer will block until the consumers
     // pull some items out.
-    let q = Rc::new(Queue::new(num_consumers as usize));
+    let q = Queue::new(num_consumers as usize);
 
     // Schedule the consumer tasks.
     let consumers = (0..num_consumers as usize)
-        .map(|i| lp.create_task(consumer(i, Rc::clone(&q))))
+        .map(|i| lp.create_task(consumer(i, q.clone())))
         .collect::<Result<Vec<_>, _>>()?;
 
     // Schedule the producer task.
