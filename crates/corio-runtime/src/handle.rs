@@ -18,7 +18,7 @@ use crate::event_loop::LoopInner;
 /// use corio_runtime::EventLoop;
 ///
 /// let lp = EventLoop::builder().virtual_time(true).build()?;
-/// let handle = lp.call_later(5.0, || unreachable!("cancelled"))?;
+/// let handle = lp.call_later(5.0, || -> () { unreachable!("cancelled") })?;
 /// assert_eq!(handle.when(), lp.time() + 5.0);
 /// handle.cancel();
 /// assert!(handle.cancelled());
