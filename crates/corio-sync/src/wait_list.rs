@@ -78,7 +78,7 @@ impl<T> WaitList<T> {
     }
 
     /// Key of the linked node after `key`.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn next(&self, key: usize) -> Option<usize> {
         self.nodes[key].next
     }

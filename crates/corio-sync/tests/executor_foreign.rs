@@ -1,5 +1,6 @@
 //! Every primitive under foreign executors: tokio (current-thread and
 //! multi-thread) and smol's async-executor (single- and multi-thread).
+#![cfg(not(loom))]
 
 mod scenario;
 
@@ -24,7 +25,9 @@ fn tokio_spawn() -> Spawn {
 #[test]
 fn tokio_current_thread() {
     with_watchdog(LIMIT, || {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(all(tokio_spawn(), SIZE));
     });
 }
@@ -68,7 +71,10 @@ fn async_executor_two_threads() {
 }
 
 /// A stop signal for the helper thread, built from the crate's own Event.
-fn stop_signal() -> (Arc<corio_sync::Event>, impl std::future::Future<Output = ()>) {
+fn stop_signal() -> (
+    Arc<corio_sync::Event>,
+    impl std::future::Future<Output = ()>,
+) {
     let event = Arc::new(corio_sync::Event::new());
     let waiter = event.clone();
     (event, async move { waiter.wait().await })

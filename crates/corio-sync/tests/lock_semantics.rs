@@ -1,5 +1,6 @@
 //! Lock: asyncio semantics (FIFO hand-off, no barging, release from anyone,
 //! typed error) and no lost wakeup on cancellation.
+#![cfg(not(loom))]
 
 mod common;
 

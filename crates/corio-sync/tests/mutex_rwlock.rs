@@ -1,5 +1,6 @@
 //! Mutex<T> and RwLock<T>: exclusion, FIFO order, writer priority over later
 //! readers, and no lost hand-off on cancellation.
+#![cfg(not(loom))]
 
 mod common;
 
@@ -21,11 +22,15 @@ fn mutex_is_fifo_and_passes_on_when_cancelled() {
     drop(guard); // to a
     assert!(mutex.try_lock().is_none(), "no barging");
     drop(a); // a cancelled: to b
-    let Poll::Ready(mut g) = poll(&mut b) else { panic!("b must own the mutex") };
+    let Poll::Ready(mut g) = poll(&mut b) else {
+        panic!("b must own the mutex")
+    };
     g.push("b");
     assert!(poll(&mut c).is_pending());
     drop(g);
-    let Poll::Ready(mut g) = poll(&mut c) else { panic!("c must own the mutex") };
+    let Poll::Ready(mut g) = poll(&mut c) else {
+        panic!("c must own the mutex")
+    };
     g.push("c");
     drop(g);
     drop((b, c));
@@ -46,11 +51,15 @@ fn rwlock_readers_share_and_writer_excludes() {
     drop(r1);
     assert!(poll(&mut w).is_pending());
     drop(r2);
-    let Poll::Ready(mut wg) = poll(&mut w) else { panic!("writer must get the lock") };
+    let Poll::Ready(mut wg) = poll(&mut w) else {
+        panic!("writer must get the lock")
+    };
     *wg = 5;
     assert!(poll(&mut r3).is_pending());
     drop(wg);
-    let Poll::Ready(rg) = poll(&mut r3) else { panic!("reader must get the lock") };
+    let Poll::Ready(rg) = poll(&mut r3) else {
+        panic!("reader must get the lock")
+    };
     assert_eq!(*rg, 5);
 }
 
@@ -88,7 +97,9 @@ fn writer_release_admits_a_batch_of_readers() {
     }
     drop(wg);
     for r in &mut readers {
-        let Poll::Ready(g) = poll(r) else { panic!("every reader must be admitted") };
+        let Poll::Ready(g) = poll(r) else {
+            panic!("every reader must be admitted")
+        };
         assert_eq!(*g, 1);
     }
 }

@@ -1,6 +1,7 @@
 //! Many tasks over two threads, repeated: exclusion, limits and
 //! no-lost-wakeup under real parallelism. Bounded in time by a watchdog and by
 //! fixed amounts of work (no timing in any assertion).
+#![cfg(not(loom))]
 
 mod scenario;
 

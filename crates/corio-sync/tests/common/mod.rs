@@ -57,7 +57,9 @@ impl Log {
 
 /// Runs `main` on a single-thread `async_executor::LocalExecutor`, the
 /// executor passed in so that `main` can spawn.
-pub(crate) fn run_local<T>(main: impl AsyncFnOnce(Rc<async_executor::LocalExecutor<'static>>) -> T) -> T {
+pub(crate) fn run_local<T>(
+    main: impl AsyncFnOnce(Rc<async_executor::LocalExecutor<'static>>) -> T,
+) -> T {
     let ex = Rc::new(async_executor::LocalExecutor::new());
     futures_lite::future::block_on(ex.run(main(ex.clone())))
 }

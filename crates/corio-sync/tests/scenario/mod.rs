@@ -69,7 +69,10 @@ pub(crate) async fn lock(spawn: &Spawn, size: Size) {
         })
         .collect();
     join_all(spawn, tasks).await;
-    assert_eq!(counter.load(Ordering::Relaxed), size.tasks * size.iterations);
+    assert_eq!(
+        counter.load(Ordering::Relaxed),
+        size.tasks * size.iterations
+    );
     assert!(!lock.locked());
 }
 
@@ -170,7 +173,10 @@ pub(crate) async fn rwlock(spawn: &Spawn, size: Size) {
         .collect();
     join_all(spawn, tasks).await;
     let writers = (0..size.tasks).filter(|i| i % 3 == 0).count();
-    assert_eq!(*lock.read().await, (writers * size.iterations, writers * size.iterations));
+    assert_eq!(
+        *lock.read().await,
+        (writers * size.iterations, writers * size.iterations)
+    );
 }
 
 /// Event: every waiter wakes on one set.
@@ -216,7 +222,9 @@ pub(crate) async fn condition(spawn: &Spawn, size: Size) {
                         items.fetch_sub(1, Ordering::SeqCst);
                     } else {
                         cond.acquire().await;
-                        cond.wait_for(|| items.load(Ordering::SeqCst) > 0).await.unwrap();
+                        cond.wait_for(|| items.load(Ordering::SeqCst) > 0)
+                            .await
+                            .unwrap();
                         items.fetch_sub(1, Ordering::SeqCst);
                         cond.release().unwrap();
                     }
@@ -312,7 +320,11 @@ pub(crate) async fn cancellation(spawn: &Spawn, size: Size) {
     join_all(spawn, tasks).await;
     assert!(got.load(Ordering::SeqCst) > 0);
     assert!(!lock.locked(), "a cancelled acquire lost the lock");
-    assert_eq!(sem.available_permits(), 2, "a cancelled acquire lost a permit");
+    assert_eq!(
+        sem.available_permits(),
+        2,
+        "a cancelled acquire lost a permit"
+    );
 }
 
 /// Runs `f` on a fresh thread and fails (instead of hanging) if it takes
