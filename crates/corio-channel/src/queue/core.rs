@@ -58,16 +58,6 @@ impl<T> Core<T> {
     }
 
     pub(crate) fn put_nowait(&self, item: T) -> Result<(), PutNowaitError<T>> {
-        // A blocked putter retries on every wakeup; answering "full" from a
-        // look at the queue spares it the count-and-roll-back below. (A full
-        // queue that is also shut down reports the shutdown, as asyncio.)
-        if self.maxsize != 0 && self.store.looks_full() {
-            return Err(if self.store.is_closed() {
-                PutNowaitError::ShutDown(item)
-            } else {
-                PutNowaitError::Full(item)
-            });
-        }
         self.unfinished.fetch_add(1, Ordering::AcqRel);
         match self.store.push(item) {
             Ok(()) => {

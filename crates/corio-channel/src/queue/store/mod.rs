@@ -131,16 +131,6 @@ impl<T> Store<T> {
         }
     }
 
-    /// Whether a lock-free look says the store is full. Only the FIFO store
-    /// answers (the locked ones would need their lock, which the push takes
-    /// anyway), so `false` means "try the push".
-    pub(crate) fn looks_full(&self) -> bool {
-        match self {
-            Store::Fifo(q) => q.is_full(),
-            Store::Lifo(_) | Store::Priority(_) => false,
-        }
-    }
-
     /// Closes the store; returns `true` if this call closed it.
     pub(crate) fn close(&self) -> bool {
         match self {
