@@ -476,3 +476,21 @@ fn debug_does_not_need_debug_items() {
     let err = q.put_nowait(Opaque).unwrap_err();
     assert_eq!(format!("{err:?}"), "ShutDown(..)");
 }
+
+#[test]
+fn errors_convert_to_boxed_errors_without_debug_items() {
+    // Ports use `?` into `Box<dyn Error>`: that must work for items that are
+    // not `Debug`.
+    struct Opaque;
+    fn run(q: &Queue<Opaque>) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        q.put_nowait(Opaque)?;
+        q.put_nowait(Opaque)?;
+        Ok(())
+    }
+    let q = Queue::new(1);
+    let err = run(&q).unwrap_err();
+    assert_eq!(err.to_string(), "queue is full");
+    q.shutdown(true);
+    let err = block_on(q.put(Opaque)).map_err(Box::<dyn std::error::Error>::from);
+    assert_eq!(err.unwrap_err().to_string(), "queue is shut down");
+}
