@@ -81,3 +81,8 @@ pub use lock::{Lock, LockFuture, LockGuard};
 pub use mutex::{Mutex, MutexGuard, MutexLockFuture};
 pub use rwlock::{RwLock, RwLockReadFuture, RwLockReadGuard, RwLockWriteFuture, RwLockWriteGuard};
 pub use semaphore::{AcquirePermit, BoundedSemaphore, Semaphore, SemaphorePermit};
+
+// The README's examples are doctests too, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -129,7 +129,7 @@ impl Lock {
     /// assert_eq!(lock.release(), Err(NotAcquired));
     /// ```
     pub fn release(&self) -> Result<(), NotAcquired> {
-        self.raw.release_bounded(1, 1).map_err(|_| NotAcquired)
+        self.raw.release_exclusive().map_err(|_| NotAcquired)
     }
 
     /// Whether the lock is held (by anyone, including a waiter it was just

@@ -250,8 +250,8 @@ impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
 impl<T: ?Sized> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
         // The Release in the permit hand-off orders our writes to the data
-        // before the next holder's reads.
-        self.mutex.raw.release(1);
+        // before the next holder's reads. It cannot fail: we hold the permit.
+        let _ = self.mutex.raw.release_exclusive();
     }
 }
 

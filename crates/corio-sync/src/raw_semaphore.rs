@@ -83,6 +83,21 @@ impl RawSemaphore {
             .is_ok()
     }
 
+    /// Returns the single permit of a counter whose maximum is one (a lock).
+    ///
+    /// Uncontended, this is one compare-and-swap from "held, nobody waiting"
+    /// to "one permit"; otherwise it hands off or fails as
+    /// [`release_bounded`](Self::release_bounded) does.
+    pub(crate) fn release_exclusive(&self) -> Result<(), Overflow> {
+        match self
+            .state
+            .compare_exchange(0, ONE, Ordering::Release, Ordering::Relaxed)
+        {
+            Ok(_) => Ok(()),
+            Err(_) => self.release_bounded(1, 1),
+        }
+    }
+
     /// Takes `n` permits if they are free and nobody is queued.
     pub(crate) fn try_acquire(&self, n: usize) -> bool {
         let mut state = self.state.load(Ordering::Relaxed);
