@@ -28,10 +28,13 @@ use crate::raw_semaphore::{RawAcquire, RawSemaphore};
 ///
 /// # Differences from asyncio
 ///
-/// Between a release and the moment the woken waiter runs, asyncio's
-/// `locked()` briefly returns `False` (while still refusing new acquirers);
-/// here the lock already belongs to the woken waiter, so
-/// [`locked`](Lock::locked) stays `true`.
+/// A release hands the lock to the oldest waiter at once. Between that
+/// release and the moment the woken waiter runs, asyncio's `locked()`
+/// briefly returns `False` (while still refusing new acquirers) and a second
+/// `release()` raises; here the lock already belongs to the woken waiter, so
+/// [`locked`](Lock::locked) stays `true` and a second `release()` releases
+/// it on that waiter's behalf (passing it to the next waiter), exactly as a
+/// stray `release()` does once the waiter runs, in asyncio and here.
 ///
 /// # Examples
 ///
