@@ -1,0 +1,18 @@
+//! Every case, in the order of the table.
+
+mod channels;
+mod locks;
+mod memory;
+mod tasks;
+mod timers;
+
+use crate::measure::Case;
+
+pub(crate) fn all() -> Vec<Case> {
+    let mut all = tasks::cases();
+    all.extend(timers::cases());
+    all.extend(memory::cases());
+    all.extend(channels::cases());
+    all.extend(locks::cases());
+    all
+}

@@ -1,0 +1,249 @@
+//! The table on the terminal, and `docs/benchmarks.md` with its plot.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::machine::Machine;
+use crate::measure::{Options, RowResult, Unit, format_value};
+use crate::svg;
+
+fn ratio_text(r: Option<f64>) -> String {
+    match r {
+        Some(r) if r.is_nan() => "n/a".to_owned(),
+        Some(r) if r.is_finite() => format!("{r:.2}x"),
+        Some(_) => "inf".to_owned(),
+        None => "n/a".to_owned(),
+    }
+}
+
+fn cell_text(row: &RowResult, cell: Option<&crate::measure::Cell>) -> String {
+    cell.map_or_else(|| "n/a".to_owned(), |c| format_value(c.value, row.unit))
+}
+
+/// The columns of one row: id, title, corio, tokio, smol, tokio/corio, best-other/corio.
+fn columns(row: &RowResult) -> [String; 7] {
+    [
+        row.id.to_owned(),
+        row.title.to_owned(),
+        cell_text(row, Some(&row.corio)),
+        cell_text(row, row.tokio.as_ref()),
+        cell_text(row, row.smol.as_ref()),
+        ratio_text(row.tokio_ratio()),
+        ratio_text(row.best_ratio()),
+    ]
+}
+
+const HEADER: [&str; 7] = [
+    "row",
+    "what",
+    "corio",
+    "tokio",
+    "smol / crate",
+    "tokio/corio",
+    "best-other/corio",
+];
+
+/// The wall-clock columns of a CPU-time row.
+fn wall_columns(row: &RowResult) -> Option<[String; 7]> {
+    let wall = |c: Option<&crate::measure::Cell>| {
+        c.and_then(|c| c.wall)
+            .map_or_else(|| "n/a".to_owned(), |w| format_value(w, Unit::Wall))
+    };
+    row.corio.wall?;
+    Some([
+        row.id.to_owned(),
+        row.title.to_owned(),
+        wall(Some(&row.corio)),
+        wall(row.tokio.as_ref()),
+        wall(row.smol.as_ref()),
+        ratio_text(row.tokio_wall_ratio()),
+        ratio_text(row.best_wall_ratio()),
+    ])
+}
+
+/// Both tables for the terminal: the medians, then the wall-clock medians of the CPU rows.
+pub(crate) fn text_table(rows: &[RowResult]) -> String {
+    let mut out =
+        String::from("Medians (CPU time of the whole process unless the row says otherwise):\n");
+    out.push_str(&aligned(&rows.iter().map(columns).collect::<Vec<_>>()));
+    out.push_str("\nWall-clock medians of the CPU-time rows, for reference:\n");
+    out.push_str(&aligned(
+        &rows.iter().filter_map(wall_columns).collect::<Vec<_>>(),
+    ));
+    out.push_str("ratios: the competitor's median over corio's; above 1 means corio is faster (or smaller).\n");
+    out
+}
+
+fn aligned(body: &[[String; 7]]) -> String {
+    let mut widths = HEADER.map(|h| h.chars().count());
+    for cols in body {
+        for (w, c) in widths.iter_mut().zip(cols) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cols: &[&str]| {
+        for (i, (c, w)) in cols.iter().zip(widths).enumerate() {
+            // Text left-aligned, numbers right-aligned.
+            let pad = w - c.chars().count();
+            if i < 2 {
+                let _ = write!(out, "{c}{}  ", " ".repeat(pad));
+            } else {
+                let _ = write!(out, "{}{c}  ", " ".repeat(pad));
+            }
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+    };
+    line(&mut out, &HEADER);
+    for cols in body {
+        line(&mut out, &cols.each_ref().map(String::as_str));
+    }
+    out
+}
+
+fn docs_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("docs")
+}
+
+/// Writes `docs/benchmarks.md` and `docs/benchmarks.svg`.
+pub(crate) fn write_docs(rows: &[RowResult], options: &Options) -> std::io::Result<()> {
+    let machine = Machine::probe();
+    let dir = docs_dir();
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("benchmarks.svg"), svg::ratio_chart(rows))?;
+    std::fs::write(dir.join("benchmarks.md"), markdown(rows, options, &machine))?;
+    eprintln!(
+        "wrote {} and benchmarks.svg",
+        dir.join("benchmarks.md").display()
+    );
+    Ok(())
+}
+
+fn md_table(md: &mut String, body: &[[String; 7]]) {
+    md.push_str("| row | what | corio | tokio | smol / crate | tokio/corio | best-other/corio |\n");
+    md.push_str("|---|---|--:|--:|--:|--:|--:|\n");
+    for c in body {
+        let _ = writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6]
+        );
+    }
+}
+
+fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Benchmarks: corio against tokio and smol\n");
+    let _ = writeln!(
+        md,
+        "corio's event loop, tokio's current-thread runtime and smol's `LocalExecutor`, measured side by \
+         side in one run of the harness in `benches/` (a cargo workspace of its own, so that tokio and \
+         smol never enter corio's build).\n"
+    );
+    md.push_str("## How to run\n\n");
+    md.push_str("```sh\n");
+    md.push_str(
+        "cargo xtask bench                    # every row, 5 runs each, prints the table\n",
+    );
+    md.push_str("cargo xtask bench --quick            # 1 run each: a smoke test\n");
+    md.push_str("cargo xtask bench spawn sleep        # only the rows whose id contains `spawn` or `sleep`\n");
+    md.push_str(
+        "cargo xtask bench --write            # also rewrites this page and benchmarks.svg\n",
+    );
+    md.push_str("```\n\n");
+    md.push_str(
+        "Each case is warmed up once per contender, then run 5 times (1 with `--quick`), the \
+         contenders taking turns within each round so that a burst of load on the machine hits them \
+         alike; the table shows medians. Each run builds a fresh runtime outside the timed region. \
+         The harness is an ordinary release build (no LTO, no special codegen flags) and uses glibc's \
+         allocator for every contender.\n\n",
+    );
+    md.push_str("## This run\n\n");
+    let _ = writeln!(md, "- Date: {} (UTC)", m.date);
+    let _ = writeln!(
+        md,
+        "- CPU: {}, {} logical core(s) available",
+        m.cpu, m.cores
+    );
+    let _ = writeln!(md, "- Toolchain: {}", m.rustc);
+    let _ = writeln!(md, "- corio commit: `{}`", m.commit);
+    let _ = writeln!(
+        md,
+        "- Runs per case: {}{}",
+        options.runs(),
+        if options.quick {
+            " (`--quick`: these numbers are a smoke run, not a measurement)"
+        } else {
+            ""
+        }
+    );
+    md.push_str(
+        "- The machine is shared and noisy (other builds may run at the same time): quote ratios, \
+         not absolute times, and treat differences under ~10% as noise.\n\n",
+    );
+    md.push_str("## Results\n\n");
+    md.push_str(
+        "Medians. Time rows show the **CPU time of the whole process** (every thread, from \
+         `/proc/self/task/*/schedstat`) spent in the run: on a shared machine it is much steadier \
+         than wall-clock time, and it charges a runtime for any helper thread it uses. \
+         `sleep_total` is wall-clock time, since waiting is its point; the wall-clock medians of the \
+         other rows follow in a second table. Ratios are the competitor's median over corio's, so \
+         **above 1 means corio is faster** (or, for the memory rows, smaller; for lateness, more \
+         punctual). *best-other* is the better of tokio and smol on that row.\n\n",
+    );
+    md_table(&mut md, &rows.iter().map(columns).collect::<Vec<_>>());
+    md.push_str(
+        "\n![Ratios per row, log scale; above 1 means corio is faster](benchmarks.svg)\n\n",
+    );
+    md.push_str("Wall-clock medians of the same runs (CPU-time rows only):\n\n");
+    md_table(
+        &mut md,
+        &rows.iter().filter_map(wall_columns).collect::<Vec<_>>(),
+    );
+    md.push('\n');
+    md.push_str("## What each row measures\n\n");
+    let mut last_note = "";
+    for row in rows {
+        let who = [Some(&row.corio), row.tokio.as_ref(), row.smol.as_ref()]
+            .into_iter()
+            .zip(["corio", "tokio", "smol"])
+            .map(|(c, side)| match c {
+                Some(c) => format!("{side}: `{}`", c.label),
+                None => format!("{side}: none"),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let _ = write!(md, "- `{}` ({who}).", row.id);
+        if row.note != last_note {
+            let _ = write!(md, " {}", row.note);
+            last_note = row.note;
+        } else {
+            md.push_str(" As above.");
+        }
+        md.push('\n');
+    }
+    md.push_str("\n## Fairness\n\n");
+    md.push_str(
+        "- Every contender does the same work per task, written the way its users write it: \
+         corio with `create_task` inside `EventLoop::run_until_complete`; tokio with `tokio::spawn` \
+         inside `Builder::new_current_thread().enable_time().build()` and `block_on` (its fastest \
+         single-thread setup; `LocalSet` adds a queue in front of it); smol with \
+         `LocalExecutor::spawn` driven by `futures_lite::future::block_on(ex.run(..))`, or \
+         `async_io::block_on` where timers are involved.\n\
+         - Nothing is tuned for corio: it runs with its defaults (debug mode off), through its \
+         public API, exactly as a user would call it.\n\
+         - Work that checks a result (sums, counters) is the same in every contender and uses \
+         thread-locals, which cost the same everywhere and need no atomics.\n\
+         - tokio's cooperative budget is left on everywhere except in `timer_cancel`, where it would \
+         skip the registration being measured (see the row's note).\n\
+         - `call_soon` has no equivalent in tokio or smol; a detached trivial task is the closest \
+         thing and is what they are measured with. It is heavier than a callback by nature, so that \
+         row says more about what corio's callbacks save than about the executors.\n\
+         - The channel and lock rows compare the crates each ecosystem reaches for (tokio's own \
+         primitives; async-channel and async-lock for smol), each on its own runtime.\n",
+    );
+    md
+}

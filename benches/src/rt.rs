@@ -1,0 +1,127 @@
+//! Running one future on each runtime, the way its users do, and timing it.
+//!
+//! The runtime is built before the clock starts and torn down after it stops, so a row
+//! times the work, not the setup. Both the wall-clock time and the CPU time of the whole
+//! process (every thread, from `/proc/self/task/*/schedstat`) are taken: on a shared,
+//! loaded machine the CPU time is the steadier measure of work done, and it counts the
+//! helper threads a runtime may use.
+
+use std::future::Future;
+use std::rc::Rc;
+use std::time::Instant;
+
+use crate::measure::Sample;
+
+/// How long one run took.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timing {
+    pub(crate) wall: f64,
+    pub(crate) cpu: f64,
+}
+
+impl Timing {
+    /// The sample of a CPU-time row: CPU seconds, with the wall time for reference.
+    pub(crate) fn cpu_sample(self) -> Sample {
+        Sample {
+            value: self.cpu,
+            wall: Some(self.wall),
+        }
+    }
+}
+
+/// A running stopwatch over both clocks.
+struct Stopwatch {
+    wall: Instant,
+    cpu: f64,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            wall: Instant::now(),
+            cpu: process_cpu_secs(),
+        }
+    }
+
+    fn stop(self) -> Timing {
+        let wall = self.wall.elapsed().as_secs_f64();
+        Timing {
+            wall,
+            cpu: process_cpu_secs() - self.cpu,
+        }
+    }
+}
+
+/// CPU time used so far by every live thread of this process, in seconds (the first field
+/// of each thread's `schedstat` is its time on a CPU, in nanoseconds).
+pub(crate) fn process_cpu_secs() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let mut ns: u64 = 0;
+    for task in tasks.flatten() {
+        if let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) {
+            ns += stat
+                .split_whitespace()
+                .next()
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    ns as f64 / 1e9
+}
+
+use async_executor::LocalExecutor;
+
+/// Runs `future` on a fresh corio event loop (`EventLoop::run_until_complete`); returns
+/// its output and how long it took.
+pub(crate) fn corio<F>(future: F) -> (F::Output, Timing)
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let lp = corio_runtime::EventLoop::new().expect("corio event loop");
+    let clock = Stopwatch::start();
+    let out = lp
+        .run_until_complete(future)
+        .expect("corio run_until_complete");
+    let timing = clock.stop();
+    lp.close().expect("close the loop");
+    (out, timing)
+}
+
+/// Runs `future` with `block_on` on a fresh tokio current-thread runtime (time enabled).
+pub(crate) fn tokio<F: Future>(future: F) -> (F::Output, Timing) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("tokio runtime");
+    let clock = Stopwatch::start();
+    let out = rt.block_on(future);
+    (out, clock.stop())
+}
+
+/// Runs the future `make` builds on a fresh smol `LocalExecutor`, driven by
+/// `futures_lite::future::block_on(ex.run(..))`.
+pub(crate) fn smol<Fut: Future>(
+    make: impl FnOnce(Rc<LocalExecutor<'static>>) -> Fut,
+) -> (Fut::Output, Timing) {
+    let ex = Rc::new(LocalExecutor::new());
+    let future = make(ex.clone());
+    let clock = Stopwatch::start();
+    let out = futures_lite::future::block_on(ex.run(future));
+    (out, clock.stop())
+}
+
+/// Like [`smol`], but driven by `async_io::block_on` (what `smol::block_on` is), which
+/// runs async-io's reactor, and so its timers, on this thread: the idiomatic setup for
+/// code that sleeps.
+pub(crate) fn smol_io<Fut: Future>(
+    make: impl FnOnce(Rc<LocalExecutor<'static>>) -> Fut,
+) -> (Fut::Output, Timing) {
+    let ex = Rc::new(LocalExecutor::new());
+    let future = make(ex.clone());
+    let clock = Stopwatch::start();
+    let out = async_io::block_on(ex.run(future));
+    (out, clock.stop())
+}
