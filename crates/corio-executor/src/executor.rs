@@ -56,6 +56,10 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.get()
+    }
+
     pub(crate) fn push_local(&self, entry: Ready) {
         if self.closed.get() {
             drop(entry);
@@ -150,18 +154,22 @@ impl Drop for Inner {
     }
 }
 
-/// Puts a woken task back in a ready queue: the local one on the executor's own thread, the
-/// remote one (plus an unpark) elsewhere.
-fn schedule(shared: &Arc<Shared>, runnable: Runnable) {
-    let local = EXECUTORS
+/// The executor of `shared` if it lives on this thread.
+pub(crate) fn local_inner(shared: &Shared) -> Option<Rc<Inner>> {
+    EXECUTORS
         .try_with(|list| {
             list.borrow()
                 .iter()
                 .find_map(|w| w.upgrade().filter(|inner| inner.shared.id == shared.id))
         })
         .ok()
-        .flatten();
-    if let Some(inner) = local {
+        .flatten()
+}
+
+/// Puts a woken task back in a ready queue: the local one on the executor's own thread, the
+/// remote one (plus an unpark) elsewhere.
+fn schedule(shared: &Arc<Shared>, runnable: Runnable) {
+    if let Some(inner) = local_inner(shared) {
         inner.push_local(Ready::Task(runnable));
         return;
     }

@@ -125,6 +125,15 @@ impl Remote {
             f: Mutex::new(Some(Box::new(move || f().into_failure()))),
             name,
         });
+        // On the executor's own thread the callback joins the local queue directly, so it
+        // keeps its FIFO place among `call_soon` callbacks (asyncio's order).
+        if let Some(inner) = crate::executor::local_inner(&self.shared) {
+            if inner.is_closed() {
+                return Err(Closed);
+            }
+            inner.push_local(crate::executor::Ready::Threadsafe(cb.clone()));
+            return Ok(ThreadsafeHandle { cb });
+        }
         self.shared
             .push(RemoteEntry::Callback(cb.clone()))
             .map_err(|_| Closed)?;

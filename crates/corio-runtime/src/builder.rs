@@ -47,8 +47,10 @@ impl Builder {
     }
 
     /// Runs the loop on a virtual clock that jumps to the next timer whenever nothing is
-    /// ready: deterministic tests, instant simulations. I/O still works; the clock moves
-    /// only when no I/O event is ready either.
+    /// ready: deterministic tests, instant simulations. I/O still works, and the clock
+    /// moves only when no I/O event is ready either, but the loop does not wait for I/O in
+    /// real time: a `timeout` around a socket read that has no data yet expires at once.
+    /// Use it for code whose waiting is timers, not for timing real I/O or other threads.
     ///
     /// # Examples
     ///

@@ -59,7 +59,8 @@ pub enum ReportKind {
 pub struct Report {
     /// What happened.
     pub kind: ReportKind,
-    /// asyncio's wording of it, e.g. `Executing <Task ...> took 0.207 seconds`.
+    /// asyncio's wording, with corio's Debug forms in place of Python reprs, e.g.
+    /// `Executing Task { name: "Task-2", state: "finished" } took 0.207 seconds`.
     pub message: String,
     /// The task concerned, when there is one still around.
     pub task: Option<AnyTask>,

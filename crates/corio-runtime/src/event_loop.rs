@@ -69,6 +69,16 @@ pub(crate) struct LoopInner {
 /// `EventLoop` is a cheap handle (clones are the same loop) and is `!Send`: a loop belongs
 /// to the thread that made it. Other threads use [`EventLoop::handle`].
 ///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_runtime::EventLoop>(); // a loop stays on its thread
+/// ```
+///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_runtime::Task<()>>(); // so do its tasks
+/// ```
+///
 /// # Examples
 ///
 /// ```
@@ -292,15 +302,19 @@ impl EventLoop {
             return Ok(());
         }
         self.inner.timers.clear();
+        // Described before closing, so the report shows them as they were: pending.
+        let described: Vec<String> = if self.get_debug() {
+            self.all_tasks().iter().map(|t| format!("{t:?}")).collect()
+        } else {
+            Vec::new()
+        };
         let pending = self.inner.executor.close();
-        if self.get_debug() {
-            for task in pending {
-                self.call_exception_handler(&Report {
-                    kind: ReportKind::PendingTaskDestroyed,
-                    message: format!("Task was destroyed but it is pending!\ntask: {task:?}"),
-                    task: Some(task),
-                });
-            }
+        for (task, description) in pending.into_iter().zip(described) {
+            self.call_exception_handler(&Report {
+                kind: ReportKind::PendingTaskDestroyed,
+                message: format!("Task was destroyed but it is pending!\ntask: {description}"),
+                task: Some(task),
+            });
         }
         Ok(())
     }
@@ -744,6 +758,22 @@ impl EventLoop {
         H: Fn(&EventLoop, &Report) + 'static,
     {
         *self.inner.handler.borrow_mut() = handler.map(|h| Rc::new(h) as ExceptionHandler);
+    }
+
+    /// Whether a custom exception handler is set (asyncio's `get_exception_handler() is not
+    /// None`); the handler itself is a closure and is not handed back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lp = corio_runtime::EventLoop::new()?;
+    /// assert!(!lp.has_exception_handler());
+    /// lp.set_exception_handler(Some(|_: &corio_runtime::EventLoop, _: &corio_runtime::Report| {}));
+    /// assert!(lp.has_exception_handler());
+    /// # Ok::<(), corio_runtime::LoopError>(())
+    /// ```
+    pub fn has_exception_handler(&self) -> bool {
+        self.inner.handler.borrow().is_some()
     }
 
     /// Passes `report` to the exception handler (asyncio's `call_exception_handler`).

@@ -29,16 +29,5 @@ fn loop_bound_types_are_unpin() {
     unpin::<TimerHandle>();
 }
 
-/// `EventLoop`, `Task` and `SettableFuture` are `!Send`: they live on the loop's thread.
-///
-/// ```compile_fail
-/// fn send<T: Send>() {}
-/// send::<corio_runtime::EventLoop>();
-/// ```
-///
-/// ```compile_fail
-/// fn send<T: Send>() {}
-/// send::<corio_runtime::Task<()>>();
-/// ```
-#[allow(dead_code)] // documents compile failures only
-struct NotSend;
+// That `EventLoop` and `Task` are `!Send` is checked by compile_fail doctests on
+// `EventLoop` (rustdoc does not compile doc comments of integration tests).

@@ -157,3 +157,17 @@ fn sleeps_and_call_later_share_one_fifo_timer_order() {
     .unwrap();
     assert_eq!(*l.borrow(), ["sleeper", "callback"]);
 }
+
+#[test]
+fn call_soon_threadsafe_on_the_loop_thread_keeps_fifo_order() {
+    let lp = EventLoop::new().unwrap();
+    let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let o = order.clone();
+    lp.call_soon_threadsafe(move || o.lock().unwrap().push("threadsafe a"))
+        .unwrap();
+    let o = order.clone();
+    lp.call_soon(move || o.lock().unwrap().push("soon b"))
+        .unwrap();
+    lp.run_until_complete(sleep(Duration::ZERO)).unwrap();
+    assert_eq!(*order.lock().unwrap(), ["threadsafe a", "soon b"]);
+}

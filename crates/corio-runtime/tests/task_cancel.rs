@@ -177,3 +177,33 @@ fn a_task_can_cancel_itself() {
     );
     assert!(!reached.get());
 }
+
+#[test]
+fn a_destructor_that_panics_during_cancellation_does_not_take_the_loop_down() {
+    let lp = EventLoop::new().unwrap();
+    lp.set_exception_handler(Some(|_: &EventLoop, _: &corio_runtime::Report| {}));
+    let current_in_drop = Rc::new(RefCell::new(None));
+    let c = current_in_drop.clone();
+    let task = lp
+        .create_task(async move {
+            let _bomb = OnDrop(move || {
+                *c.borrow_mut() = current_task().map(|t| t.name());
+                panic!("cleanup failed");
+            });
+            sleep(Duration::from_secs(3600)).await;
+        })
+        .unwrap();
+    task.set_name("bomb");
+    let t = task.clone();
+    lp.call_later(0.002, move || {
+        t.cancel();
+    })
+    .unwrap();
+    let out = lp.run_until_complete(task).unwrap();
+    assert_eq!(out, Err(TaskError::Panicked("cleanup failed".into())));
+    assert_eq!(current_in_drop.borrow().as_deref(), Some("bomb"));
+    assert_eq!(
+        lp.run_until_complete(async { "still running" }).unwrap(),
+        "still running"
+    );
+}

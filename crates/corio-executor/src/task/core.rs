@@ -159,13 +159,17 @@ pin_project! {
         F::Output: 'static,
     {
         fn drop(this: Pin<&mut Self>) {
-            let mut this = this.project();
+            let this = this.project();
             if this.future.is_some() {
                 // Dropped before it finished (the executor closed): destructors run now, and
                 // the handles see a cancelled task rather than waiting forever.
-                this.future.set(None);
+                let _current = CurrentGuard::set(AnyTask::from_core(this.core.clone()));
+                let outcome = match drop_future(this.future) {
+                    None => Err(TaskError::Cancelled),
+                    Some(message) => Err(TaskError::Panicked(message)),
+                };
                 if !this.core.is_done() {
-                    this.core.complete(Err(TaskError::Cancelled));
+                    this.core.complete(outcome);
                 }
             }
         }
@@ -183,9 +187,14 @@ where
         let mut this = self.project();
         if this.core.cancel_requested.get() {
             // Stopped at the await point instead of being polled again. A task cancelled
-            // before its first step never runs its body.
-            this.future.set(None);
-            this.core.complete(Err(TaskError::Cancelled));
+            // before its first step never runs its body. Its destructors run now, as the
+            // current task; one that panics turns the cancellation into that panic.
+            let _current = CurrentGuard::set(AnyTask::from_core(this.core.clone()));
+            let outcome = match drop_future(this.future) {
+                None => Err(TaskError::Cancelled),
+                Some(message) => Err(TaskError::Panicked(message)),
+            };
+            this.core.complete(outcome);
             return Poll::Ready(());
         }
         let Some(future) = this.future.as_mut().as_pin_mut() else {
@@ -200,13 +209,18 @@ where
         let result = match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => {
-                this.future.set(None);
-                core.complete(Ok(v));
+                let outcome = match drop_future(this.future) {
+                    None => Ok(v),
+                    Some(message) => Err(TaskError::Panicked(message)),
+                };
+                core.complete(outcome);
                 Poll::Ready(())
             }
             Err(payload) => {
                 let message = panic_message(&*payload);
-                this.future.set(None);
+                // A second panic while unwinding the future's drop is ignored: the first
+                // one is the task's failure.
+                let _ = drop_future(this.future);
                 core.complete(Err(TaskError::Panicked(message)));
                 Poll::Ready(())
             }
@@ -224,4 +238,13 @@ where
         }
         result
     }
+}
+
+/// Drops the task's future in place, catching a panic from its destructors (a task's
+/// cleanup must not take the executor down). Returns the panic's message, if any.
+fn drop_future<F>(future: Pin<&mut Option<F>>) -> Option<String> {
+    let mut future = future;
+    catch_unwind(AssertUnwindSafe(|| future.set(None)))
+        .err()
+        .map(|payload| panic_message(&*payload))
 }

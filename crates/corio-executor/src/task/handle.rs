@@ -252,11 +252,15 @@ impl<T: 'static> Task<T> {
         let id = self.core.next_callback.get();
         self.core.next_callback.set(id + 1);
         if self.done() {
-            if let Some(inner) = self.core.executor.upgrade() {
-                let task = self.clone();
-                inner.push_local(crate::executor::Ready::Callback(
-                    crate::callback::CallbackCell::new_dyn(move || callback(&task)),
-                ));
+            match self.core.executor.upgrade() {
+                Some(inner) if !inner.is_closed() => {
+                    let task = self.clone();
+                    inner.push_local(crate::executor::Ready::Callback(
+                        crate::callback::CallbackCell::new_dyn(move || callback(&task)),
+                    ));
+                }
+                // No executor to queue it on: run it now rather than lose it.
+                _ => callback(self),
             }
         } else {
             self.core
