@@ -226,10 +226,18 @@ pub(crate) fn run_all(cases: &[Case], options: &Options) -> Vec<RowResult> {
             .filter(|(side, _)| options.only.as_deref().is_none_or(|o| o == side.name()))
             .collect();
         if !contenders.iter().any(|(side, _)| *side == Side::Corio) {
-            // Rows are built around corio's cell: running a competitor alone only profiles it.
+            // Rows are built around corio's cell: a competitor alone is only printed.
             for (_, c) in &contenders {
-                for _ in 0..options.runs() {
-                    (c.bench)();
+                let runs: Vec<Vec<Sample>> = (0..options.runs()).map(|_| (c.bench)()).collect();
+                for (m, metric) in case.metrics.iter().enumerate() {
+                    let mut values: Vec<f64> = runs.iter().map(|r| r[m].value).collect();
+                    let v = median(&mut values);
+                    eprintln!(
+                        "   {:<20} {:<28} {}",
+                        metric.id,
+                        c.label,
+                        format_value(v, metric.unit)
+                    );
                 }
             }
             continue;
@@ -320,6 +328,9 @@ fn median(values: &mut [f64]) -> f64 {
 
 /// A value in its unit, with a readable magnitude.
 pub(crate) fn format_value(value: f64, unit: Unit) -> String {
+    if value.is_nan() {
+        return "n/a".to_owned();
+    }
     match unit {
         Unit::Cpu | Unit::Wall if value >= 1.0 => format!("{value:.3} s"),
         Unit::Cpu | Unit::Wall => format!("{:.1} ms", value * 1e3),

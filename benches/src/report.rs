@@ -198,6 +198,21 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     md.push_str(
         "\n![Ratios per row, log scale; above 1 means corio is faster](benchmarks.svg)\n\n",
     );
+    let behind: Vec<String> = rows
+        .iter()
+        .filter_map(|r| Some((r, r.best_ratio().filter(|b| *b < 1.0)?)))
+        .map(|(r, b)| format!("`{}` ({b:.2}x)", r.id))
+        .collect();
+    if behind.is_empty() {
+        md.push_str("In this run corio matched or beat the best competitor on every row.\n\n");
+    } else {
+        let _ = writeln!(
+            md,
+            "Rows where corio trails the best competitor in this run: {}. Differences within ~10% \
+             are noise on this machine.\n",
+            behind.join(", ")
+        );
+    }
     md.push_str("Wall-clock medians of the same runs (CPU-time rows only):\n\n");
     md_table(
         &mut md,
@@ -228,11 +243,13 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     md.push_str("\n## Fairness\n\n");
     md.push_str(
         "- Every contender does the same work per task, written the way its users write it: \
-         corio with `create_task` inside `EventLoop::run_until_complete`; tokio with `tokio::spawn` \
-         inside `Builder::new_current_thread().enable_time().build()` and `block_on` (its fastest \
-         single-thread setup; `LocalSet` adds a queue in front of it); smol with \
-         `LocalExecutor::spawn` driven by `futures_lite::future::block_on(ex.run(..))`, or \
-         `async_io::block_on` where timers are involved.\n\
+         corio with `create_task` inside `EventLoop::run_until_complete`; tokio on \
+         `Builder::new_current_thread().enable_time().build()` with `block_on`, spawning either with \
+         `tokio::spawn` or with `spawn_local` inside a `LocalSet`, whichever measured faster for that \
+         row (`LocalSet` for `spawn`, `chain`, `call_soon` and the sleeps; plain `tokio::spawn` for \
+         yields, locks, the semaphore and the channels; the labels under *What each row measures* say \
+         which); smol with `LocalExecutor::spawn` driven by `futures_lite::future::block_on(ex.run(..))`, \
+         or `async_io::block_on` where timers are involved.\n\
          - Nothing is tuned for corio: it runs with its defaults (debug mode off), through its \
          public API, exactly as a user would call it.\n\
          - Work that checks a result (sums, counters) is the same in every contender and uses \

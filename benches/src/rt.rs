@@ -101,6 +101,14 @@ pub(crate) fn tokio<F: Future>(future: F) -> (F::Output, Timing) {
     (out, clock.stop())
 }
 
+/// Runs `future` inside a `LocalSet` on a fresh tokio current-thread runtime (time
+/// enabled), so that it can `tokio::task::spawn_local`. For spawn-heavy rows this was
+/// measured faster than `tokio::spawn` on the bare current-thread scheduler (and slower for
+/// yield-heavy ones), so each row uses whichever of the two serves tokio best.
+pub(crate) fn tokio_local<F: Future>(future: F) -> (F::Output, Timing) {
+    tokio(tokio::task::LocalSet::new().run_until(future))
+}
+
 /// Runs the future `make` builds on a fresh smol `LocalExecutor`, driven by
 /// `futures_lite::future::block_on(ex.run(..))`.
 pub(crate) fn smol<Fut: Future>(

@@ -38,7 +38,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 bench: spawn_corio,
             },
             tokio: Some(Contender {
-                label: "tokio::spawn",
+                label: "tokio spawn_local (LocalSet)",
                 bench: spawn_tokio,
             }),
             smol: Some(Contender {
@@ -59,7 +59,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 bench: yield_corio,
             },
             tokio: Some(Contender {
-                label: "tokio::task::yield_now",
+                label: "tokio::spawn + tokio::task::yield_now",
                 bench: yield_tokio,
             }),
             smol: Some(Contender {
@@ -80,7 +80,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 bench: chain_corio,
             },
             tokio: Some(Contender {
-                label: "tokio::spawn",
+                label: "tokio spawn_local (LocalSet)",
                 bench: chain_tokio,
             }),
             smol: Some(Contender {
@@ -101,7 +101,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 bench: call_soon_corio,
             },
             tokio: Some(Contender {
-                label: "detached tokio::spawn",
+                label: "detached tokio spawn_local",
                 bench: call_soon_tokio,
             }),
             smol: Some(Contender {
@@ -130,9 +130,9 @@ fn spawn_corio() -> Vec<Sample> {
 }
 
 fn spawn_tokio() -> Vec<Sample> {
-    let (sum, timing) = rt::tokio(async {
+    let (sum, timing) = rt::tokio_local(async {
         let tasks: Vec<_> = (0..SPAWN_N)
-            .map(|i| tokio::spawn(async move { i }))
+            .map(|i| tokio::task::spawn_local(async move { i }))
             .collect();
         let mut sum = 0;
         for t in tasks {
@@ -236,7 +236,7 @@ fn chain_corio() -> Vec<Sample> {
 }
 
 fn chain_link_tokio(n: u32, done: tokio::sync::oneshot::Sender<u32>) {
-    drop(tokio::spawn(async move {
+    drop(tokio::task::spawn_local(async move {
         if n == 0 {
             done.send(CHAIN_N).unwrap();
         } else {
@@ -246,7 +246,7 @@ fn chain_link_tokio(n: u32, done: tokio::sync::oneshot::Sender<u32>) {
 }
 
 fn chain_tokio() -> Vec<Sample> {
-    let (got, timing) = rt::tokio(async {
+    let (got, timing) = rt::tokio_local(async {
         let (tx, rx) = tokio::sync::oneshot::channel();
         chain_link_tokio(CHAIN_N - 1, tx);
         rx.await.unwrap()
@@ -297,11 +297,11 @@ fn call_soon_corio() -> Vec<Sample> {
 
 fn call_soon_tokio() -> Vec<Sample> {
     take_ran();
-    let ((), timing) = rt::tokio(async {
+    let ((), timing) = rt::tokio_local(async {
         for _ in 0..CALLBACKS {
-            drop(tokio::spawn(async { bump() }));
+            drop(tokio::task::spawn_local(async { bump() }));
         }
-        tokio::spawn(async {}).await.unwrap();
+        tokio::task::spawn_local(async {}).await.unwrap();
     });
     assert_eq!(take_ran(), CALLBACKS);
     vec![timing.cpu_sample()]

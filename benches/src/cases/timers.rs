@@ -39,7 +39,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 bench: sleep_corio,
             },
             tokio: Some(Contender {
-                label: "tokio::time::sleep_until",
+                label: "tokio sleep_until (LocalSet)",
                 bench: sleep_tokio,
             }),
             smol: Some(Contender {
@@ -47,7 +47,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 bench: sleep_smol,
             }),
             repeat: Repeat::Timed,
-            note: "1,000,000 tasks, one sleep each, with deadlines `start + d` where d is drawn uniformly from [0, 1 s) by SplitMix64 with a fixed seed (the same delays for every runtime and run). `sleep_total`: wall time until every task has woken and been awaited. `sleep_late`: mean of `wake - max(deadline, moment the task created its sleep)` over all timers; it includes the deadlines that pass while the loop is still polling the 1M new tasks for the first time, so it also measures how long a runtime lets timers wait behind a burst of ready tasks. `sleep_late_settled`: the same mean over only the timers due after the last task registered its sleep: timer precision on a loop that has nothing else to do. tokio's timer wheel has 1 ms resolution and rounds deadlines up. smol is driven by `async_io::block_on` here (what `smol::block_on` is), so its timers run on this thread.",
+            note: "1,000,000 tasks, one sleep each, with deadlines `start + d` where d is drawn uniformly from [0, 1 s) by SplitMix64 with a fixed seed (the same delays for every runtime and run). `sleep_total`: wall time until every task has woken and been awaited. `sleep_late`: mean of `wake - max(deadline, moment the task created its sleep)` over all timers; it includes the deadlines that pass while the loop is still polling the 1M new tasks for the first time, so it also measures how long a runtime lets timers wait behind a burst of ready tasks. `sleep_late_settled`: the same mean over only the timers due after the last task registered its sleep: timer precision on a loop that has nothing else to do (a run where registering the 1M sleeps took longer than the whole 1 s spread, as happens on a heavily loaded machine, has no such timer and counts as the worst run; n/a when most runs are like that). tokio's timer wheel has 1 ms resolution and rounds deadlines up. smol is driven by `async_io::block_on` here (what `smol::block_on` is), so its timers run on this thread.",
         },
         Case {
             metrics: vec![Metric {
@@ -144,12 +144,12 @@ fn sleep_corio() -> Vec<Sample> {
 fn sleep_tokio() -> Vec<Sample> {
     let delays = delays();
     let ds = delays.clone();
-    let ((start, seen), timing) = rt::tokio(async move {
+    let ((start, seen), timing) = rt::tokio_local(async move {
         let start = Instant::now();
         let tasks: Vec<_> = ds
             .into_iter()
             .map(|d| {
-                tokio::spawn(async move {
+                tokio::task::spawn_local(async move {
                     let created = Instant::now();
                     tokio::time::sleep_until((start + d).into()).await;
                     (created, Instant::now())
