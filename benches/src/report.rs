@@ -155,6 +155,14 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     );
     md.push_str("```\n\n");
     md.push_str(
+        "To see where corio spends its time on a row, run corio's side alone under a profiler:\n\n\
+         ```sh\n\
+         cargo build --release --manifest-path benches/Cargo.toml\n\
+         valgrind --tool=callgrind benches/target/release/corio-benches --quick --only=corio spawn\n\
+         perf record -g benches/target/release/corio-benches --quick --only=corio sleep\n\
+         ```\n\n",
+    );
+    md.push_str(
         "Each case is warmed up once per contender, then run 5 times (1 with `--quick`), the \
          contenders taking turns within each round so that a burst of load on the machine hits them \
          alike; the table shows medians. Each run builds a fresh runtime outside the timed region. \
