@@ -194,8 +194,8 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     );
     md.push_str("## Results\n\n");
     md.push_str(
-        "Medians. Time rows show the **CPU time of the whole process** (every thread, from \
-         `/proc/self/task/*/schedstat`) spent in the run: on a shared machine it is much steadier \
+        "Medians. Time rows show the **CPU time of the whole process** (every thread, \
+         `CLOCK_PROCESS_CPUTIME_ID`) spent in the run: on a shared machine it is much steadier \
          than wall-clock time, and it charges a runtime for any helper thread it uses. \
          `sleep_total` is wall-clock time, since waiting is its point; the wall-clock medians of the \
          other rows follow in a second table. Ratios are the competitor's median over corio's, so \
