@@ -336,6 +336,9 @@ extra = []
 corio-time = { workspace = true, optional = true }
 "#;
         assert_eq!(package_name(toml).as_deref(), Some("corio"));
+        // A line starting with '[' inside a multi-line array is not a table header.
+        let nested = "[features]\na = [\n[\"x\"],\n]\nb = [\"dep:b\"]\n[dependencies]\nc = []\n";
+        assert_eq!(features(nested).len(), 2);
         let features = features(toml);
         assert_eq!(
             features[4],

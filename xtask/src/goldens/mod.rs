@@ -223,10 +223,11 @@ fn check(selection: &[String], jobs: usize, timeout: Duration) -> TaskResult {
     for program in &selected {
         let problem = match verdicts.iter().find(|(name, _)| name == &program.name) {
             Some((_, verdict)) => verdict.as_ref().err().cloned(),
-            None => Some(format!(
+            None if missing.contains(program) => Some(format!(
                 "no port ({} does not exist)",
                 examples.join(program.example()).display()
             )),
+            None => Some("not run: the worker thread running it panicked".to_owned()),
         };
         if let Some(problem) = problem {
             failed += 1;
