@@ -31,7 +31,7 @@ pub(crate) enum Ready {
 thread_local! {
     /// The executors living on this thread, so that a wake on the owner thread goes straight
     /// into the local queue with no atomics and no syscall.
-    static EXECUTORS: RefCell<Vec<Weak<Inner>>> = const { RefCell::new(Vec::new()) };
+    static EXECUTORS: RefCell<Vec<(u64, Weak<Inner>)>> = const { RefCell::new(Vec::new()) };
     /// The slow-step threshold of the batch running on this thread (debug mode), read by
     /// every task step.
     static SLOW_STEP: Cell<Option<Duration>> = const { Cell::new(None) };
@@ -82,6 +82,10 @@ impl Inner {
     }
 
     fn drain_remote(&self) {
+        // A load or two; popping an empty queue costs read-modify-writes.
+        if self.shared.queue.is_empty() {
+            return;
+        }
         while let Ok(entry) = self.shared.queue.pop() {
             self.push_local(match entry {
                 RemoteEntry::Task(r) => Ready::Task(r),
@@ -150,7 +154,7 @@ impl Drop for Inner {
         if !self.closed.get() {
             self.shutdown();
         }
-        let _ = EXECUTORS.try_with(|list| list.borrow_mut().retain(|w| w.strong_count() > 0));
+        let _ = EXECUTORS.try_with(|list| list.borrow_mut().retain(|(_, w)| w.strong_count() > 0));
     }
 }
 
@@ -158,9 +162,11 @@ impl Drop for Inner {
 pub(crate) fn local_inner(shared: &Shared) -> Option<Rc<Inner>> {
     EXECUTORS
         .try_with(|list| {
+            // Ids first: only the matching entry pays for an upgrade.
             list.borrow()
                 .iter()
-                .find_map(|w| w.upgrade().filter(|inner| inner.shared.id == shared.id))
+                .find(|(id, _)| *id == shared.id)
+                .and_then(|(_, w)| w.upgrade())
         })
         .ok()
         .flatten()
@@ -379,7 +385,10 @@ impl LocalExecutor {
             slow_step: Cell::new(None),
             closed: Cell::new(false),
         });
-        EXECUTORS.with(|list| list.borrow_mut().push(Rc::downgrade(&inner)));
+        EXECUTORS.with(|list| {
+            list.borrow_mut()
+                .push((inner.shared.id, Rc::downgrade(&inner)))
+        });
         LocalExecutor { inner }
     }
 
@@ -402,7 +411,8 @@ impl LocalExecutor {
             .tasks
             .borrow_mut()
             .insert(AnyTask::from_core(core.clone()));
-        core.registry_key.set(key);
+        core.registry_key
+            .set(u32::try_from(key).unwrap_or(u32::MAX));
         let shared = self.inner.shared.clone();
         let (runnable, handle) = async_task::spawn_local(
             TaskFuture {
@@ -412,7 +422,6 @@ impl LocalExecutor {
             move |runnable| schedule(&shared, runnable),
         );
         handle.detach();
-        *core.waker.borrow_mut() = Some(runnable.waker());
         self.inner.push_local(Ready::Task(runnable));
         Task::from_core(core)
     }

@@ -138,7 +138,11 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    get_running_loop()?.create_task(future)
+    // Borrowed in place: no clone of the loop handle per spawn.
+    RUNNING.with(|r| match r.borrow().as_ref() {
+        Some(lp) => lp.create_task(future),
+        None => Err(LoopError::NoRunningLoop),
+    })
 }
 
 /// [`create_task`] for `Send` futures (tokio's `spawn`).
@@ -161,7 +165,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    get_running_loop()?.spawn(future)
+    create_task(future)
 }
 
 /// [`create_task`] under tokio's name for `!Send` futures.
@@ -185,7 +189,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    get_running_loop()?.create_task(future)
+    create_task(future)
 }
 
 /// The unfinished tasks of the running loop (asyncio's `all_tasks()`).

@@ -88,13 +88,15 @@ enum Deadline {
 
 impl Deadline {
     fn resolve(self) -> Instant {
+        self.resolve_at(crate::now())
+    }
+
+    fn resolve_at(self, now: Instant) -> Instant {
         match self {
             Deadline::At(at) => at,
-            Deadline::After(d) => {
-                let now = crate::now();
-                now.checked_add(d)
-                    .unwrap_or_else(|| now + Duration::from_secs(86400 * 365 * 30))
-            }
+            Deadline::After(d) => now
+                .checked_add(d)
+                .unwrap_or_else(|| now + Duration::from_secs(86400 * 365 * 30)),
         }
     }
 }
@@ -203,9 +205,11 @@ impl Future for Sleep {
                 Poll::Ready(())
             }
             Registration::Unregistered => {
-                let deadline = this.deadline.resolve();
+                // One clock read serves both the deadline and the check.
+                let now = crate::now();
+                let deadline = this.deadline.resolve_at(now);
                 this.deadline = Deadline::At(deadline);
-                if crate::now() >= deadline {
+                if now >= deadline {
                     // asyncio's sleep(0): give up exactly one iteration.
                     this.registration = Registration::Yielded;
                     cx.waker().wake_by_ref();

@@ -73,13 +73,10 @@ impl<T: 'static> TaskHeader for TaskCore<T> {
         self.id
     }
     fn name(&self) -> String {
-        self.name
-            .borrow()
-            .clone()
-            .unwrap_or_else(|| self.id.default_name())
+        TaskCore::name(self).unwrap_or_else(|| self.id.default_name())
     }
     fn set_name(&self, name: String) {
-        *self.name.borrow_mut() = Some(name);
+        self.extras_mut().name = Some(name);
     }
     fn cancel(&self) -> bool {
         self.request_cancel()

@@ -1,4 +1,4 @@
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -29,31 +29,51 @@ pub(crate) enum Output<T> {
     Value(T),
     /// A handle took the value by awaiting it.
     Taken,
-    Failed(TaskError),
+    /// Cancelled or panicked; boxed, since failures are rare and the slot is in every task.
+    Failed(Box<TaskError>),
 }
 
 pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
 
+/// What most tasks never use, allocated on first use so that a task stays small.
+pub(crate) struct Extras<T> {
+    pub(crate) name: Option<String>,
+    pub(crate) callbacks: Vec<(u64, DoneCallback<T>)>,
+    pub(crate) next_callback: u64,
+    /// Waiters beyond the first (which has its own slot in the core).
+    pub(crate) waiters: Vec<Waker>,
+}
+
+impl<T> Default for Extras<T> {
+    fn default() -> Self {
+        Extras {
+            name: None,
+            callbacks: Vec::new(),
+            next_callback: 0,
+            waiters: Vec::new(),
+        }
+    }
+}
+
 /// The state a task's handles share with its running future.
 pub(crate) struct TaskCore<T> {
     pub(crate) id: TaskId,
-    pub(crate) name: RefCell<Option<String>>,
     pub(crate) state: Cell<State>,
     /// Set by `cancel()`; the next poll drops the future instead of polling it.
     pub(crate) cancel_requested: Cell<bool>,
-    /// The task's own waker, to schedule it when cancelled. Taken at completion, which
-    /// breaks the cycle core -> waker -> raw task -> future -> core.
-    pub(crate) waker: RefCell<Option<Waker>>,
-    /// Wakers of the handles awaiting this task.
-    pub(crate) waiters: RefCell<Vec<Waker>>,
-    pub(crate) callbacks: RefCell<Vec<(u64, DoneCallback<T>)>>,
-    pub(crate) next_callback: Cell<u64>,
-    pub(crate) output: RefCell<Output<T>>,
     /// Whether anyone looked at a failure (for the "exception never retrieved" report).
     pub(crate) retrieved: Cell<bool>,
-    pub(crate) executor: Weak<Inner>,
     /// The task's key in the executor's registry of live tasks.
-    pub(crate) registry_key: Cell<usize>,
+    pub(crate) registry_key: Cell<u32>,
+    /// The task's own waker, to schedule it when cancelled. Stored when the task first
+    /// waits (a task queued to run needs none: its next poll sees the flag); taken at
+    /// completion, which breaks the cycle core -> waker -> raw task -> future -> core.
+    pub(crate) waker: Cell<Option<Waker>>,
+    /// The first handle awaiting this task (the usual case needs no allocation).
+    pub(crate) first_waiter: Cell<Option<Waker>>,
+    pub(crate) extras: RefCell<Option<Box<Extras<T>>>>,
+    pub(crate) output: RefCell<Output<T>>,
+    pub(crate) executor: Weak<Inner>,
 }
 
 impl<T> TaskCore<T> {
@@ -67,10 +87,30 @@ impl<T> TaskCore<T> {
             return false;
         }
         self.cancel_requested.set(true);
-        if let Some(w) = self.waker.borrow().as_ref() {
+        if let Some(w) = self.waker.take() {
             w.wake_by_ref();
+            self.waker.set(Some(w));
         }
         true
+    }
+
+    /// The extras, made on first use.
+    pub(crate) fn extras_mut(&self) -> RefMut<'_, Extras<T>> {
+        RefMut::map(self.extras.borrow_mut(), |e| {
+            &mut **e.get_or_insert_default()
+        })
+    }
+
+    pub(crate) fn name(&self) -> Option<String> {
+        self.extras.borrow().as_ref().and_then(|e| e.name.clone())
+    }
+
+    /// Keeps the waker the task last waited with, for `cancel()`.
+    fn remember_waker(&self, waker: &Waker) {
+        match self.waker.take() {
+            Some(w) if w.will_wake(waker) => self.waker.set(Some(w)),
+            _ => self.waker.set(Some(waker.clone())),
+        }
     }
 }
 
@@ -78,37 +118,47 @@ impl<T: 'static> TaskCore<T> {
     pub(crate) fn new(id: TaskId, executor: Weak<Inner>) -> Self {
         TaskCore {
             id,
-            name: RefCell::new(None),
             state: Cell::new(State::Pending),
             cancel_requested: Cell::new(false),
-            waker: RefCell::new(None),
-            waiters: RefCell::new(Vec::new()),
-            callbacks: RefCell::new(Vec::new()),
-            next_callback: Cell::new(0),
-            output: RefCell::new(Output::None),
             retrieved: Cell::new(false),
+            registry_key: Cell::new(u32::MAX),
+            waker: Cell::new(None),
+            first_waiter: Cell::new(None),
+            extras: RefCell::new(None),
+            output: RefCell::new(Output::None),
             executor,
-            registry_key: Cell::new(usize::MAX),
         }
     }
 
     fn complete(self: &Rc<Self>, out: Result<T, TaskError>) {
         let (state, output) = match out {
             Ok(v) => (State::Finished, Output::Value(v)),
-            Err(TaskError::Cancelled) => (State::Cancelled, Output::Failed(TaskError::Cancelled)),
-            Err(e) => (State::Panicked, Output::Failed(e)),
+            Err(TaskError::Cancelled) => (
+                State::Cancelled,
+                Output::Failed(Box::new(TaskError::Cancelled)),
+            ),
+            Err(e) => (State::Panicked, Output::Failed(Box::new(e))),
         };
         self.state.set(state);
         *self.output.borrow_mut() = output;
         drop(self.waker.take());
-        for w in self.waiters.take() {
+        if let Some(w) = self.first_waiter.take() {
+            w.wake();
+        }
+        let (waiters, callbacks) = match self.extras.borrow_mut().as_mut() {
+            Some(e) => (
+                std::mem::take(&mut e.waiters),
+                std::mem::take(&mut e.callbacks),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        for w in waiters {
             w.wake();
         }
         let Some(inner) = self.executor.upgrade() else {
             return;
         };
-        inner.unregister_task(self.registry_key.get());
-        let callbacks = self.callbacks.take();
+        inner.unregister_task(self.registry_key.get() as usize);
         if !callbacks.is_empty() {
             // asyncio: done-callbacks always go through call_soon, in registration order.
             let task = Task::from_core(self.clone());
@@ -122,15 +172,12 @@ impl<T: 'static> TaskCore<T> {
 
 impl<T> Drop for TaskCore<T> {
     fn drop(&mut self) {
-        if let Output::Failed(TaskError::Panicked(message)) = &*self.output.borrow()
+        if let Output::Failed(failure) = &*self.output.borrow()
+            && let TaskError::Panicked(message) = &**failure
             && !self.retrieved.get()
             && let Some(inner) = self.executor.upgrade()
         {
-            let name = self
-                .name
-                .borrow()
-                .clone()
-                .unwrap_or_else(|| self.id.default_name());
+            let name = self.name().unwrap_or_else(|| self.id.default_name());
             inner.report(ExecutorEvent::UnretrievedPanic {
                 task: &name,
                 message,
@@ -207,7 +254,14 @@ where
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
         let elapsed = started.map(|s| s.elapsed());
         let result = match polled {
-            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Pending) => {
+                core.remember_waker(cx.waker());
+                if core.cancel_requested.get() {
+                    // Cancelled during its own step: stop at this await point.
+                    cx.waker().wake_by_ref();
+                }
+                Poll::Pending
+            }
             Ok(Poll::Ready(v)) => {
                 let outcome = match drop_future(this.future) {
                     None => Ok(v),

@@ -81,7 +81,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task`].
     pub fn set_name(&self, name: impl Into<String>) {
-        *self.core.name.borrow_mut() = Some(name.into());
+        self.core.extras_mut().name = Some(name.into());
     }
 
     /// Asks the task to stop at its next await point. Returns `false` if it already
@@ -155,7 +155,7 @@ impl<T: 'static> Task<T> {
             Output::Taken => Err(TaskError::OutputTaken),
             Output::Failed(e) => {
                 self.core.retrieved.set(true);
-                Err(e.clone())
+                Err((**e).clone())
             }
         }
     }
@@ -185,8 +185,9 @@ impl<T: 'static> Task<T> {
             Output::Taken => Err(TaskError::OutputTaken),
             Output::Failed(e) => {
                 self.core.retrieved.set(true);
-                *output = Output::Failed(e.clone());
-                Err(e)
+                let error = (*e).clone();
+                *output = Output::Failed(e);
+                Err(error)
             }
             Output::None => {
                 *output = Output::None;
@@ -217,7 +218,7 @@ impl<T: 'static> Task<T> {
             Output::None => Err(TaskError::Pending),
             Output::Failed(e) => {
                 self.core.retrieved.set(true);
-                Ok(Some(e.clone()))
+                Ok(Some((**e).clone()))
             }
             Output::Value(_) | Output::Taken => Ok(None),
         }
@@ -249,8 +250,11 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(*log.borrow(), [7]);
     /// ```
     pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) -> u64 {
-        let id = self.core.next_callback.get();
-        self.core.next_callback.set(id + 1);
+        let id = {
+            let mut extras = self.core.extras_mut();
+            extras.next_callback += 1;
+            extras.next_callback - 1
+        };
         if self.done() {
             match self.core.executor.upgrade() {
                 Some(inner) if !inner.is_closed() => {
@@ -264,8 +268,8 @@ impl<T: 'static> Task<T> {
             }
         } else {
             self.core
+                .extras_mut()
                 .callbacks
-                .borrow_mut()
                 .push((id, Box::new(callback)));
         }
         id
@@ -277,10 +281,14 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task::add_done_callback`].
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        let mut callbacks = self.core.callbacks.borrow_mut();
-        let before = callbacks.len();
-        callbacks.retain(|(i, _)| *i != id);
-        callbacks.len() != before
+        match self.core.extras.borrow_mut().as_mut() {
+            Some(extras) => {
+                let before = extras.callbacks.len();
+                extras.callbacks.retain(|(i, _)| *i != id);
+                extras.callbacks.len() != before
+            }
+            None => false,
+        }
     }
 
     /// A type-erased handle to the same task.
@@ -330,16 +338,33 @@ impl<T: 'static> Future for Task<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if !this.core.is_done() {
-            let mut waiters = this.core.waiters.borrow_mut();
             match this.waiting {
+                // Slot 0 is the core's own; the others are in its extras.
+                Some(0) => {
+                    let old = this.core.first_waiter.take();
+                    this.core.first_waiter.set(Some(match old {
+                        Some(w) if w.will_wake(cx.waker()) => w,
+                        _ => cx.waker().clone(),
+                    }));
+                }
                 Some(i) => {
-                    if !waiters[i].will_wake(cx.waker()) {
-                        waiters[i].clone_from(cx.waker());
+                    let mut extras = this.core.extras_mut();
+                    let slot = &mut extras.waiters[i - 1];
+                    if !slot.will_wake(cx.waker()) {
+                        slot.clone_from(cx.waker());
                     }
                 }
                 None => {
-                    this.waiting = Some(waiters.len());
-                    waiters.push(cx.waker().clone());
+                    let first = this.core.first_waiter.take();
+                    if first.is_none() {
+                        this.core.first_waiter.set(Some(cx.waker().clone()));
+                        this.waiting = Some(0);
+                    } else {
+                        this.core.first_waiter.set(first);
+                        let mut extras = this.core.extras_mut();
+                        extras.waiters.push(cx.waker().clone());
+                        this.waiting = Some(extras.waiters.len());
+                    }
                 }
             }
             return Poll::Pending;
