@@ -185,7 +185,17 @@ pub(crate) fn run(args: &[String]) -> TaskResult {
         .filter(|(_, outcome, _)| matches!(outcome.verdict, Verdict::Failed(_)))
         .map(|(step, _, _)| *step)
         .collect();
+    let passed = results
+        .iter()
+        .filter(|(_, outcome, _)| matches!(outcome.verdict, Verdict::Ok))
+        .count();
+    let skipped = results.len() - passed - failed.len();
     println!("total {total:.1}s");
+    // The plain closing line CI runners read: one per step.
+    println!(
+        "steps: {passed} passed, {} failed, {skipped} skipped",
+        failed.len()
+    );
     if failed.is_empty() {
         Ok(())
     } else {
