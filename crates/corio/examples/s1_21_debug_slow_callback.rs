@@ -13,21 +13,9 @@
 mod util;
 
 use std::error::Error;
-use std::hint::black_box;
 
 use corio::EventLoop;
-use util::async_timed;
-
-async fn cpu_bound_work() -> u64 {
-    async_timed("cpu_bound_work", (), async {
-        let mut counter = 0;
-        for _ in 0..300_000_000 {
-            counter = black_box(counter) + 1;
-        }
-        counter
-    })
-    .await
-}
+use util::cpu_bound_work;
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let task_one = corio::create_task(cpu_bound_work())?;

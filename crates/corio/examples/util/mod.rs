@@ -65,3 +65,18 @@ impl Drop for Finished<'_> {
         );
     }
 }
+
+/// The seeds' `cpu_bound_work` (s1-16, s1-17, s1-21): counts without awaiting, so the step
+/// holds the loop. 300 000 000 rather than the seeds' 5 000 000 keeps the step about as
+/// long as the Python copy's (~0.3 s, well over debug mode's 100 ms threshold);
+/// `black_box` keeps the compiler from folding the loop into a constant.
+pub(crate) async fn cpu_bound_work() -> u64 {
+    async_timed("cpu_bound_work", (), async {
+        let mut counter = 0;
+        for _ in 0..300_000_000 {
+            counter = std::hint::black_box(counter) + 1;
+        }
+        counter
+    })
+    .await
+}
