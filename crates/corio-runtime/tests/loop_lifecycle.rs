@@ -163,7 +163,8 @@ fn virtual_time_jumps_to_the_next_deadline() {
         .unwrap();
     // `time()` counts from a process-wide origin, so the difference is a float sum.
     assert!((lp.time() - start - 3600.0).abs() < 1e-6);
-    assert!(wall.elapsed() < Duration::from_secs(1));
+    // An hour of virtual time takes no real waiting (a loose bound: CI machines are loaded).
+    assert!(wall.elapsed() < Duration::from_secs(30));
 }
 
 #[test]
