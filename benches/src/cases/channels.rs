@@ -10,7 +10,7 @@ const CAP: usize = 1024;
 
 pub(crate) fn cases() -> Vec<Case> {
     let note_1 = "One producer task sends 1,000,000 integers into a channel bounded to 1,024 slots; one consumer task receives them all and checks the sum. corio's asyncio `Queue` (`put`/`get`) and its `mpmc` channel run on corio's loop, `tokio::sync::mpsc` on tokio's current-thread runtime, async-channel on smol's LocalExecutor.";
-    let note_4 = "Four producer tasks send 250,000 integers each into one channel bounded to 1,024 slots; four consumer tasks receive 250,000 each; the sum is checked. tokio's mpsc has a single receiver, so tokio has no entry; best-other is async-channel on smol.";
+    let note_4 = "Four producer tasks send 250,000 integers each into one channel bounded to 1,024 slots; four consumer tasks receive 250,000 each; the sum is checked. tokio's mpsc has a single receiver, so tokio's entry shares it between the four consumers behind a `tokio::sync::Mutex` (the usual tokio idiom for several consumers).";
     vec![
         Case {
             metrics: vec![Metric {
@@ -64,7 +64,10 @@ pub(crate) fn cases() -> Vec<Case> {
                 label: "corio_channel::Queue",
                 bench: queue_4_corio,
             },
-            tokio: None,
+            tokio: Some(Contender {
+                label: "tokio mpsc, receiver in a Mutex",
+                bench: mpsc_4_tokio,
+            }),
             smol: Some(Contender {
                 label: "async-channel",
                 bench: async_channel_4,
@@ -82,7 +85,10 @@ pub(crate) fn cases() -> Vec<Case> {
                 label: "corio_channel::mpmc",
                 bench: mpmc_4_corio,
             },
-            tokio: None,
+            tokio: Some(Contender {
+                label: "tokio mpsc, receiver in a Mutex",
+                bench: mpsc_4_tokio,
+            }),
             smol: Some(Contender {
                 label: "async-channel",
                 bench: async_channel_4,
@@ -215,6 +221,46 @@ fn mpsc_1_tokio() -> Vec<Sample> {
         });
         producer.await.unwrap();
         consumer.await.unwrap()
+    });
+    assert_eq!(sum, expected_sum(ITEMS));
+    vec![timing.cpu_sample()]
+}
+
+fn mpsc_4_tokio() -> Vec<Sample> {
+    const N: u64 = 4;
+    let (sum, timing) = rt::tokio(async {
+        let (tx, rx) = tokio::sync::mpsc::channel(CAP);
+        let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
+        let producers: Vec<_> = (0..N)
+            .map(|p| {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    for i in share(p, N) {
+                        tx.send(i).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..N)
+            .map(|_| {
+                let rx = rx.clone();
+                tokio::spawn(async move {
+                    let mut sum = 0;
+                    for _ in 0..ITEMS / N {
+                        sum += rx.lock().await.recv().await.unwrap();
+                    }
+                    sum
+                })
+            })
+            .collect();
+        for p in producers {
+            p.await.unwrap();
+        }
+        let mut sum = 0;
+        for c in consumers {
+            sum += c.await.unwrap();
+        }
+        sum
     });
     assert_eq!(sum, expected_sum(ITEMS));
     vec![timing.cpu_sample()]
