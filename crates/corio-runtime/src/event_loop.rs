@@ -341,27 +341,30 @@ impl EventLoop {
             if iteration.is_multiple_of(IO_CHECK_INTERVAL) && inner.reactor.source_count() > 0 {
                 self.poll_io(Some(Duration::ZERO));
             }
-        } else {
+        } else if timers.clock.is_virtual() {
+            // Virtual time jumps to the (exact) next deadline once nothing else can happen now.
             let next = timers.next_deadline();
-            if timers.clock.is_virtual() {
-                // Virtual time jumps to the next deadline once nothing else can happen now.
-                let io = if inner.reactor.source_count() > 0 {
-                    self.poll_io(Some(Duration::ZERO))
-                } else {
-                    0
-                };
-                if io == 0 && !executor.has_ready() {
-                    match next {
-                        Some(at) => {
-                            timers.clock.advance_to(at);
-                        }
-                        None => self.park(None),
-                    }
-                }
+            let io = if inner.reactor.source_count() > 0 {
+                self.poll_io(Some(Duration::ZERO))
             } else {
-                let timeout = next.map(|at| at.saturating_duration_since(timers.clock.now()));
-                self.park(timeout);
+                0
+            };
+            if io == 0 && !executor.has_ready() {
+                match next {
+                    Some(at) => {
+                        timers.clock.advance_to(at);
+                    }
+                    None => self.park(None),
+                }
             }
+        } else {
+            // Real time: sleep until the next deadline, or until the timer wheel's bucket
+            // that holds it comes up (a little earlier, for a deadline milliseconds away).
+            let now = timers.clock.now();
+            let timeout = timers
+                .next_wakeup(now)
+                .map(|at| at.saturating_duration_since(now));
+            self.park(timeout);
         }
         timers.fire_due(executor);
         executor.run_batch();

@@ -31,8 +31,15 @@ impl LoopTimers {
         }
     }
 
+    /// The exact next deadline (what a virtual clock jumps to).
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
         self.queue.borrow_mut().next_deadline()
+    }
+
+    /// When a real-time loop should look at its timers again: at or before the next
+    /// deadline (see [`TimerQueue::next_wakeup`]).
+    pub(crate) fn next_wakeup(&self, now: Instant) -> Option<Instant> {
+        self.queue.borrow_mut().next_wakeup(now)
     }
 
     /// Moves every due entry to the ready queue, earliest first (FIFO among equal

@@ -1,9 +1,11 @@
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::fmt;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use slab::Slab;
+
+mod wheel;
+
+use wheel::{Entry, Wheel};
 
 /// Identifies an entry of a [`TimerQueue`]; stale keys (fired or cancelled) are harmless.
 ///
@@ -21,16 +23,6 @@ pub struct TimerKey {
     seq: u64,
 }
 
-/// A heap entry: ordered by deadline, then by insertion sequence (FIFO among ties).
-///
-/// `slot` points into the slab; the entry is dead when the slab slot's `seq` differs.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct HeapEntry {
-    deadline: i64,
-    seq: u64,
-    slot: u32,
-}
-
 struct Slot<T> {
     seq: u64,
     deadline: i64,
@@ -39,11 +31,12 @@ struct Slot<T> {
 
 /// A queue of deadlines, each carrying a value.
 ///
-/// Insert is a heap push (O(1) on average when deadlines arrive in rough order, O(log n) at
-/// worst), cancel ([`remove`](TimerQueue::remove)) is O(1): it frees the entry's slot and
-/// leaves a dead heap entry behind, which [`pop_expired`](TimerQueue::pop_expired) skips; the
-/// heap is compacted when dead entries outnumber live ones, so memory stays bounded when, as
-/// usual, most timeouts are cancelled before they fire.
+/// It is a hierarchical timing wheel (as tokio's) that keeps exact deadlines: insert is O(1),
+/// cancel ([`remove`](TimerQueue::remove)) is O(1): it frees the entry's slot and leaves a
+/// dead wheel entry behind, which is skipped when its turn comes; the wheel is swept when dead
+/// entries outnumber live ones, so memory stays bounded when, as usual, most timeouts are
+/// cancelled before they fire. Taking the due entries out costs O(1) amortized each, plus a
+/// sort of the few entries that share a 65 µs bucket.
 ///
 /// Entries come out in deadline order, and in insertion order among equal deadlines. An entry
 /// never comes out before its deadline.
@@ -68,7 +61,7 @@ struct Slot<T> {
 /// ```
 pub struct TimerQueue<T> {
     origin: Instant,
-    heap: BinaryHeap<Reverse<HeapEntry>>,
+    wheel: Wheel,
     slots: Slab<Slot<T>>,
     next_seq: u64,
 }
@@ -91,7 +84,7 @@ impl<T> TimerQueue<T> {
     pub fn new() -> Self {
         TimerQueue {
             origin: Instant::now(),
-            heap: BinaryHeap::new(),
+            wheel: Wheel::new(),
             slots: Slab::new(),
             next_seq: 0,
         }
@@ -107,10 +100,10 @@ impl<T> TimerQueue<T> {
 
     fn instant(&self, ticks: i64) -> Instant {
         if ticks >= 0 {
-            self.origin + std::time::Duration::from_nanos(ticks as u64)
+            self.origin + Duration::from_nanos(ticks as u64)
         } else {
             self.origin
-                .checked_sub(std::time::Duration::from_nanos(ticks.unsigned_abs()))
+                .checked_sub(Duration::from_nanos(ticks.unsigned_abs()))
                 .unwrap_or(self.origin)
         }
     }
@@ -133,11 +126,11 @@ impl<T> TimerQueue<T> {
             deadline,
             value,
         }) as u32;
-        self.heap.push(Reverse(HeapEntry {
+        self.wheel.insert(Entry {
             deadline,
             seq,
             slot,
-        }));
+        });
         TimerKey { index: slot, seq }
     }
 
@@ -222,28 +215,20 @@ impl<T> TimerQueue<T> {
         self.slots.is_empty()
     }
 
-    /// Drops dead entries from the top of the heap, so that the top is live (or the heap empty).
-    fn skip_dead(&mut self) {
-        while let Some(Reverse(top)) = self.heap.peek() {
-            match self.slots.get(top.slot as usize) {
-                Some(slot) if slot.seq == top.seq => return,
-                _ => {
-                    self.heap.pop();
-                }
-            }
-        }
+    /// Whether the wheel entry `e` is still pending (not fired, not removed).
+    fn is_live(slots: &Slab<Slot<T>>, e: &Entry) -> bool {
+        slots
+            .get(e.slot as usize)
+            .is_some_and(|slot| slot.seq == e.seq)
     }
 
-    /// Rebuilds the heap without dead entries once they outnumber the live ones.
+    /// Sweeps the dead entries out of the wheel once they outnumber the live ones.
     fn maybe_compact(&mut self) {
         let live = self.slots.len();
-        if self.heap.len() > 64 && self.heap.len() > 2 * live + 32 {
+        let held = self.wheel.len();
+        if held > 64 && held > 2 * live + 32 {
             let slots = &self.slots;
-            self.heap.retain(|Reverse(e)| {
-                slots
-                    .get(e.slot as usize)
-                    .is_some_and(|slot| slot.seq == e.seq)
-            });
+            self.wheel.retain_live(&|e| Self::is_live(slots, e));
         }
     }
 
@@ -260,8 +245,43 @@ impl<T> TimerQueue<T> {
     /// assert_eq!(q.next_deadline(), Some(now + Duration::from_secs(1)));
     /// ```
     pub fn next_deadline(&mut self) -> Option<Instant> {
-        self.skip_dead();
-        self.heap.peek().map(|Reverse(e)| self.instant(e.deadline))
+        let slots = &self.slots;
+        let first = self.wheel.peek(&|e| Self::is_live(slots, e))?;
+        Some(self.instant(first.deadline))
+    }
+
+    /// When to look at the queue again: the earliest pending deadline, or a moment before it
+    /// when that deadline is far off; `None` when the queue is empty.
+    ///
+    /// This is what an event loop sleeps until. Unlike [`next_deadline`](Self::next_deadline)
+    /// it does not move the wheel past `now`, which keeps later inserts O(1); in exchange, a
+    /// deadline more than a few milliseconds away is answered with the start of the wheel
+    /// bucket that holds it, so the loop wakes once early (and finds nothing due) before it
+    /// sleeps the rest of the way. The answer is never after the earliest deadline.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let mut q = corio_time::TimerQueue::new();
+    /// let now = Instant::now();
+    /// let at = now + Duration::from_secs(10);
+    /// q.insert(at, ());
+    /// let wake = q.next_wakeup(now).unwrap();
+    /// assert!(wake <= at);
+    /// assert!(q.pop_expired(wake).is_none() || wake == at);
+    /// assert!(q.next_wakeup(now).unwrap() <= at);
+    /// ```
+    pub fn next_wakeup(&mut self, now: Instant) -> Option<Instant> {
+        if self.slots.is_empty() {
+            // Only dead entries (if any) are left: drop them rather than wake for them.
+            self.wheel.clear();
+            return None;
+        }
+        let now = self.ticks(now);
+        let slots = &self.slots;
+        let at = self.wheel.next_wakeup(now, &|e| Self::is_live(slots, e))?;
+        Some(self.instant(at))
     }
 
     /// Takes the earliest entry whose deadline is at or before `now`.
@@ -277,12 +297,9 @@ impl<T> TimerQueue<T> {
     /// assert_eq!(q.pop_expired(now + Duration::from_secs(1)).map(|(_, v)| v), Some("later"));
     /// ```
     pub fn pop_expired(&mut self, now: Instant) -> Option<(TimerKey, T)> {
-        self.skip_dead();
-        let Reverse(top) = *self.heap.peek()?;
-        if top.deadline > self.ticks(now) {
-            return None;
-        }
-        self.heap.pop();
+        let now = self.ticks(now);
+        let slots = &self.slots;
+        let top = self.wheel.pop_expired(now, &|e| Self::is_live(slots, e))?;
         let slot = self.slots.remove(top.slot as usize);
         debug_assert_eq!(slot.deadline, top.deadline);
         Some((
@@ -305,7 +322,7 @@ impl<T> TimerQueue<T> {
     /// assert!(q.is_empty());
     /// ```
     pub fn clear(&mut self) {
-        self.heap.clear();
+        self.wheel.clear();
         self.slots.clear();
     }
 }
@@ -314,7 +331,7 @@ impl<T> fmt::Debug for TimerQueue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TimerQueue")
             .field("pending", &self.slots.len())
-            .field("heap", &self.heap.len())
+            .field("held", &self.wheel.len())
             .finish()
     }
 }
@@ -322,7 +339,36 @@ impl<T> fmt::Debug for TimerQueue<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::collections::BTreeMap;
+
+    /// A small deterministic generator (xorshift64*), so the model test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        /// A duration in nanoseconds on a random scale, from 0 to about a year, often
+        /// repeating a few exact values so that ties are common.
+        fn span(&mut self) -> u64 {
+            match self.below(8) {
+                0 => 0,
+                1 => [1_000, 65_536, 1_000_000][self.below(3) as usize],
+                _ => {
+                    let bits = self.below(55);
+                    self.below(1 << bits)
+                }
+            }
+        }
+    }
 
     #[test]
     fn compaction_keeps_live_entries_in_order() {
@@ -337,7 +383,7 @@ mod tests {
                 q.remove(k);
             }
         }
-        assert!(q.heap.len() <= 2 * q.len() + 64 + 1);
+        assert!(q.wheel.len() <= 2 * q.len() + 64 + 1);
         keep.sort();
         let got: Vec<_> = std::iter::from_fn(|| q.pop_expired(now + Duration::from_secs(1)))
             .map(|(_, v)| v)
@@ -353,5 +399,80 @@ mod tests {
         q.insert(now - Duration::from_secs(2), "minus two");
         assert_eq!(q.pop_expired(now).unwrap().1, "minus two");
         assert_eq!(q.pop_expired(now).unwrap().1, "minus one");
+    }
+
+    /// Random inserts, removes, pops and peeks against a sorted map of (deadline, sequence).
+    #[test]
+    fn matches_a_sorted_model() {
+        for seed in 1..=if cfg!(miri) { 2u64 } else { 40 } {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let base = Instant::now() + Duration::from_secs(1);
+            let mut now = base;
+            let mut q = TimerQueue::new();
+            let mut model: BTreeMap<(Instant, u64), TimerKey> = BTreeMap::new();
+            let mut keys: Vec<(Instant, u64, TimerKey)> = Vec::new();
+            let mut seq = 0u64;
+            let steps = if cfg!(miri) { 300 } else { 20_000 };
+            for _ in 0..steps {
+                match rng.below(10) {
+                    0..=4 => {
+                        let span = Duration::from_nanos(rng.span());
+                        let at = if rng.below(10) == 0 {
+                            now.checked_sub(span).unwrap_or(now)
+                        } else {
+                            now + span
+                        };
+                        let key = q.insert(at, seq);
+                        model.insert((at, seq), key);
+                        keys.push((at, seq, key));
+                        seq += 1;
+                    }
+                    5 if !keys.is_empty() => {
+                        let (at, s, key) = keys.swap_remove(rng.below(keys.len() as u64) as usize);
+                        let expected = model.remove(&(at, s)).map(|_| s);
+                        assert_eq!(q.remove(key), expected);
+                        assert_eq!(q.remove(key), None);
+                    }
+                    6 => {
+                        let expected = model.keys().next().map(|&(at, _)| at);
+                        if let Some(wake) = q.next_wakeup(now) {
+                            assert!(wake <= expected.unwrap(), "woken after the deadline");
+                        } else {
+                            assert_eq!(expected, None);
+                        }
+                        if rng.below(4) == 0 {
+                            assert_eq!(q.next_deadline(), expected);
+                        }
+                    }
+                    _ => {
+                        now += Duration::from_nanos(rng.span() / (1 + rng.below(1 << 20)));
+                        loop {
+                            let expected = model
+                                .first_key_value()
+                                .filter(|((at, _), _)| *at <= now)
+                                .map(|(&k, &v)| (k, v));
+                            let got = q.pop_expired(now);
+                            match (expected, got) {
+                                (None, None) => break,
+                                (Some(((at, s), key)), Some((k, v))) => {
+                                    assert_eq!((k, v), (key, s));
+                                    model.remove(&(at, s));
+                                }
+                                (e, g) => panic!("model {e:?}, queue {g:?}"),
+                            }
+                        }
+                    }
+                }
+                assert_eq!(q.len(), model.len());
+            }
+            // Drain: everything comes out in order.
+            let far = now + Duration::from_secs(86400 * 400);
+            let got: Vec<u64> = std::iter::from_fn(|| q.pop_expired(far))
+                .map(|(_, v)| v)
+                .collect();
+            let expected: Vec<u64> = model.keys().map(|&(_, s)| s).collect();
+            assert_eq!(got, expected);
+            assert!(q.is_empty());
+        }
     }
 }
