@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use async_task::Runnable;
 use concurrent_queue::ConcurrentQueue;
 use slab::Slab;
 
@@ -18,12 +17,14 @@ use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
 use crate::remote::{Remote, RemoteEntry, Shared, ThreadsafeCallback};
-use crate::task::core::{TaskCore, TaskFuture};
-use crate::task::{AnyTask, Task, TaskId};
+use crate::task::core::{TaskFuture, TaskMeta};
+use crate::task::handle::HandleInner;
+use crate::task::raw::{TaskRunnable, check_layout};
+use crate::task::{AnyTask, CurrentGuard, Task, TaskId};
 
 /// One entry of the ready queue: a task step or a callback.
 pub(crate) enum Ready {
-    Task(Runnable),
+    Task(TaskRunnable),
     Callback(Rc<dyn LocalCallback>),
     Threadsafe(Arc<ThreadsafeCallback>),
 }
@@ -48,8 +49,8 @@ pub(crate) struct Inner {
     /// The FIFO ready queue. Invariant: never borrowed across user code (callbacks, polls,
     /// drops of futures), so that wakes from that code can always push.
     local: RefCell<VecDeque<Ready>>,
-    /// Tasks that have not finished, for `tasks()` and for close.
-    tasks: RefCell<Slab<AnyTask>>,
+    /// The own wakers of the tasks that have not finished, for `tasks()` and for close.
+    tasks: RefCell<Slab<Waker>>,
     hook: RefCell<Option<Hook>>,
     slow_step: Cell<Option<Duration>>,
     closed: Cell<bool>,
@@ -62,7 +63,7 @@ impl Inner {
 
     pub(crate) fn push_local(&self, entry: Ready) {
         if self.closed.get() {
-            drop(entry);
+            discard_entry(entry);
             return;
         }
         self.local.borrow_mut().push_back(entry);
@@ -88,7 +89,7 @@ impl Inner {
         }
         while let Ok(entry) = self.shared.queue.pop() {
             self.push_local(match entry {
-                RemoteEntry::Task(r) => Ready::Task(r),
+                RemoteEntry::Task(r) => Ready::Task(r.into_inner()),
                 RemoteEntry::Callback(cb) => Ready::Threadsafe(cb),
             });
         }
@@ -121,30 +122,35 @@ impl Inner {
     /// Drops every queued entry and every pending task's future, on this thread.
     fn shutdown(&self) -> Vec<AnyTask> {
         self.closed.set(true);
-        let pending: Vec<AnyTask> = std::mem::take(&mut *self.tasks.borrow_mut())
+        // Closed first, so that no wake from another thread can leave a runnable in the
+        // queue after the drain below (it would be dropped with the queue, maybe elsewhere).
+        self.shared.queue.close();
+        let mut pending: Vec<AnyTask> = std::mem::take(&mut *self.tasks.borrow_mut())
             .into_iter()
-            .map(|(_, t)| t)
+            .map(|(_, w)| AnyTask::from_waker(w))
             .collect();
+        pending.sort_by_key(AnyTask::id);
         for task in &pending {
-            // Scheduling the task hands its runnable to `schedule`, which drops it because
-            // the executor is closed: its future is dropped here, on its own thread.
-            if let Some(waker) = task.0.take_waker_for_close() {
-                waker.wake();
-            }
+            // Scheduling the task hands its runnable to `schedule`, which discards it because
+            // the executor is closed: its future is dropped here, on its own thread. A task
+            // already queued is discarded with the queue below.
+            task.meta().mark_cancel_requested();
+            task.waker().wake_by_ref();
         }
         loop {
             let entries = std::mem::take(&mut *self.local.borrow_mut());
             let mut any = !entries.is_empty();
-            drop(entries);
+            entries.into_iter().for_each(discard_entry);
             while let Ok(entry) = self.shared.queue.pop() {
                 any = true;
-                drop(entry);
+                if let RemoteEntry::Task(r) = entry {
+                    discard(r.into_inner());
+                }
             }
             if !any {
                 break;
             }
         }
-        self.shared.queue.close();
         pending
     }
 }
@@ -172,20 +178,40 @@ pub(crate) fn local_inner(shared: &Shared) -> Option<Rc<Inner>> {
         .flatten()
 }
 
+/// Drops a task step that will not run (the executor is closed): the task's future is
+/// dropped now, as the current task, so that its destructors see themselves in it.
+fn discard(runnable: TaskRunnable) {
+    let waker = runnable.waker();
+    let _current = CurrentGuard::set(&waker);
+    drop(runnable);
+}
+
+fn discard_entry(entry: Ready) {
+    match entry {
+        Ready::Task(r) => discard(r),
+        other => drop(other),
+    }
+}
+
 /// Puts a woken task back in a ready queue: the local one on the executor's own thread, the
-/// remote one (plus an unpark) elsewhere.
-fn schedule(shared: &Arc<Shared>, runnable: Runnable) {
+/// remote one (plus an unpark) elsewhere. async-task's schedule function; it captures
+/// nothing (the executor is in the task's metadata), so that async-task stores nothing for
+/// it and makes no temporary waker around each call.
+fn schedule(runnable: TaskRunnable) {
+    let shared = &runnable.metadata().shared;
     if let Some(inner) = local_inner(shared) {
         inner.push_local(Ready::Task(runnable));
         return;
     }
-    if let Err(RemoteEntry::Task(runnable)) = shared.push(RemoteEntry::Task(runnable)) {
+    let owner = shared.owner;
+    let shared = shared.clone();
+    if let Err(RemoteEntry::Task(runnable)) = shared.push(RemoteEntry::Task(runnable.into())) {
         // The executor is gone. A task's future may only be dropped on its own thread;
         // elsewhere it is leaked rather than dropped on the wrong thread.
-        if std::thread::current().id() == shared.owner {
-            drop(runnable);
+        if std::thread::current().id() == owner {
+            discard(runnable.into_inner());
         } else {
-            std::mem::forget(runnable);
+            runnable.leak();
         }
     }
 }
@@ -405,25 +431,35 @@ impl LocalExecutor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let core = Rc::new(TaskCore::new(TaskId::next(), Rc::downgrade(&self.inner)));
-        let key = self
-            .inner
-            .tasks
-            .borrow_mut()
-            .insert(AnyTask::from_core(core.clone()));
-        core.registry_key
+        let meta = TaskMeta::new(TaskId::next(), self.inner.shared.clone());
+        let builder = async_task::Builder::new().metadata(meta);
+        // SAFETY: async-task's conditions for a `!Send` future and a non-'static one:
+        // - the runnable is used and dropped on this thread only: the local queue is this
+        //   thread's; a runnable woken elsewhere crosses the remote queue and is run or
+        //   dropped here (`drain_remote`, `shutdown`), or leaked where it is (`schedule`,
+        //   `SendRunnable`), never dropped on another thread;
+        // - the future borrows nothing but the metadata, which async-task allows;
+        // - `schedule` is `Send + Sync` (it captures nothing), and reads only the metadata's
+        //   thread-safe `shared` field when called from another thread.
+        let (runnable, join) = unsafe {
+            builder.spawn_unchecked(
+                |meta: &TaskMeta| TaskFuture {
+                    meta,
+                    future: Some(future),
+                },
+                schedule,
+            )
+        };
+        join.detach();
+        let waker = runnable.waker();
+        check_layout(&runnable, &waker);
+        let key = self.inner.tasks.borrow_mut().insert(waker.clone());
+        let meta = runnable.metadata();
+        meta.registry_key
             .set(u32::try_from(key).unwrap_or(u32::MAX));
-        let shared = self.inner.shared.clone();
-        let (runnable, handle) = async_task::spawn_local(
-            TaskFuture {
-                core: core.clone(),
-                future: Some(future),
-            },
-            move |runnable| schedule(&shared, runnable),
-        );
-        handle.detach();
+        let handle = HandleInner::attach(waker);
         self.inner.push_local(Ready::Task(runnable));
-        Task::from_core(core)
+        Task::from_inner(handle)
     }
 
     /// Spawns a `Send` task. On this single-thread executor it runs like
@@ -593,7 +629,7 @@ impl LocalExecutor {
             .tasks
             .borrow()
             .iter()
-            .map(|(_, t)| t.clone())
+            .map(|(_, w)| AnyTask::from_waker(w.clone()))
             .collect();
         tasks.sort_by_key(AnyTask::id);
         tasks

@@ -54,7 +54,7 @@
 //!
 //! This crate has no feature flags.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![forbid(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 mod callback;
 mod error;

@@ -2,15 +2,67 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use async_task::Runnable;
+use std::mem::ManuallyDrop;
+
 use concurrent_queue::ConcurrentQueue;
 
 use crate::callback::CallbackOutput;
 use crate::park::Unpark;
+use crate::task::raw::TaskRunnable;
+
+/// A task step on its way from another thread to the executor's.
+///
+/// `Runnable<TaskMeta>` is not `Send` (the metadata is not thread-safe), yet a wake on
+/// another thread must carry it to the executor's thread. Only the executor's thread runs,
+/// drops or reads the metadata of what it carries; a `SendRunnable` that is dropped on any
+/// other thread leaks its task rather than dropping a `!Send` future there.
+pub(crate) struct SendRunnable {
+    runnable: ManuallyDrop<TaskRunnable>,
+    owner: std::thread::ThreadId,
+}
+
+// SAFETY: see the type's docs: the runnable is unwrapped (`into_inner`) or dropped on the
+// executor's thread only; on any other thread it is leaked. Moving the pointer itself between
+// threads is what async-task's `Runnable` is made for.
+unsafe impl Send for SendRunnable {}
+
+impl From<TaskRunnable> for SendRunnable {
+    fn from(runnable: TaskRunnable) -> SendRunnable {
+        let owner = runnable.metadata().shared.owner;
+        SendRunnable {
+            runnable: ManuallyDrop::new(runnable),
+            owner,
+        }
+    }
+}
+
+impl SendRunnable {
+    /// The runnable, on the executor's thread.
+    pub(crate) fn into_inner(self) -> TaskRunnable {
+        debug_assert_eq!(std::thread::current().id(), self.owner);
+        let mut this = ManuallyDrop::new(self);
+        // SAFETY: `this` is never used again nor dropped, so the runnable is moved out once.
+        unsafe { ManuallyDrop::take(&mut this.runnable) }
+    }
+
+    /// Gives up on the task without dropping its future (we are not on its thread).
+    pub(crate) fn leak(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for SendRunnable {
+    fn drop(&mut self) {
+        if std::thread::current().id() == self.owner {
+            // SAFETY: dropped once, here; on the executor's thread.
+            unsafe { ManuallyDrop::drop(&mut self.runnable) }
+        }
+    }
+}
 
 /// What other threads push toward the executor's thread.
 pub(crate) enum RemoteEntry {
-    Task(Runnable),
+    Task(SendRunnable),
     Callback(Arc<ThreadsafeCallback>),
 }
 

@@ -1,9 +1,11 @@
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
+use std::marker::PhantomData;
+use std::task::Waker;
 
-use crate::task::core::{State, TaskCore};
+use crate::task::core::{State, TaskMeta};
+use crate::task::raw::meta_of;
 
 /// A task's id: unique among the tasks created on this thread.
 ///
@@ -55,44 +57,6 @@ impl fmt::Display for TaskId {
     }
 }
 
-/// What every task's core answers, whatever its output type.
-pub(crate) trait TaskHeader {
-    fn id(&self) -> TaskId;
-    fn name(&self) -> String;
-    fn set_name(&self, name: String);
-    fn cancel(&self) -> bool;
-    fn state(&self) -> State;
-    fn cancel_requested(&self) -> bool;
-    /// Cancels and hands back the task's own waker, so that a closing executor can make the
-    /// task drop its future.
-    fn take_waker_for_close(&self) -> Option<std::task::Waker>;
-}
-
-impl<T: 'static> TaskHeader for TaskCore<T> {
-    fn id(&self) -> TaskId {
-        self.id
-    }
-    fn name(&self) -> String {
-        TaskCore::name(self).unwrap_or_else(|| self.id.default_name())
-    }
-    fn set_name(&self, name: String) {
-        self.extras_mut().name = Some(name);
-    }
-    fn cancel(&self) -> bool {
-        self.request_cancel()
-    }
-    fn state(&self) -> State {
-        self.state.get()
-    }
-    fn cancel_requested(&self) -> bool {
-        self.cancel_requested.get()
-    }
-    fn take_waker_for_close(&self) -> Option<std::task::Waker> {
-        self.cancel_requested.set(true);
-        self.waker.take()
-    }
-}
-
 /// A handle to a task of any output type: what [`current_task`] and
 /// `LocalExecutor::tasks` give.
 ///
@@ -112,11 +76,34 @@ impl<T: 'static> TaskHeader for TaskCore<T> {
 /// assert!(task.as_any().done());
 /// ```
 #[derive(Clone)]
-pub struct AnyTask(pub(crate) Rc<dyn TaskHeader>);
+pub struct AnyTask {
+    /// The task's own waker: it keeps the task's allocation (and so its metadata) alive,
+    /// leads to the metadata, and queues the task when cancelled.
+    waker: Waker,
+    /// `!Send`: the metadata is not thread-safe.
+    _local: PhantomData<*const ()>,
+}
 
 impl AnyTask {
-    pub(crate) fn from_core<T: 'static>(core: Rc<TaskCore<T>>) -> AnyTask {
-        AnyTask(core)
+    /// The handle of the task whose own waker is `waker` (one from
+    /// `Runnable<TaskMeta>::waker`, see [`meta_of`]).
+    pub(crate) fn from_waker(waker: Waker) -> AnyTask {
+        AnyTask {
+            waker,
+            _local: PhantomData,
+        }
+    }
+
+    /// The task's own waker.
+    pub(crate) fn waker(&self) -> &Waker {
+        &self.waker
+    }
+
+    pub(crate) fn meta(&self) -> &TaskMeta {
+        // SAFETY: every `AnyTask` is made from a corio task's own waker (from the registry,
+        // a handle, or the task's poll) on the thread that spawned it; `!Send` keeps it
+        // there.
+        unsafe { meta_of(&self.waker) }
     }
 
     /// The task's id.
@@ -125,7 +112,7 @@ impl AnyTask {
     ///
     /// See [`AnyTask`].
     pub fn id(&self) -> TaskId {
-        self.0.id()
+        self.meta().id
     }
 
     /// The task's name (`Task-N` unless set).
@@ -134,7 +121,7 @@ impl AnyTask {
     ///
     /// See [`AnyTask`].
     pub fn name(&self) -> String {
-        self.0.name()
+        self.meta().name()
     }
 
     /// Renames the task.
@@ -149,7 +136,7 @@ impl AnyTask {
     /// assert_eq!(t.name(), "renamed");
     /// ```
     pub fn set_name(&self, name: impl Into<String>) {
-        self.0.set_name(name.into());
+        self.meta().set_name(name.into());
     }
 
     /// Asks the task to stop; see [`Task::cancel`](crate::Task::cancel).
@@ -163,7 +150,7 @@ impl AnyTask {
     /// assert!(t.cancel());
     /// ```
     pub fn cancel(&self) -> bool {
-        self.0.cancel()
+        self.meta().request_cancel(&self.waker)
     }
 
     /// Whether the task has finished (with an output, cancelled or panicked).
@@ -172,7 +159,7 @@ impl AnyTask {
     ///
     /// See [`AnyTask`].
     pub fn done(&self) -> bool {
-        self.0.state() != State::Pending
+        self.meta().state() != State::Pending
     }
 
     /// Whether the task ended cancelled.
@@ -188,7 +175,7 @@ impl AnyTask {
     /// assert!(t.as_any().cancelled());
     /// ```
     pub fn cancelled(&self) -> bool {
-        self.0.state() == State::Cancelled
+        self.meta().state() == State::Cancelled
     }
 
     /// Whether `cancel()` was called on a task that has not finished yet (asyncio's
@@ -204,12 +191,12 @@ impl AnyTask {
     /// assert!(t.cancelling());
     /// ```
     pub fn cancelling(&self) -> bool {
-        self.0.state() == State::Pending && self.0.cancel_requested()
+        self.meta().state() == State::Pending && self.meta().cancel_requested()
     }
 
     pub(crate) fn state_name(&self) -> &'static str {
-        match self.0.state() {
-            State::Pending if self.0.cancel_requested() => "cancelling",
+        match self.meta().state() {
+            State::Pending if self.meta().cancel_requested() => "cancelling",
             State::Pending => "pending",
             State::Finished => "finished",
             State::Cancelled => "cancelled",
@@ -220,7 +207,7 @@ impl AnyTask {
 
 impl PartialEq for AnyTask {
     fn eq(&self, other: &Self) -> bool {
-        self.id() == other.id()
+        self.waker.data() == other.waker.data()
     }
 }
 
@@ -242,27 +229,35 @@ impl fmt::Debug for AnyTask {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Option<AnyTask>> = const { RefCell::new(None) };
+    /// The own waker of the task being polled on this thread (null when none), borrowed from
+    /// async-task's `run` for the length of the step: setting it costs no reference count.
+    static CURRENT: Cell<*const Waker> = const { Cell::new(std::ptr::null()) };
 }
 
-/// Makes a task current for the duration of one step.
-pub(crate) struct CurrentGuard {
-    previous: Option<AnyTask>,
+/// Makes a task current for the duration of one step (or of the drop of its future).
+///
+/// Invariant: the guard lives no longer than the waker it was given (it borrows it), and
+/// guards are dropped in the reverse order of their creation (they are stack values), so
+/// `CURRENT` always points to a live waker or is null.
+pub(crate) struct CurrentGuard<'w> {
+    previous: *const Waker,
+    _waker: PhantomData<&'w Waker>,
 }
 
-impl CurrentGuard {
-    pub(crate) fn set(task: AnyTask) -> CurrentGuard {
+impl<'w> CurrentGuard<'w> {
+    /// `waker` must be a corio task's own waker (see [`meta_of`]).
+    pub(crate) fn set(waker: &'w Waker) -> CurrentGuard<'w> {
         CurrentGuard {
-            previous: CURRENT.with(|c| c.replace(Some(task))),
+            previous: CURRENT.with(|c| c.replace(std::ptr::from_ref(waker))),
+            _waker: PhantomData,
         }
     }
 }
 
-impl Drop for CurrentGuard {
+impl Drop for CurrentGuard<'_> {
     fn drop(&mut self) {
-        let previous = self.previous.take();
         // The thread-local may already be gone during thread teardown.
-        let _ = CURRENT.try_with(|c| *c.borrow_mut() = previous);
+        let _ = CURRENT.try_with(|c| c.set(self.previous));
     }
 }
 
@@ -274,5 +269,10 @@ impl Drop for CurrentGuard {
 /// assert!(corio_executor::current_task().is_none()); // not inside a task
 /// ```
 pub fn current_task() -> Option<AnyTask> {
-    CURRENT.with(|c| c.borrow().clone())
+    let current = CURRENT.try_with(Cell::get).ok()?;
+    // SAFETY: non-null, `CURRENT` points to a waker that outlives the guard that set it (see
+    // `CurrentGuard`), and that guard is still alive, since it restores the pointer when
+    // dropped.
+    let waker = unsafe { current.as_ref() }?;
+    Some(AnyTask::from_waker(waker.clone()))
 }

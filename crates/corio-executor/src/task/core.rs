@@ -1,8 +1,10 @@
-use std::cell::{Cell, RefCell, RefMut};
+use std::cell::Cell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::rc::{Rc, Weak};
+use std::ptr::NonNull;
+use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
@@ -10,158 +12,172 @@ use pin_project_lite::pin_project;
 
 use crate::callback::CallbackCell;
 use crate::error::{TaskError, panic_message};
-use crate::executor::{ExecutorEvent, Inner, Ready, SlowStep, StepKind};
+use crate::executor::{ExecutorEvent, Ready, SlowStep, StepKind, local_inner};
+use crate::remote::Shared;
 use crate::task::any::{AnyTask, CurrentGuard, TaskId};
-use crate::task::handle::Task;
+use crate::task::handle::{HandleInner, Task};
 
-/// Where a task is in its life.
+/// Where a task is in its life (the low two bits of [`TaskMeta::flags`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum State {
-    Pending,
-    Finished,
-    Cancelled,
-    Panicked,
+    Pending = 0,
+    Finished = 1,
+    Cancelled = 2,
+    Panicked = 3,
 }
 
-/// What a finished task left behind.
+const STATE_MASK: u8 = 0b11;
+/// Set by `cancel()`; the next poll drops the future instead of polling it.
+const CANCEL_REQUESTED: u8 = 0b100;
+
+/// What a finished task left behind, kept by its handles.
 pub(crate) enum Output<T> {
     None,
     Value(T),
     /// A handle took the value by awaiting it.
     Taken,
-    /// Cancelled or panicked; boxed, since failures are rare and the slot is in every task.
+    /// Cancelled or panicked; boxed, since failures are rare and the slot is in every handle.
     Failed(Box<TaskError>),
 }
 
-pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
-
-/// What most tasks never use, allocated on first use so that a task stays small.
-pub(crate) struct Extras<T> {
-    pub(crate) name: Option<String>,
-    pub(crate) callbacks: Vec<(u64, DoneCallback<T>)>,
-    pub(crate) next_callback: u64,
-    /// Waiters beyond the first (which has its own slot in the core).
-    pub(crate) waiters: Vec<Waker>,
-}
-
-impl<T> Default for Extras<T> {
-    fn default() -> Self {
-        Extras {
-            name: None,
-            callbacks: Vec::new(),
-            next_callback: 0,
-            waiters: Vec::new(),
-        }
-    }
-}
-
-/// The state a task's handles share with its running future.
-pub(crate) struct TaskCore<T> {
+/// The part of a task that does not depend on its output type. It is async-task's metadata,
+/// so it lives in the task's one allocation, next to the future: a detached task costs that
+/// allocation, a registry slot and its place in the ready queue, nothing more.
+///
+/// Threads: `shared` may be read from any thread (a wake from another thread schedules
+/// through it), and the whole value may be dropped on any thread (the last waker of a
+/// finished task may be dropped anywhere), so every field's drop is thread-safe. Everything
+/// else is read and written on the executor's thread only.
+pub(crate) struct TaskMeta {
+    /// The executor's thread-safe part: where wakes go.
+    pub(crate) shared: Arc<Shared>,
     pub(crate) id: TaskId,
-    pub(crate) state: Cell<State>,
-    /// Set by `cancel()`; the next poll drops the future instead of polling it.
-    pub(crate) cancel_requested: Cell<bool>,
-    /// Whether anyone looked at a failure (for the "exception never retrieved" report).
-    pub(crate) retrieved: Cell<bool>,
+    /// The task's name if it was given one.
+    // A thin pointer (8 bytes) in every task rather than a `String` or `Box<str>` (24 or 16):
+    // names are rare, and the double allocation is paid only by the tasks that have one.
+    #[allow(clippy::box_collection)]
+    name: Cell<Option<Box<String>>>,
+    /// The live handles' shared part (an `Rc<HandleInner<T>>`'s pointee, type-erased), while
+    /// any handle exists: the completing task puts its output there. Cleared by
+    /// `HandleInner::drop` before the pointee goes away.
+    pub(crate) handle: Cell<Option<NonNull<()>>>,
     /// The task's key in the executor's registry of live tasks.
     pub(crate) registry_key: Cell<u32>,
-    /// The task's own waker, to schedule it when cancelled. Stored when the task first
-    /// waits (a task queued to run needs none: its next poll sees the flag); taken at
-    /// completion, which breaks the cycle core -> waker -> raw task -> future -> core.
-    pub(crate) waker: Cell<Option<Waker>>,
-    /// The first handle awaiting this task (the usual case needs no allocation).
-    pub(crate) first_waiter: Cell<Option<Waker>>,
-    pub(crate) extras: RefCell<Option<Box<Extras<T>>>>,
-    pub(crate) output: RefCell<Output<T>>,
-    pub(crate) executor: Weak<Inner>,
+    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`].
+    flags: Cell<u8>,
 }
 
-impl<T> TaskCore<T> {
-    pub(crate) fn is_done(&self) -> bool {
-        self.state.get() != State::Pending
+impl TaskMeta {
+    pub(crate) fn new(id: TaskId, shared: Arc<Shared>) -> TaskMeta {
+        TaskMeta {
+            shared,
+            id,
+            name: Cell::new(None),
+            handle: Cell::new(None),
+            registry_key: Cell::new(u32::MAX),
+            flags: Cell::new(State::Pending as u8),
+        }
     }
 
-    /// Asks the task to stop at its next await point; `false` once it is done.
-    pub(crate) fn request_cancel(&self) -> bool {
+    pub(crate) fn state(&self) -> State {
+        match self.flags.get() & STATE_MASK {
+            0 => State::Pending,
+            1 => State::Finished,
+            2 => State::Cancelled,
+            _ => State::Panicked,
+        }
+    }
+
+    fn set_state(&self, state: State) {
+        self.flags
+            .set((self.flags.get() & !STATE_MASK) | state as u8);
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.flags.get() & STATE_MASK != State::Pending as u8
+    }
+
+    pub(crate) fn cancel_requested(&self) -> bool {
+        self.flags.get() & CANCEL_REQUESTED != 0
+    }
+
+    pub(crate) fn mark_cancel_requested(&self) {
+        self.flags.set(self.flags.get() | CANCEL_REQUESTED);
+    }
+
+    /// Asks the task to stop at its next await point; `false` once it is done. `waker` is
+    /// the task's own: waking it queues the task, whose next poll sees the flag (a task that
+    /// is queued already, or running, is not queued twice).
+    pub(crate) fn request_cancel(&self, waker: &Waker) -> bool {
         if self.is_done() {
             return false;
         }
-        self.cancel_requested.set(true);
-        if let Some(w) = self.waker.take() {
-            w.wake_by_ref();
-            self.waker.set(Some(w));
-        }
+        self.mark_cancel_requested();
+        waker.wake_by_ref();
         true
     }
 
-    /// The extras, made on first use.
-    pub(crate) fn extras_mut(&self) -> RefMut<'_, Extras<T>> {
-        RefMut::map(self.extras.borrow_mut(), |e| {
-            &mut **e.get_or_insert_default()
-        })
-    }
-
-    pub(crate) fn name(&self) -> Option<String> {
-        self.extras.borrow().as_ref().and_then(|e| e.name.clone())
-    }
-
-    /// Keeps the waker the task last waited with, for `cancel()`.
-    fn remember_waker(&self, waker: &Waker) {
-        match self.waker.take() {
-            Some(w) if w.will_wake(waker) => self.waker.set(Some(w)),
-            _ => self.waker.set(Some(waker.clone())),
-        }
-    }
-}
-
-impl<T: 'static> TaskCore<T> {
-    pub(crate) fn new(id: TaskId, executor: Weak<Inner>) -> Self {
-        TaskCore {
-            id,
-            state: Cell::new(State::Pending),
-            cancel_requested: Cell::new(false),
-            retrieved: Cell::new(false),
-            registry_key: Cell::new(u32::MAX),
-            waker: Cell::new(None),
-            first_waiter: Cell::new(None),
-            extras: RefCell::new(None),
-            output: RefCell::new(Output::None),
-            executor,
-        }
-    }
-
-    fn complete(self: &Rc<Self>, out: Result<T, TaskError>) {
-        let (state, output) = match out {
-            Ok(v) => (State::Finished, Output::Value(v)),
-            Err(TaskError::Cancelled) => (
-                State::Cancelled,
-                Output::Failed(Box::new(TaskError::Cancelled)),
-            ),
-            Err(e) => (State::Panicked, Output::Failed(Box::new(e))),
+    /// The name given with `set_name`, or `Task-N`.
+    pub(crate) fn name(&self) -> String {
+        let name = self.name.take();
+        let out = match &name {
+            Some(n) => String::clone(n),
+            None => self.id.default_name(),
         };
-        self.state.set(state);
-        *self.output.borrow_mut() = output;
-        drop(self.waker.take());
-        if let Some(w) = self.first_waiter.take() {
-            w.wake();
-        }
-        let (waiters, callbacks) = match self.extras.borrow_mut().as_mut() {
-            Some(e) => (
-                std::mem::take(&mut e.waiters),
-                std::mem::take(&mut e.callbacks),
-            ),
-            None => (Vec::new(), Vec::new()),
+        self.name.set(name);
+        out
+    }
+
+    pub(crate) fn set_name(&self, name: String) {
+        drop(self.name.replace(Some(Box::new(name))));
+    }
+
+    /// Records the outcome and tells everyone: the handles get the output and their waiters
+    /// are woken, the registry forgets the task, done-callbacks are queued. On the executor's
+    /// thread, from the task's own poll or the drop of its future.
+    fn complete<T: 'static>(&self, out: Result<T, TaskError>) {
+        let state = match &out {
+            Ok(_) => State::Finished,
+            Err(TaskError::Cancelled) => State::Cancelled,
+            Err(_) => State::Panicked,
         };
-        for w in waiters {
-            w.wake();
-        }
-        let Some(inner) = self.executor.upgrade() else {
+        self.set_state(state);
+        let handle = self.handle.get().map(|ptr| {
+            let ptr = ptr.cast::<HandleInner<T>>().as_ptr().cast_const();
+            // SAFETY: `handle` is set only while the `Rc<HandleInner<T>>` it points into is
+            // alive (its drop clears it first), with this task's output type `T` (set by
+            // `spawn_local`, whose `Task<F::Output>` it is). We are on the executor's thread,
+            // where that Rc lives. Taking a strong count of our own keeps it alive while the
+            // wakers below run user code that may drop the last handle.
+            unsafe {
+                Rc::increment_strong_count(ptr);
+                Rc::from_raw(ptr)
+            }
+        });
+        let inner = local_inner(&self.shared);
+        let Some(handle) = handle else {
+            // Nobody can ever look at this outcome: report a panic now (asyncio reports an
+            // exception never retrieved when the task is collected).
+            if let (Err(TaskError::Panicked(message)), Some(inner)) = (&out, &inner) {
+                inner.report(ExecutorEvent::UnretrievedPanic {
+                    task: &self.name(),
+                    message,
+                });
+            }
+            drop(out);
+            if let Some(inner) = inner {
+                inner.unregister_task(self.registry_key.get() as usize);
+            }
+            return;
+        };
+        let callbacks = handle.finish(out);
+        let Some(inner) = inner else {
             return;
         };
         inner.unregister_task(self.registry_key.get() as usize);
         if !callbacks.is_empty() {
             // asyncio: done-callbacks always go through call_soon, in registration order.
-            let task = Task::from_core(self.clone());
+            let task = Task::from_inner(handle);
             for (_, cb) in callbacks {
                 let task = task.clone();
                 inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || cb(&task))));
@@ -170,36 +186,22 @@ impl<T: 'static> TaskCore<T> {
     }
 }
 
-impl<T> Drop for TaskCore<T> {
-    fn drop(&mut self) {
-        if let Output::Failed(failure) = &*self.output.borrow()
-            && let TaskError::Panicked(message) = &**failure
-            && !self.retrieved.get()
-            && let Some(inner) = self.executor.upgrade()
-        {
-            let name = self.name().unwrap_or_else(|| self.id.default_name());
-            inner.report(ExecutorEvent::UnretrievedPanic {
-                task: &name,
-                message,
-            });
-        }
-    }
-}
-
 pin_project! {
     /// The future async-task runs: the user's future plus the bookkeeping around each step.
-    pub(crate) struct TaskFuture<F>
+    /// `meta` borrows the metadata of the very allocation this future lives in (async-task
+    /// drops the future before the metadata).
+    pub(crate) struct TaskFuture<'a, F>
     where
         F: Future,
         F: 'static,
         F::Output: 'static,
     {
-        pub(crate) core: Rc<TaskCore<F::Output>>,
+        pub(crate) meta: &'a TaskMeta,
         #[pin]
         pub(crate) future: Option<F>,
     }
 
-    impl<F> PinnedDrop for TaskFuture<F>
+    impl<F> PinnedDrop for TaskFuture<'_, F>
     where
         F: Future,
         F: 'static,
@@ -208,22 +210,23 @@ pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if this.future.is_some() {
-                // Dropped before it finished (the executor closed): destructors run now, and
-                // the handles see a cancelled task rather than waiting forever.
-                let _current = CurrentGuard::set(AnyTask::from_core(this.core.clone()));
+                // Dropped before it finished (the executor closed, or the task's last
+                // reference went away): destructors run now (as the current task: whoever
+                // drops a runnable sets it), and the handles see a cancelled task rather
+                // than waiting forever.
                 let outcome = match drop_future(this.future) {
                     None => Err(TaskError::Cancelled),
                     Some(message) => Err(TaskError::Panicked(message)),
                 };
-                if !this.core.is_done() {
-                    this.core.complete(outcome);
+                if !this.meta.is_done() {
+                    this.meta.complete::<F::Output>(outcome);
                 }
             }
         }
     }
 }
 
-impl<F> Future for TaskFuture<F>
+impl<F> Future for TaskFuture<'_, F>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -232,42 +235,37 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
-        if this.core.cancel_requested.get() {
+        let meta: &TaskMeta = this.meta;
+        // async-task polls with the task's own waker.
+        let _current = CurrentGuard::set(cx.waker());
+        if meta.cancel_requested() {
             // Stopped at the await point instead of being polled again. A task cancelled
             // before its first step never runs its body. Its destructors run now, as the
             // current task; one that panics turns the cancellation into that panic.
-            let _current = CurrentGuard::set(AnyTask::from_core(this.core.clone()));
             let outcome = match drop_future(this.future) {
                 None => Err(TaskError::Cancelled),
                 Some(message) => Err(TaskError::Panicked(message)),
             };
-            this.core.complete(outcome);
+            meta.complete::<F::Output>(outcome);
             return Poll::Ready(());
         }
         let Some(future) = this.future.as_mut().as_pin_mut() else {
             return Poll::Ready(());
         };
-        let core: &Rc<TaskCore<F::Output>> = this.core;
-        let _current = CurrentGuard::set(AnyTask::from_core(core.clone()));
         let slow = crate::executor::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
         let elapsed = started.map(|s| s.elapsed());
+        // A task cancelled during its own step was woken by `cancel()` (async-task queues
+        // it again once this poll returns): its next poll stops it at this await point.
         let result = match polled {
-            Ok(Poll::Pending) => {
-                core.remember_waker(cx.waker());
-                if core.cancel_requested.get() {
-                    // Cancelled during its own step: stop at this await point.
-                    cx.waker().wake_by_ref();
-                }
-                Poll::Pending
-            }
+            Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => {
                 let outcome = match drop_future(this.future) {
                     None => Ok(v),
                     Some(message) => Err(TaskError::Panicked(message)),
                 };
-                core.complete(outcome);
+                meta.complete(outcome);
                 Poll::Ready(())
             }
             Err(payload) => {
@@ -275,7 +273,7 @@ where
                 // A second panic while unwinding the future's drop is ignored: the first
                 // one is the task's failure.
                 let _ = drop_future(this.future);
-                core.complete(Err(TaskError::Panicked(message)));
+                meta.complete::<F::Output>(Err(TaskError::Panicked(message)));
                 Poll::Ready(())
             }
         };
@@ -283,10 +281,10 @@ where
         // prints "<Task finished ...> took 0.207 seconds").
         if let (Some(threshold), Some(elapsed)) = (slow, elapsed)
             && elapsed > threshold
-            && let Some(inner) = core.executor.upgrade()
+            && let Some(inner) = local_inner(&meta.shared)
         {
             inner.report(ExecutorEvent::SlowStep(&SlowStep {
-                kind: StepKind::Task(AnyTask::from_core(core.clone())),
+                kind: StepKind::Task(AnyTask::from_waker(cx.waker().clone())),
                 elapsed,
             }));
         }

@@ -1,14 +1,125 @@
+use std::cell::{Cell, RefCell, RefMut};
 use std::fmt;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::pin::Pin;
+use std::ptr::NonNull;
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use crate::error::TaskError;
+use crate::executor::{ExecutorEvent, local_inner};
 use crate::task::any::{AnyTask, TaskId};
-use crate::task::core::{Output, State, TaskCore};
+use crate::task::core::{Output, State, TaskMeta};
+use crate::task::raw::meta_of;
+
+pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
+
+/// What few handles use, allocated on first use so that a handle stays small.
+struct HandleExtras<T> {
+    callbacks: Vec<(u64, DoneCallback<T>)>,
+    next_callback: u64,
+    /// Waiters beyond the first (which has its own slot).
+    waiters: Vec<Waker>,
+}
+
+/// What the clones of a [`Task`] share; exists only while a handle does (a detached task is
+/// its async-task allocation alone). The task reaches it through [`TaskMeta::handle`] when
+/// it completes.
+pub(crate) struct HandleInner<T> {
+    /// The task's own waker: keeps the task's allocation (and its metadata) alive, leads to
+    /// the metadata, queues the task when cancelled.
+    waker: Waker,
+    output: RefCell<Output<T>>,
+    /// Whether anyone looked at a failure (for the "exception never retrieved" report).
+    retrieved: Cell<bool>,
+    /// The first handle awaiting the task (the usual case needs no allocation).
+    first_waiter: Cell<Option<Waker>>,
+    extras: RefCell<Option<Box<HandleExtras<T>>>>,
+}
+
+impl<T: 'static> HandleInner<T> {
+    /// The handles of a task just spawned; `waker` is the task's own. Registers itself in
+    /// the task's metadata.
+    pub(crate) fn attach(waker: Waker) -> Rc<HandleInner<T>> {
+        let inner = Rc::new(HandleInner {
+            waker,
+            output: RefCell::new(Output::None),
+            retrieved: Cell::new(false),
+            first_waiter: Cell::new(None),
+            extras: RefCell::new(None),
+        });
+        // `Rc::as_ptr`, not a reference: the pointer keeps the provenance of the whole
+        // allocation, counts included, for `Rc::increment_strong_count` in `complete`.
+        let ptr = NonNull::new(Rc::as_ptr(&inner).cast_mut().cast::<()>());
+        inner.meta().handle.set(ptr);
+        inner
+    }
+
+    /// Stores the outcome, wakes the waiters, and hands back the done-callbacks to queue.
+    pub(crate) fn finish(
+        &self,
+        out: Result<T, crate::error::TaskError>,
+    ) -> Vec<(u64, DoneCallback<T>)> {
+        *self.output.borrow_mut() = match out {
+            Ok(v) => Output::Value(v),
+            Err(e) => Output::Failed(Box::new(e)),
+        };
+        if let Some(w) = self.first_waiter.take() {
+            w.wake();
+        }
+        let (waiters, callbacks) = match self.extras.borrow_mut().as_mut() {
+            Some(e) => (
+                std::mem::take(&mut e.waiters),
+                std::mem::take(&mut e.callbacks),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        for w in waiters {
+            w.wake();
+        }
+        callbacks
+    }
+}
+
+impl<T> HandleInner<T> {
+    fn meta(&self) -> &TaskMeta {
+        // SAFETY: `waker` is the task's own waker, from `Runnable<TaskMeta>::waker` on the
+        // spawning thread, where this `!Send` value stays.
+        unsafe { meta_of(&self.waker) }
+    }
+
+    fn extras_mut(&self) -> RefMut<'_, HandleExtras<T>> {
+        RefMut::map(self.extras.borrow_mut(), |e| {
+            &mut **e.get_or_insert_with(|| {
+                Box::new(HandleExtras {
+                    callbacks: Vec::new(),
+                    next_callback: 0,
+                    waiters: Vec::new(),
+                })
+            })
+        })
+    }
+}
+
+impl<T> Drop for HandleInner<T> {
+    fn drop(&mut self) {
+        let meta = self.meta();
+        // First: the task must not reach this value any more.
+        meta.handle.set(None);
+        if let Output::Failed(failure) = &*self.output.borrow()
+            && let TaskError::Panicked(message) = &**failure
+            && !self.retrieved.get()
+            && let Some(inner) = local_inner(&meta.shared)
+        {
+            inner.report(ExecutorEvent::UnretrievedPanic {
+                task: &meta.name(),
+                message,
+            });
+        }
+    }
+}
 
 /// A handle to a spawned task: await it, cancel it, ask it, name it, hang callbacks on it.
 ///
@@ -44,15 +155,15 @@ use crate::task::core::{Output, State, TaskCore};
 /// assert_eq!(other.result(), Err(TaskError::OutputTaken));
 /// ```
 pub struct Task<T> {
-    pub(crate) core: Rc<TaskCore<T>>,
+    inner: Rc<HandleInner<T>>,
     /// This handle registered a waiter (it is being awaited) at this index of `waiters`.
     waiting: Option<usize>,
 }
 
 impl<T: 'static> Task<T> {
-    pub(crate) fn from_core(core: Rc<TaskCore<T>>) -> Task<T> {
+    pub(crate) fn from_inner(inner: Rc<HandleInner<T>>) -> Task<T> {
         Task {
-            core,
+            inner,
             waiting: None,
         }
     }
@@ -63,7 +174,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`TaskId`].
     pub fn id(&self) -> TaskId {
-        self.core.id
+        self.inner.meta().id
     }
 
     /// The task's name: `Task-N` unless set with [`Task::set_name`].
@@ -81,7 +192,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task`].
     pub fn set_name(&self, name: impl Into<String>) {
-        self.core.extras_mut().name = Some(name.into());
+        self.inner.meta().set_name(name.into());
     }
 
     /// Asks the task to stop at its next await point. Returns `false` if it already
@@ -104,7 +215,7 @@ impl<T: 'static> Task<T> {
     /// assert!(task.cancelled());
     /// ```
     pub fn cancel(&self) -> bool {
-        self.core.request_cancel()
+        self.inner.meta().request_cancel(&self.inner.waker)
     }
 
     /// Whether the task has finished: with an output, cancelled, or panicked.
@@ -113,7 +224,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task`].
     pub fn done(&self) -> bool {
-        self.core.is_done()
+        self.inner.meta().is_done()
     }
 
     /// Whether the task ended cancelled.
@@ -122,7 +233,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task::cancel`].
     pub fn cancelled(&self) -> bool {
-        self.core.state.get() == State::Cancelled
+        self.inner.meta().state() == State::Cancelled
     }
 
     /// The task's outcome without waiting, cloning the output.
@@ -149,12 +260,12 @@ impl<T: 'static> Task<T> {
     where
         T: Clone,
     {
-        match &*self.core.output.borrow() {
+        match &*self.inner.output.borrow() {
             Output::None => Err(TaskError::Pending),
             Output::Value(v) => Ok(v.clone()),
             Output::Taken => Err(TaskError::OutputTaken),
             Output::Failed(e) => {
-                self.core.retrieved.set(true);
+                self.inner.retrieved.set(true);
                 Err((**e).clone())
             }
         }
@@ -179,12 +290,12 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
     /// ```
     pub fn try_take(&self) -> Result<T, TaskError> {
-        let mut output = self.core.output.borrow_mut();
+        let mut output = self.inner.output.borrow_mut();
         match std::mem::replace(&mut *output, Output::Taken) {
             Output::Value(v) => Ok(v),
             Output::Taken => Err(TaskError::OutputTaken),
             Output::Failed(e) => {
-                self.core.retrieved.set(true);
+                self.inner.retrieved.set(true);
                 let error = (*e).clone();
                 *output = Output::Failed(e);
                 Err(error)
@@ -214,10 +325,10 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(task.failure(), Ok(Some(TaskError::Cancelled)));
     /// ```
     pub fn failure(&self) -> Result<Option<TaskError>, TaskError> {
-        match &*self.core.output.borrow() {
+        match &*self.inner.output.borrow() {
             Output::None => Err(TaskError::Pending),
             Output::Failed(e) => {
-                self.core.retrieved.set(true);
+                self.inner.retrieved.set(true);
                 Ok(Some((**e).clone()))
             }
             Output::Value(_) | Output::Taken => Ok(None),
@@ -251,12 +362,12 @@ impl<T: 'static> Task<T> {
     /// ```
     pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) -> u64 {
         let id = {
-            let mut extras = self.core.extras_mut();
+            let mut extras = self.inner.extras_mut();
             extras.next_callback += 1;
             extras.next_callback - 1
         };
         if self.done() {
-            match self.core.executor.upgrade() {
+            match local_inner(&self.inner.meta().shared) {
                 Some(inner) if !inner.is_closed() => {
                     let task = self.clone();
                     inner.push_local(crate::executor::Ready::Callback(
@@ -267,7 +378,7 @@ impl<T: 'static> Task<T> {
                 _ => callback(self),
             }
         } else {
-            self.core
+            self.inner
                 .extras_mut()
                 .callbacks
                 .push((id, Box::new(callback)));
@@ -281,7 +392,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task::add_done_callback`].
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        match self.core.extras.borrow_mut().as_mut() {
+        match self.inner.extras.borrow_mut().as_mut() {
             Some(extras) => {
                 let before = extras.callbacks.len();
                 extras.callbacks.retain(|(i, _)| *i != id);
@@ -297,7 +408,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`AnyTask`].
     pub fn as_any(&self) -> AnyTask {
-        AnyTask::from_core(self.core.clone())
+        AnyTask::from_waker(self.inner.waker.clone())
     }
 
     /// Wraps the handle so that dropping it cancels the task (tokio's `JoinHandle` does not
@@ -326,7 +437,7 @@ impl<T: 'static> Task<T> {
 impl<T> Clone for Task<T> {
     fn clone(&self) -> Self {
         Task {
-            core: self.core.clone(),
+            inner: self.inner.clone(),
             waiting: None,
         }
     }
@@ -337,31 +448,31 @@ impl<T: 'static> Future for Task<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        if !this.core.is_done() {
+        if !this.inner.meta().is_done() {
             match this.waiting {
-                // Slot 0 is the core's own; the others are in its extras.
+                // Slot 0 is the shared part's own; the others are in its extras.
                 Some(0) => {
-                    let old = this.core.first_waiter.take();
-                    this.core.first_waiter.set(Some(match old {
+                    let old = this.inner.first_waiter.take();
+                    this.inner.first_waiter.set(Some(match old {
                         Some(w) if w.will_wake(cx.waker()) => w,
                         _ => cx.waker().clone(),
                     }));
                 }
                 Some(i) => {
-                    let mut extras = this.core.extras_mut();
+                    let mut extras = this.inner.extras_mut();
                     let slot = &mut extras.waiters[i - 1];
                     if !slot.will_wake(cx.waker()) {
                         slot.clone_from(cx.waker());
                     }
                 }
                 None => {
-                    let first = this.core.first_waiter.take();
+                    let first = this.inner.first_waiter.take();
                     if first.is_none() {
-                        this.core.first_waiter.set(Some(cx.waker().clone()));
+                        this.inner.first_waiter.set(Some(cx.waker().clone()));
                         this.waiting = Some(0);
                     } else {
-                        this.core.first_waiter.set(first);
-                        let mut extras = this.core.extras_mut();
+                        this.inner.first_waiter.set(first);
+                        let mut extras = this.inner.extras_mut();
                         extras.waiters.push(cx.waker().clone());
                         this.waiting = Some(extras.waiters.len());
                     }
@@ -378,14 +489,14 @@ impl<T> Drop for Task<T> {
     fn drop(&mut self) {
         // Dropped while being awaited: the awaiter was cancelled, so is the task (asyncio).
         if self.waiting.is_some() {
-            self.core.request_cancel();
+            self.inner.meta().request_cancel(&self.inner.waker);
         }
     }
 }
 
 impl<T> PartialEq for Task<T> {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.core, &other.core)
+        Rc::ptr_eq(&self.inner, &other.inner)
     }
 }
 
@@ -393,7 +504,7 @@ impl<T> Eq for Task<T> {}
 
 impl<T> Hash for Task<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.core.id.hash(state);
+        self.inner.meta().id.hash(state);
     }
 }
 
@@ -456,7 +567,10 @@ impl<T: 'static> Future for CancelOnDrop<T> {
 impl<T> Drop for CancelOnDrop<T> {
     fn drop(&mut self) {
         if self.armed {
-            self.task.core.request_cancel();
+            self.task
+                .inner
+                .meta()
+                .request_cancel(&self.task.inner.waker);
         }
     }
 }
