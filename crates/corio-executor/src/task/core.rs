@@ -29,9 +29,13 @@ pub(crate) enum State {
 const STATE_MASK: u8 = 0b11;
 /// Set by `cancel()`; the next poll drops the future instead of polling it.
 const CANCEL_REQUESTED: u8 = 0b100;
+/// Someone looked at the task's failure (no "exception never retrieved" report then).
+const RETRIEVED: u8 = 0b1000;
 
 /// What a finished task left behind, kept by its handles.
+#[derive(Default)]
 pub(crate) enum Output<T> {
+    #[default]
     None,
     Value(T),
     /// A handle took the value by awaiting it.
@@ -63,7 +67,7 @@ pub(crate) struct TaskMeta {
     pub(crate) handle: Cell<Option<NonNull<()>>>,
     /// The task's key in the executor's registry of live tasks.
     pub(crate) registry_key: Cell<u32>,
-    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`].
+    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`] and [`RETRIEVED`].
     flags: Cell<u8>,
 }
 
@@ -99,6 +103,14 @@ impl TaskMeta {
 
     pub(crate) fn cancel_requested(&self) -> bool {
         self.flags.get() & CANCEL_REQUESTED != 0
+    }
+
+    pub(crate) fn retrieved(&self) -> bool {
+        self.flags.get() & RETRIEVED != 0
+    }
+
+    pub(crate) fn mark_retrieved(&self) {
+        self.flags.set(self.flags.get() | RETRIEVED);
     }
 
     pub(crate) fn mark_cancel_requested(&self) {

@@ -1,4 +1,4 @@
-use std::cell::{Cell, RefCell, RefMut};
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
@@ -31,12 +31,12 @@ pub(crate) struct HandleInner<T> {
     /// The task's own waker: keeps the task's allocation (and its metadata) alive, leads to
     /// the metadata, queues the task when cancelled.
     waker: Waker,
-    output: RefCell<Output<T>>,
-    /// Whether anyone looked at a failure (for the "exception never retrieved" report).
-    retrieved: Cell<bool>,
+    /// Read and written through [`HandleInner::with_output`] only.
+    output: Cell<Output<T>>,
     /// The first handle awaiting the task (the usual case needs no allocation).
     first_waiter: Cell<Option<Waker>>,
-    extras: RefCell<Option<Box<HandleExtras<T>>>>,
+    /// Read and written through [`HandleInner::with_extras`] only.
+    extras: Cell<Option<Box<HandleExtras<T>>>>,
 }
 
 impl<T: 'static> HandleInner<T> {
@@ -45,10 +45,9 @@ impl<T: 'static> HandleInner<T> {
     pub(crate) fn attach(waker: Waker) -> Rc<HandleInner<T>> {
         let inner = Rc::new(HandleInner {
             waker,
-            output: RefCell::new(Output::None),
-            retrieved: Cell::new(false),
+            output: Cell::new(Output::None),
             first_waiter: Cell::new(None),
-            extras: RefCell::new(None),
+            extras: Cell::new(None),
         });
         // `Rc::as_ptr`, not a reference: the pointer keeps the provenance of the whole
         // allocation, counts included, for `Rc::increment_strong_count` in `complete`.
@@ -62,20 +61,21 @@ impl<T: 'static> HandleInner<T> {
         &self,
         out: Result<T, crate::error::TaskError>,
     ) -> Vec<(u64, DoneCallback<T>)> {
-        *self.output.borrow_mut() = match out {
+        self.output.set(match out {
             Ok(v) => Output::Value(v),
             Err(e) => Output::Failed(Box::new(e)),
-        };
+        });
         if let Some(w) = self.first_waiter.take() {
             w.wake();
         }
-        let (waiters, callbacks) = match self.extras.borrow_mut().as_mut() {
-            Some(e) => (
-                std::mem::take(&mut e.waiters),
-                std::mem::take(&mut e.callbacks),
-            ),
-            None => (Vec::new(), Vec::new()),
-        };
+        let (waiters, callbacks) = self
+            .with_extras_if_any(|e| {
+                (
+                    std::mem::take(&mut e.waiters),
+                    std::mem::take(&mut e.callbacks),
+                )
+            })
+            .unwrap_or_default();
         for w in waiters {
             w.wake();
         }
@@ -90,16 +90,56 @@ impl<T> HandleInner<T> {
         unsafe { meta_of(&self.waker) }
     }
 
-    fn extras_mut(&self) -> RefMut<'_, HandleExtras<T>> {
-        RefMut::map(self.extras.borrow_mut(), |e| {
-            &mut **e.get_or_insert_with(|| {
-                Box::new(HandleExtras {
-                    callbacks: Vec::new(),
-                    next_callback: 0,
-                    waiters: Vec::new(),
-                })
+    /// Runs `f` on the output. The slot is a `Cell` (no borrow flag in every handle): the
+    /// value is moved out for the call and put back after it, also if `f` panics. `f` must
+    /// not reach this task's output again (it would see `Output::None`).
+    fn with_output<R>(&self, f: impl FnOnce(&mut Output<T>) -> R) -> R {
+        let mut guard = PutBack {
+            cell: &self.output,
+            value: self.output.replace(Output::None),
+        };
+        f(&mut guard.value)
+    }
+
+    /// Runs `f` on the extras, made on first use; as [`HandleInner::with_output`]. `f` runs
+    /// no user code (it drops no callback).
+    fn with_extras<R>(&self, f: impl FnOnce(&mut HandleExtras<T>) -> R) -> R {
+        let extras = self.extras.take().unwrap_or_else(|| {
+            Box::new(HandleExtras {
+                callbacks: Vec::new(),
+                next_callback: 0,
+                waiters: Vec::new(),
             })
-        })
+        });
+        let mut guard = PutBack {
+            cell: &self.extras,
+            value: Some(extras),
+        };
+        match guard.value.as_deref_mut() {
+            Some(extras) => f(extras),
+            None => unreachable!("the extras were just put in the guard"),
+        }
+    }
+
+    /// [`HandleInner::with_extras`] if they exist.
+    fn with_extras_if_any<R>(&self, f: impl FnOnce(&mut HandleExtras<T>) -> R) -> Option<R> {
+        let mut guard = PutBack {
+            cell: &self.extras,
+            value: self.extras.take(),
+        };
+        guard.value.as_mut().map(|e| f(e))
+    }
+}
+
+/// Puts a value taken out of a `Cell` back when dropped, also during a panic.
+struct PutBack<'a, V: Default> {
+    cell: &'a Cell<V>,
+    value: V,
+}
+
+impl<V: Default> Drop for PutBack<'_, V> {
+    fn drop(&mut self) {
+        self.cell.set(std::mem::take(&mut self.value));
     }
 }
 
@@ -108,9 +148,9 @@ impl<T> Drop for HandleInner<T> {
         let meta = self.meta();
         // First: the task must not reach this value any more.
         meta.handle.set(None);
-        if let Output::Failed(failure) = &*self.output.borrow()
+        if let Output::Failed(failure) = &self.output.replace(Output::None)
             && let TaskError::Panicked(message) = &**failure
-            && !self.retrieved.get()
+            && !meta.retrieved()
             && let Some(inner) = local_inner(&meta.shared)
         {
             inner.report(ExecutorEvent::UnretrievedPanic {
@@ -157,7 +197,7 @@ impl<T> Drop for HandleInner<T> {
 pub struct Task<T> {
     inner: Rc<HandleInner<T>>,
     /// This handle registered a waiter (it is being awaited) at this index of `waiters`.
-    waiting: Option<usize>,
+    waiting: Option<u32>,
 }
 
 impl<T: 'static> Task<T> {
@@ -260,15 +300,16 @@ impl<T: 'static> Task<T> {
     where
         T: Clone,
     {
-        match &*self.inner.output.borrow() {
+        let meta = self.inner.meta();
+        self.inner.with_output(|output| match output {
             Output::None => Err(TaskError::Pending),
             Output::Value(v) => Ok(v.clone()),
             Output::Taken => Err(TaskError::OutputTaken),
             Output::Failed(e) => {
-                self.inner.retrieved.set(true);
+                meta.mark_retrieved();
                 Err((**e).clone())
             }
-        }
+        })
     }
 
     /// Takes the output of a finished task without waiting: what awaiting it would give.
@@ -290,21 +331,22 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
     /// ```
     pub fn try_take(&self) -> Result<T, TaskError> {
-        let mut output = self.inner.output.borrow_mut();
-        match std::mem::replace(&mut *output, Output::Taken) {
-            Output::Value(v) => Ok(v),
-            Output::Taken => Err(TaskError::OutputTaken),
-            Output::Failed(e) => {
-                self.inner.retrieved.set(true);
-                let error = (*e).clone();
-                *output = Output::Failed(e);
-                Err(error)
-            }
-            Output::None => {
-                *output = Output::None;
-                Err(TaskError::Pending)
-            }
-        }
+        let meta = self.inner.meta();
+        self.inner
+            .with_output(|output| match std::mem::replace(output, Output::Taken) {
+                Output::Value(v) => Ok(v),
+                Output::Taken => Err(TaskError::OutputTaken),
+                Output::Failed(e) => {
+                    meta.mark_retrieved();
+                    let error = (*e).clone();
+                    *output = Output::Failed(e);
+                    Err(error)
+                }
+                Output::None => {
+                    *output = Output::None;
+                    Err(TaskError::Pending)
+                }
+            })
     }
 
     /// The task's failure, if it finished with one (asyncio's `exception()`).
@@ -325,14 +367,15 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(task.failure(), Ok(Some(TaskError::Cancelled)));
     /// ```
     pub fn failure(&self) -> Result<Option<TaskError>, TaskError> {
-        match &*self.inner.output.borrow() {
+        let meta = self.inner.meta();
+        self.inner.with_output(|output| match output {
             Output::None => Err(TaskError::Pending),
             Output::Failed(e) => {
-                self.inner.retrieved.set(true);
+                meta.mark_retrieved();
                 Ok(Some((**e).clone()))
             }
             Output::Value(_) | Output::Taken => Ok(None),
-        }
+        })
     }
 
     /// Calls `callback` with this task once it is done, through the executor's ready queue
@@ -361,11 +404,10 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(*log.borrow(), [7]);
     /// ```
     pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) -> u64 {
-        let id = {
-            let mut extras = self.inner.extras_mut();
+        let id = self.inner.with_extras(|extras| {
             extras.next_callback += 1;
             extras.next_callback - 1
-        };
+        });
         if self.done() {
             match local_inner(&self.inner.meta().shared) {
                 Some(inner) if !inner.is_closed() => {
@@ -378,10 +420,9 @@ impl<T: 'static> Task<T> {
                 _ => callback(self),
             }
         } else {
+            let callback: DoneCallback<T> = Box::new(callback);
             self.inner
-                .extras_mut()
-                .callbacks
-                .push((id, Box::new(callback)));
+                .with_extras(|extras| extras.callbacks.push((id, callback)));
         }
         id
     }
@@ -392,14 +433,12 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task::add_done_callback`].
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        match self.inner.extras.borrow_mut().as_mut() {
-            Some(extras) => {
-                let before = extras.callbacks.len();
-                extras.callbacks.retain(|(i, _)| *i != id);
-                extras.callbacks.len() != before
-            }
-            None => false,
-        }
+        // The callback is dropped (user code) once the extras are back in place.
+        let removed = self.inner.with_extras_if_any(|extras| {
+            let at = extras.callbacks.iter().position(|(i, _)| *i == id)?;
+            Some(extras.callbacks.remove(at))
+        });
+        removed.flatten().is_some()
     }
 
     /// A type-erased handle to the same task.
@@ -458,13 +497,12 @@ impl<T: 'static> Future for Task<T> {
                         _ => cx.waker().clone(),
                     }));
                 }
-                Some(i) => {
-                    let mut extras = this.inner.extras_mut();
-                    let slot = &mut extras.waiters[i - 1];
+                Some(i) => this.inner.with_extras(|extras| {
+                    let slot = &mut extras.waiters[i as usize - 1];
                     if !slot.will_wake(cx.waker()) {
                         slot.clone_from(cx.waker());
                     }
-                }
+                }),
                 None => {
                     let first = this.inner.first_waiter.take();
                     if first.is_none() {
@@ -472,9 +510,11 @@ impl<T: 'static> Future for Task<T> {
                         this.waiting = Some(0);
                     } else {
                         this.inner.first_waiter.set(first);
-                        let mut extras = this.inner.extras_mut();
-                        extras.waiters.push(cx.waker().clone());
-                        this.waiting = Some(extras.waiters.len());
+                        let len = this.inner.with_extras(|extras| {
+                            extras.waiters.push(cx.waker().clone());
+                            extras.waiters.len()
+                        });
+                        this.waiting = Some(u32::try_from(len).unwrap_or(u32::MAX));
                     }
                 }
             }

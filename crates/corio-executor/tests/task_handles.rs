@@ -1,0 +1,297 @@
+//! Task handles: outputs, waiters, callbacks, names, cancellation and reports, also under
+//! miri (the handles reach the task's metadata through raw pointers).
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::task::Waker;
+
+use corio_executor::{
+    AnyTask, ExecutorEvent, LocalExecutor, Task, TaskError, current_task, park, yield_now,
+};
+
+fn executor() -> (LocalExecutor, park::ThreadPark) {
+    let (parker, unparker) = park::pair();
+    (LocalExecutor::new(unparker), parker)
+}
+
+fn reports(ex: &LocalExecutor) -> Rc<RefCell<Vec<String>>> {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let s = seen.clone();
+    ex.set_hook(move |event| s.borrow_mut().push(event.to_string()));
+    seen
+}
+
+#[test]
+fn the_first_waiter_takes_the_output_and_later_ones_see_it_taken() {
+    let (ex, mut parker) = executor();
+    let task = ex.spawn_local(async {
+        yield_now().await;
+        String::from("out")
+    });
+    let waiters: Vec<Task<Result<String, TaskError>>> = (0..3)
+        .map(|_| {
+            let t = task.clone();
+            ex.spawn_local(async move { t.await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for w in waiters {
+        outcomes.push(ex.block_on(w, &mut parker).unwrap());
+    }
+    assert_eq!(outcomes[0], Ok("out".to_owned()));
+    assert_eq!(outcomes[1], Err(TaskError::OutputTaken));
+    assert_eq!(outcomes[2], Err(TaskError::OutputTaken));
+    assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
+}
+
+#[test]
+fn result_clones_and_failure_reports_without_taking() {
+    let (ex, mut parker) = executor();
+    let task = ex.spawn_local(async { vec![1, 2] });
+    assert_eq!(task.failure(), Err(TaskError::Pending));
+    ex.block_on(yield_now(), &mut parker);
+    assert_eq!(task.result(), Ok(vec![1, 2]));
+    assert_eq!(task.failure(), Ok(None));
+    assert_eq!(task.clone().try_take(), Ok(vec![1, 2]));
+    assert_eq!(task.result(), Err(TaskError::OutputTaken));
+}
+
+#[test]
+fn done_callbacks_run_in_registration_order_through_the_queue() {
+    let (ex, mut parker) = executor();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let task = ex.spawn_local(async { 5 });
+    for n in 0..4 {
+        let l = log.clone();
+        let id = task.add_done_callback(move |t| l.borrow_mut().push((n, t.result())));
+        if n == 2 {
+            assert!(task.remove_done_callback(id));
+            assert!(!task.remove_done_callback(id));
+        }
+    }
+    let l = log.clone();
+    ex.call_soon(move || l.borrow_mut().push((99, Ok(0))));
+    ex.block_on(
+        async {
+            yield_now().await;
+            yield_now().await;
+        },
+        &mut parker,
+    );
+    assert_eq!(
+        *log.borrow(),
+        [(99, Ok(0)), (0, Ok(5)), (1, Ok(5)), (3, Ok(5))]
+    );
+    // Added once done: queued, not run in place.
+    let l = log.clone();
+    task.add_done_callback(move |_| l.borrow_mut().push((7, Ok(7))));
+    assert_eq!(log.borrow().len(), 4);
+    ex.run_batch();
+    assert_eq!(log.borrow().len(), 5);
+}
+
+#[test]
+fn handles_compare_and_hash_by_task_and_any_tasks_match() {
+    let (ex, _parker) = executor();
+    let a = ex.spawn_local(async {});
+    let b = ex.spawn_local(async {});
+    let set: HashSet<Task<()>> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
+    assert_eq!(set.len(), 2);
+    assert_ne!(a, b);
+    let anys: HashSet<AnyTask> = [a.as_any(), a.as_any(), b.as_any()].into_iter().collect();
+    assert_eq!(anys.len(), 2);
+    assert_eq!(ex.tasks(), [a.as_any(), b.as_any()]);
+}
+
+#[test]
+fn names_and_current_task_work_with_and_without_handles() {
+    let (ex, mut parker) = executor();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let s = seen.clone();
+    let detached = ex.spawn_local(async move {
+        let me = current_task().unwrap();
+        me.set_name("detached");
+        yield_now().await;
+        s.borrow_mut().push(current_task().unwrap().name());
+    });
+    let id = detached.id();
+    drop(detached);
+    let named = ex.spawn_local(async { current_task().unwrap().name() });
+    assert_eq!(named.name(), format!("Task-{}", named.id()));
+    named.set_name("named");
+    assert_eq!(ex.block_on(named.clone(), &mut parker).unwrap(), "named");
+    assert_eq!(named.name(), "named");
+    ex.block_on(yield_now(), &mut parker);
+    assert_eq!(*seen.borrow(), ["detached"]);
+    assert!(ex.tasks().iter().all(|t| t.id() != id));
+    assert!(current_task().is_none());
+}
+
+#[test]
+fn a_task_keeps_running_when_its_handles_drop() {
+    let (ex, mut parker) = executor();
+    let done = Rc::new(RefCell::new(false));
+    let d = done.clone();
+    drop(ex.spawn_local(async move {
+        yield_now().await;
+        yield_now().await;
+        *d.borrow_mut() = true;
+    }));
+    assert_eq!(ex.tasks().len(), 1);
+    while !ex.tasks().is_empty() {
+        ex.block_on(yield_now(), &mut parker);
+    }
+    assert!(*done.borrow());
+}
+
+#[test]
+fn cancel_stops_the_task_at_its_next_await_and_runs_its_destructors() {
+    struct Flag(Rc<RefCell<Vec<&'static str>>>);
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            let name = current_task().map(|t| t.name());
+            assert_eq!(name.as_deref(), Some("victim"));
+            self.0.borrow_mut().push("dropped");
+        }
+    }
+    let (ex, mut parker) = executor();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = log.clone();
+    let task = ex.spawn_local(async move {
+        let _flag = Flag(l.clone());
+        l.borrow_mut().push("started");
+        std::future::pending::<()>().await;
+    });
+    task.set_name("victim");
+    ex.block_on(yield_now(), &mut parker);
+    assert!(task.cancel());
+    assert!(task.as_any().cancelling());
+    assert_eq!(
+        ex.block_on(task.clone(), &mut parker),
+        Err(TaskError::Cancelled)
+    );
+    assert_eq!(*log.borrow(), ["started", "dropped"]);
+    assert!(task.cancelled() && !task.cancel());
+    assert_eq!(task.failure(), Ok(Some(TaskError::Cancelled)));
+}
+
+#[test]
+fn a_task_cancelled_during_its_own_step_stops_at_that_await() {
+    let (ex, mut parker) = executor();
+    let steps = Rc::new(RefCell::new(0));
+    let s = steps.clone();
+    let task = ex.spawn_local(async move {
+        *s.borrow_mut() += 1;
+        current_task().unwrap().cancel();
+        yield_now().await;
+        *s.borrow_mut() += 1;
+    });
+    assert_eq!(ex.block_on(task, &mut parker), Err(TaskError::Cancelled));
+    assert_eq!(*steps.borrow(), 1);
+}
+
+#[test]
+fn cancel_on_drop_and_dropping_an_awaited_handle_cancel() {
+    let (ex, mut parker) = executor();
+    let guarded = ex.spawn_local(std::future::pending::<()>());
+    let watcher = guarded.clone();
+    drop(guarded.cancel_on_drop());
+    let inner = ex.spawn_local(std::future::pending::<()>());
+    let inner_watch = inner.clone();
+    let outer = ex.spawn_local(async move { inner.await });
+    ex.block_on(yield_now(), &mut parker);
+    outer.cancel();
+    ex.block_on(
+        async {
+            yield_now().await;
+            yield_now().await;
+        },
+        &mut parker,
+    );
+    assert!(watcher.cancelled());
+    assert!(outer.cancelled());
+    assert!(inner_watch.cancelled());
+}
+
+#[test]
+fn an_unretrieved_panic_is_reported_once_nobody_can_look() {
+    let (ex, mut parker) = executor();
+    let seen = reports(&ex);
+    drop(ex.spawn_local(async { panic!("detached boom") }));
+    let held = ex.spawn_local(async { panic!("held boom") });
+    let looked = ex.spawn_local(async { panic!("looked at") });
+    ex.block_on(yield_now(), &mut parker);
+    assert_eq!(seen.borrow().len(), 1);
+    assert!(seen.borrow()[0].contains("detached boom"));
+    assert!(matches!(looked.failure(), Ok(Some(TaskError::Panicked(_)))));
+    drop(looked);
+    assert_eq!(seen.borrow().len(), 1);
+    drop(held);
+    assert_eq!(seen.borrow().len(), 2);
+    assert!(seen.borrow()[1].contains("held boom"));
+    let _ = ExecutorEvent::SlowStep; // the events are this crate's
+}
+
+#[test]
+fn close_cancels_pending_tasks_as_the_current_task_and_wakes_their_waiters() {
+    let (ex, mut parker) = executor();
+    let names = Rc::new(RefCell::new(Vec::new()));
+    struct Named(Rc<RefCell<Vec<String>>>);
+    impl Drop for Named {
+        fn drop(&mut self) {
+            self.0
+                .borrow_mut()
+                .push(current_task().map(|t| t.name()).unwrap_or_default());
+        }
+    }
+    let n = names.clone();
+    let parked = ex.spawn_local(async move {
+        let _named = Named(n);
+        std::future::pending::<()>().await;
+    });
+    parked.set_name("parked");
+    let n = names.clone();
+    let queued = ex.spawn_local(async move {
+        let _named = Named(n);
+    });
+    queued.set_name("queued");
+    ex.block_on(yield_now(), &mut parker);
+    // Made outside the body: a task cancelled before its first step drops what it captured.
+    let named = Named(names.clone());
+    let never_ran = ex.spawn_local(async move {
+        let _named = named;
+        unreachable!("cancelled before its first step");
+    });
+    never_ran.set_name("never ran");
+    let pending = ex.close();
+    assert_eq!(pending, [parked.as_any(), never_ran.as_any()]);
+    assert!(parked.cancelled() && never_ran.cancelled() && queued.done());
+    assert_eq!(*names.borrow(), ["queued", "parked", "never ran"]);
+    assert_eq!(parked.try_take(), Err(TaskError::Cancelled));
+    // A spawn on a closed executor gives a cancelled task.
+    let late = ex.spawn_local(async { 1 });
+    assert!(late.cancelled());
+}
+
+#[test]
+fn a_waker_kept_by_another_thread_after_close_is_harmless() {
+    let (ex, mut parker) = executor();
+    let slot: Rc<RefCell<Option<Waker>>> = Rc::new(RefCell::new(None));
+    let s = slot.clone();
+    let task = ex.spawn_local(std::future::poll_fn(move |cx| {
+        *s.borrow_mut() = Some(cx.waker().clone());
+        std::task::Poll::<()>::Pending
+    }));
+    ex.block_on(yield_now(), &mut parker);
+    let waker = slot.borrow_mut().take().unwrap();
+    ex.close();
+    assert!(task.cancelled());
+    std::thread::spawn(move || {
+        waker.wake_by_ref();
+        drop(waker);
+    })
+    .join()
+    .unwrap();
+    drop(task);
+}
