@@ -36,6 +36,57 @@ thread_local! {
     /// The slow-step threshold of the batch running on this thread (debug mode), read by
     /// every task step.
     static SLOW_STEP: Cell<Option<Duration>> = const { Cell::new(None) };
+    /// The executor whose batch is running on this thread (null outside a batch), so that a
+    /// wake or a completion during the batch finds it without a lookup or a reference count.
+    /// Set and restored by [`BatchGuard`].
+    static RUNNING: Cell<*const Inner> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Marks a batch as running on this thread; restores the previous marks when dropped (also
+/// when unwinding), so that nested batches (a `block_on` inside a task) nest properly.
+struct BatchGuard {
+    running: *const Inner,
+    slow: Option<Duration>,
+}
+
+impl BatchGuard {
+    /// `inner` must outlive the guard: the caller borrows it for the whole batch.
+    fn enter(inner: &Inner) -> BatchGuard {
+        BatchGuard {
+            running: RUNNING.with(|r| r.replace(std::ptr::from_ref(inner))),
+            slow: SLOW_STEP.with(|s| s.replace(inner.slow_step.get())),
+        }
+    }
+}
+
+impl Drop for BatchGuard {
+    fn drop(&mut self) {
+        let _ = RUNNING.try_with(|r| r.set(self.running));
+        let _ = SLOW_STEP.try_with(|s| s.set(self.slow));
+    }
+}
+
+/// Runs `f` with the executor of `shared` if that executor lives on this thread: the one
+/// whose batch is running, at no cost, or else one found in this thread's list.
+pub(crate) fn with_local_inner<R>(shared: &Shared, f: impl FnOnce(&Inner) -> R) -> Option<R> {
+    if is_running(shared) {
+        return with_running(f);
+    }
+    local_inner(shared).map(|inner| f(&inner))
+}
+
+/// Runs `f` with the executor whose batch is running on this thread, if any.
+fn with_running<R>(f: impl FnOnce(&Inner) -> R) -> Option<R> {
+    let running = RUNNING.try_with(Cell::get).unwrap_or(std::ptr::null());
+    // SAFETY: non-null, `RUNNING` points to the `Inner` of a batch that is running on this
+    // thread: `BatchGuard::enter` set it from a borrow that the batch holds until the guard
+    // is dropped, which restores the previous (outer, also live) value.
+    unsafe { running.as_ref() }.map(f)
+}
+
+/// Whether the batch running on this thread is that of `shared`'s executor.
+fn is_running(shared: &Shared) -> bool {
+    with_running(|inner| std::ptr::eq(Arc::as_ptr(&inner.shared), shared)).unwrap_or(false)
 }
 
 pub(crate) fn slow_step_threshold() -> Option<Duration> {
@@ -198,11 +249,15 @@ fn discard_entry(entry: Ready) {
 /// nothing (the executor is in the task's metadata), so that async-task stores nothing for
 /// it and makes no temporary waker around each call.
 fn schedule(runnable: TaskRunnable) {
-    let shared = &runnable.metadata().shared;
-    if let Some(inner) = local_inner(shared) {
+    if is_running(&runnable.metadata().shared) {
+        with_running(|inner| inner.push_local(Ready::Task(runnable)));
+        return;
+    }
+    if let Some(inner) = local_inner(&runnable.metadata().shared) {
         inner.push_local(Ready::Task(runnable));
         return;
     }
+    let shared = &runnable.metadata().shared;
     let owner = shared.owner;
     let shared = shared.clone();
     if let Err(RemoteEntry::Task(runnable)) = shared.push(RemoteEntry::Task(runnable.into())) {
@@ -568,7 +623,7 @@ impl LocalExecutor {
         inner.drain_remote();
         let n = inner.local.borrow().len();
         let slow = inner.slow_step.get();
-        let previous = SLOW_STEP.with(|s| s.replace(slow));
+        let _batch = BatchGuard::enter(inner);
         for _ in 0..n {
             let entry = inner.local.borrow_mut().pop_front();
             match entry {
@@ -580,7 +635,6 @@ impl LocalExecutor {
                 None => break,
             }
         }
-        SLOW_STEP.with(|s| s.set(previous));
         n
     }
 

@@ -12,7 +12,7 @@ use pin_project_lite::pin_project;
 
 use crate::callback::CallbackCell;
 use crate::error::{TaskError, panic_message};
-use crate::executor::{ExecutorEvent, Ready, SlowStep, StepKind, local_inner};
+use crate::executor::{ExecutorEvent, Ready, SlowStep, StepKind, local_inner, with_local_inner};
 use crate::remote::Shared;
 use crate::task::any::{AnyTask, CurrentGuard, TaskId};
 use crate::task::handle::{HandleInner, Task};
@@ -166,35 +166,34 @@ impl TaskMeta {
                 Rc::from_raw(ptr)
             }
         });
-        let inner = local_inner(&self.shared);
+        let key = self.registry_key.get() as usize;
         let Some(handle) = handle else {
-            // Nobody can ever look at this outcome: report a panic now (asyncio reports an
-            // exception never retrieved when the task is collected).
-            if let (Err(TaskError::Panicked(message)), Some(inner)) = (&out, &inner) {
-                inner.report(ExecutorEvent::UnretrievedPanic {
-                    task: &self.name(),
-                    message,
-                });
-            }
+            with_local_inner(&self.shared, |inner| {
+                // Nobody can ever look at this outcome: report a panic now (asyncio reports
+                // an exception never retrieved when the task is collected).
+                if let Err(TaskError::Panicked(message)) = &out {
+                    inner.report(ExecutorEvent::UnretrievedPanic {
+                        task: &self.name(),
+                        message,
+                    });
+                }
+                inner.unregister_task(key);
+            });
             drop(out);
-            if let Some(inner) = inner {
-                inner.unregister_task(self.registry_key.get() as usize);
-            }
             return;
         };
         let callbacks = handle.finish(out);
-        let Some(inner) = inner else {
-            return;
-        };
-        inner.unregister_task(self.registry_key.get() as usize);
-        if !callbacks.is_empty() {
-            // asyncio: done-callbacks always go through call_soon, in registration order.
-            let task = Task::from_inner(handle);
-            for (_, cb) in callbacks {
-                let task = task.clone();
-                inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || cb(&task))));
+        with_local_inner(&self.shared, |inner| {
+            inner.unregister_task(key);
+            if !callbacks.is_empty() {
+                // asyncio: done-callbacks always go through call_soon, in registration order.
+                let task = Task::from_inner(handle);
+                for (_, cb) in callbacks {
+                    let task = task.clone();
+                    inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || cb(&task))));
+                }
             }
-        }
+        });
     }
 }
 
