@@ -219,8 +219,13 @@ impl Future for Sleep {
                 Poll::Pending
             }
             Registration::Local { source, key } => {
+                let deadline = this.deadline;
                 let pending = with_current(|s| match s {
-                    Some(s) if s.id() == source => Some(s.update(key, cx.waker())),
+                    Some(s) if s.id() == source => Some(match deadline {
+                        // Registered: `deadline` is `At`. Past the last expiry pass, it fired.
+                        Deadline::At(at) if s.fired_until().is_some_and(|t| at <= t) => false,
+                        _ => s.update(key, cx.waker()),
+                    }),
                     _ => None,
                 });
                 match pending {

@@ -27,6 +27,9 @@ const GRAIN: u32 = 16;
 const LEVEL_BITS: u32 = 6;
 /// Enough levels to cover every non-negative `i64` deadline: 16 + 8 × 6 = 64 bits.
 const LEVELS: usize = 8;
+/// The largest buffer (in entries) an emptied bucket keeps for its next turn; larger ones
+/// are freed, so a burst of timers long gone does not pin its memory.
+const KEEP: usize = 16 * 1024;
 
 /// A pending deadline: ordered by deadline, then by insertion sequence (FIFO among ties).
 ///
@@ -80,8 +83,6 @@ pub(super) struct Wheel {
     /// popped off the end. Also takes entries inserted with a deadline before `due_end` (in
     /// the past, or in the bucket being drained), by binary search.
     due: Vec<Entry>,
-    /// A spare vector, swapped with a bucket being emptied so the bucket keeps a capacity.
-    spare: Vec<Entry>,
     /// Entries in the buckets and in `due`, dead ones included.
     len: usize,
 }
@@ -93,7 +94,6 @@ impl Wheel {
             pos: 0,
             due_end: 0,
             due: Vec::new(),
-            spare: Vec::new(),
             len: 0,
         }
     }
@@ -152,6 +152,10 @@ impl Wheel {
     /// Empties the bucket of `turn` and moves the wheel to its start: a level-0 bucket goes
     /// to `due` (sorted), a higher one is spread over the levels below.
     ///
+    /// Buckets keep their buffers (up to [`KEEP`] entries), so that the buckets filled on
+    /// every turn do not grow again each time: growing means `malloc`, which is slow while
+    /// a program frees many small blocks (the tasks that just finished).
+    ///
     /// Only called with `due` empty.
     fn take_turn(&mut self, turn: Turn) {
         debug_assert!(self.due.is_empty());
@@ -159,19 +163,30 @@ impl Wheel {
         self.pos = turn.start;
         let level = &mut self.levels[turn.level];
         level.occupied &= !(1 << turn.bucket);
-        let mut entries = mem::replace(&mut level.buckets[turn.bucket], mem::take(&mut self.spare));
+        let bucket = &mut level.buckets[turn.bucket];
         if turn.level == 0 {
             self.due_end = ((turn.start + 1) << GRAIN).min(i64::MAX as u64) as i64;
-            entries.sort_unstable_by(|a, b| b.cmp(a));
-            // `due` is empty: swap it in, and keep its old buffer as the spare.
-            mem::swap(&mut self.due, &mut entries);
+            // `due` is empty: it becomes the bucket's (empty) buffer.
+            mem::swap(&mut self.due, bucket);
+            self.due.sort_unstable_by(|a, b| b.cmp(a));
         } else {
             self.due_end = (turn.start << GRAIN).min(i64::MAX as u64) as i64;
+            let mut entries = mem::take(bucket);
+            // Most entries land one level down, spread over its 64 buckets: size those once
+            // rather than grow them step by step.
+            let share = entries.len() / 64;
+            if share >= 16 {
+                for below in &mut self.levels[turn.level - 1].buckets {
+                    below.reserve(share + share / 4);
+                }
+            }
             for entry in entries.drain(..) {
                 self.place(entry);
             }
+            if entries.capacity() <= KEEP {
+                self.levels[turn.level].buckets[turn.bucket] = entries;
+            }
         }
-        self.spare = entries;
     }
 
     /// Drops dead entries off the end of `due`.
