@@ -120,6 +120,14 @@ impl Inner {
         self.local.borrow_mut().push_back(entry);
     }
 
+    /// Queues the unfinished task registered under `key` (to be cancelled).
+    pub(crate) fn wake_task(&self, key: usize) {
+        let waker = self.tasks.borrow().get(key).cloned();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
     pub(crate) fn unregister_task(&self, key: usize) {
         let removed = self.tasks.borrow_mut().try_remove(key);
         drop(removed);
@@ -176,17 +184,17 @@ impl Inner {
         // Closed first, so that no wake from another thread can leave a runnable in the
         // queue after the drain below (it would be dropped with the queue, maybe elsewhere).
         self.shared.queue.close();
-        let mut pending: Vec<AnyTask> = std::mem::take(&mut *self.tasks.borrow_mut())
+        let mut pending: Vec<(AnyTask, Waker)> = std::mem::take(&mut *self.tasks.borrow_mut())
             .into_iter()
-            .map(|(_, w)| AnyTask::from_waker(w))
+            .map(|(_, w)| (AnyTask::from_waker(w.clone()), w))
             .collect();
-        pending.sort_by_key(AnyTask::id);
-        for task in &pending {
+        pending.sort_by_key(|(task, _)| task.id());
+        for (task, waker) in &pending {
             // Scheduling the task hands its runnable to `schedule`, which discards it because
             // the executor is closed: its future is dropped here, on its own thread. A task
             // already queued is discarded with the queue below.
             task.meta().mark_cancel_requested();
-            task.waker().wake_by_ref();
+            waker.wake_by_ref();
         }
         loop {
             let entries = std::mem::take(&mut *self.local.borrow_mut());
@@ -202,7 +210,7 @@ impl Inner {
                 break;
             }
         }
-        pending
+        pending.into_iter().map(|(task, _)| task).collect()
     }
 }
 
@@ -505,14 +513,13 @@ impl LocalExecutor {
                 schedule,
             )
         };
-        join.detach();
         let waker = runnable.waker();
         check_layout(&runnable, &waker);
-        let key = self.inner.tasks.borrow_mut().insert(waker.clone());
+        let key = self.inner.tasks.borrow_mut().insert(waker);
         let meta = runnable.metadata();
         meta.registry_key
             .set(u32::try_from(key).unwrap_or(u32::MAX));
-        let handle = HandleInner::attach(waker);
+        let handle = HandleInner::attach(join);
         self.inner.push_local(Ready::Task(runnable));
         Task::from_inner(handle)
     }

@@ -2,6 +2,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::rc::Rc;
 use std::task::Waker;
 
 use crate::task::core::{State, TaskMeta};
@@ -77,11 +78,24 @@ impl fmt::Display for TaskId {
 /// ```
 #[derive(Clone)]
 pub struct AnyTask {
-    /// The task's own waker: it keeps the task's allocation (and so its metadata) alive,
-    /// leads to the metadata, and queues the task when cancelled.
-    waker: Waker,
+    /// Either reference keeps the task's allocation (and so its metadata) alive and leads to
+    /// the metadata.
+    repr: Repr,
     /// `!Send`: the metadata is not thread-safe.
     _local: PhantomData<*const ()>,
+}
+
+#[derive(Clone)]
+enum Repr {
+    /// The task's own waker (from the registry or the task's own poll).
+    Waker(Waker),
+    /// The shared part of its `Task<T>` handles (from `Task::as_any`).
+    Handle(Rc<dyn HasMeta>),
+}
+
+/// What leads from a type-erased handle to the task's metadata.
+pub(crate) trait HasMeta {
+    fn meta(&self) -> &TaskMeta;
 }
 
 impl AnyTask {
@@ -89,21 +103,27 @@ impl AnyTask {
     /// `Runnable<TaskMeta>::waker`, see [`meta_of`]).
     pub(crate) fn from_waker(waker: Waker) -> AnyTask {
         AnyTask {
-            waker,
+            repr: Repr::Waker(waker),
             _local: PhantomData,
         }
     }
 
-    /// The task's own waker.
-    pub(crate) fn waker(&self) -> &Waker {
-        &self.waker
+    /// A type-erased view of `Task<T>` handles.
+    pub(crate) fn from_handle(handle: Rc<dyn HasMeta>) -> AnyTask {
+        AnyTask {
+            repr: Repr::Handle(handle),
+            _local: PhantomData,
+        }
     }
 
     pub(crate) fn meta(&self) -> &TaskMeta {
-        // SAFETY: every `AnyTask` is made from a corio task's own waker (from the registry,
-        // a handle, or the task's poll) on the thread that spawned it; `!Send` keeps it
-        // there.
-        unsafe { meta_of(&self.waker) }
+        match &self.repr {
+            // SAFETY: a `Repr::Waker` is made from a corio task's own waker (from the
+            // registry or the task's poll) on the thread that spawned it; `!Send` keeps it
+            // there.
+            Repr::Waker(waker) => unsafe { meta_of(waker) },
+            Repr::Handle(handle) => handle.meta(),
+        }
     }
 
     /// The task's id.
@@ -150,7 +170,7 @@ impl AnyTask {
     /// assert!(t.cancel());
     /// ```
     pub fn cancel(&self) -> bool {
-        self.meta().request_cancel(&self.waker)
+        self.meta().request_cancel()
     }
 
     /// Whether the task has finished (with an output, cancelled or panicked).
@@ -207,7 +227,7 @@ impl AnyTask {
 
 impl PartialEq for AnyTask {
     fn eq(&self, other: &Self) -> bool {
-        self.waker.data() == other.waker.data()
+        std::ptr::eq(self.meta(), other.meta())
     }
 }
 

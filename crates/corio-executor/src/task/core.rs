@@ -5,7 +5,7 @@ use std::pin::Pin;
 use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use pin_project_lite::pin_project;
@@ -117,15 +117,16 @@ impl TaskMeta {
         self.flags.set(self.flags.get() | CANCEL_REQUESTED);
     }
 
-    /// Asks the task to stop at its next await point; `false` once it is done. `waker` is
-    /// the task's own: waking it queues the task, whose next poll sees the flag (a task that
-    /// is queued already, or running, is not queued twice).
-    pub(crate) fn request_cancel(&self, waker: &Waker) -> bool {
+    /// Asks the task to stop at its next await point; `false` once it is done. The task is
+    /// woken through its registry entry (every unfinished task has one): its next poll sees
+    /// the flag (a task that is queued already, or running, is not queued twice).
+    pub(crate) fn request_cancel(&self) -> bool {
         if self.is_done() {
             return false;
         }
         self.mark_cancel_requested();
-        waker.wake_by_ref();
+        let key = self.registry_key.get() as usize;
+        with_local_inner(&self.shared, |inner| inner.wake_task(key));
         true
     }
 

@@ -2,6 +2,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
+use std::mem::ManuallyDrop;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::ptr::NonNull;
@@ -10,9 +11,8 @@ use std::task::{Context, Poll, Waker};
 
 use crate::error::TaskError;
 use crate::executor::{ExecutorEvent, local_inner};
-use crate::task::any::{AnyTask, TaskId};
+use crate::task::any::{AnyTask, HasMeta, TaskId};
 use crate::task::core::{Output, State, TaskMeta};
-use crate::task::raw::meta_of;
 
 pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
 
@@ -28,9 +28,9 @@ struct HandleExtras<T> {
 /// its async-task allocation alone). The task reaches it through [`TaskMeta::handle`] when
 /// it completes.
 pub(crate) struct HandleInner<T> {
-    /// The task's own waker: keeps the task's allocation (and its metadata) alive, leads to
-    /// the metadata, queues the task when cancelled.
-    waker: Waker,
+    /// async-task's handle: keeps the task's allocation (and its metadata) alive until the
+    /// last `Task<T>` goes, then is detached (never dropped: that would cancel the task).
+    join: ManuallyDrop<async_task::Task<(), TaskMeta>>,
     /// Read and written through [`HandleInner::with_output`] only.
     output: Cell<Output<T>>,
     /// The first handle awaiting the task (the usual case needs no allocation).
@@ -40,11 +40,10 @@ pub(crate) struct HandleInner<T> {
 }
 
 impl<T: 'static> HandleInner<T> {
-    /// The handles of a task just spawned; `waker` is the task's own. Registers itself in
-    /// the task's metadata.
-    pub(crate) fn attach(waker: Waker) -> Rc<HandleInner<T>> {
+    /// The handles of a task just spawned. Registers itself in the task's metadata.
+    pub(crate) fn attach(join: async_task::Task<(), TaskMeta>) -> Rc<HandleInner<T>> {
         let inner = Rc::new(HandleInner {
-            waker,
+            join: ManuallyDrop::new(join),
             output: Cell::new(Output::None),
             first_waiter: Cell::new(None),
             extras: Cell::new(None),
@@ -85,9 +84,7 @@ impl<T: 'static> HandleInner<T> {
 
 impl<T> HandleInner<T> {
     fn meta(&self) -> &TaskMeta {
-        // SAFETY: `waker` is the task's own waker, from `Runnable<TaskMeta>::waker` on the
-        // spawning thread, where this `!Send` value stays.
-        unsafe { meta_of(&self.waker) }
+        self.join.metadata()
     }
 
     /// Runs `f` on the output. The slot is a `Cell` (no borrow flag in every handle): the
@@ -158,6 +155,15 @@ impl<T> Drop for HandleInner<T> {
                 message,
             });
         }
+        // SAFETY: taken once, here, and `join` is not used again.
+        let join = unsafe { ManuallyDrop::take(&mut self.join) };
+        join.detach();
+    }
+}
+
+impl<T> HasMeta for HandleInner<T> {
+    fn meta(&self) -> &TaskMeta {
+        HandleInner::meta(self)
     }
 }
 
@@ -255,7 +261,7 @@ impl<T: 'static> Task<T> {
     /// assert!(task.cancelled());
     /// ```
     pub fn cancel(&self) -> bool {
-        self.inner.meta().request_cancel(&self.inner.waker)
+        self.inner.meta().request_cancel()
     }
 
     /// Whether the task has finished: with an output, cancelled, or panicked.
@@ -447,7 +453,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`AnyTask`].
     pub fn as_any(&self) -> AnyTask {
-        AnyTask::from_waker(self.inner.waker.clone())
+        AnyTask::from_handle(self.inner.clone())
     }
 
     /// Wraps the handle so that dropping it cancels the task (tokio's `JoinHandle` does not
@@ -529,7 +535,7 @@ impl<T> Drop for Task<T> {
     fn drop(&mut self) {
         // Dropped while being awaited: the awaiter was cancelled, so is the task (asyncio).
         if self.waiting.is_some() {
-            self.inner.meta().request_cancel(&self.inner.waker);
+            self.inner.meta().request_cancel();
         }
     }
 }
@@ -607,10 +613,7 @@ impl<T: 'static> Future for CancelOnDrop<T> {
 impl<T> Drop for CancelOnDrop<T> {
     fn drop(&mut self) {
         if self.armed {
-            self.task
-                .inner
-                .meta()
-                .request_cancel(&self.task.inner.waker);
+            self.task.inner.meta().request_cancel();
         }
     }
 }
