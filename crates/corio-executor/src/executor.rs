@@ -17,7 +17,7 @@ use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
 use crate::remote::{Remote, RemoteEntry, Shared, ThreadsafeCallback};
-use crate::task::core::{TaskFuture, TaskMeta};
+use crate::task::core::{Stepping, TaskFuture, TaskMeta};
 use crate::task::handle::HandleInner;
 use crate::task::raw::{TaskRunnable, check_layout};
 use crate::task::{AnyTask, CurrentGuard, Task, TaskId};
@@ -239,9 +239,10 @@ pub(crate) fn local_inner(shared: &Shared) -> Option<Rc<Inner>> {
 
 /// Drops a task step that will not run (the executor is closed): the task's future is
 /// dropped now, as the current task, so that its destructors see themselves in it.
-fn discard(runnable: TaskRunnable) {
+pub(crate) fn discard(runnable: TaskRunnable) {
     let waker = runnable.waker();
     let _current = CurrentGuard::set(&waker);
+    let _stepping = Stepping::enter(runnable.metadata());
     drop(runnable);
 }
 
@@ -506,8 +507,7 @@ impl LocalExecutor {
         //   thread-safe `shared` field when called from another thread.
         let (runnable, join) = unsafe {
             builder.spawn_unchecked(
-                |meta: &TaskMeta| TaskFuture {
-                    meta,
+                |_: &TaskMeta| TaskFuture {
                     future: Some(future),
                 },
                 schedule,
@@ -635,6 +635,7 @@ impl LocalExecutor {
             let entry = inner.local.borrow_mut().pop_front();
             match entry {
                 Some(Ready::Task(runnable)) => {
+                    let _stepping = Stepping::enter(runnable.metadata());
                     runnable.run();
                 }
                 Some(Ready::Callback(cb)) => inner.run_callback(|| cb.run(), cb.name(), slow),

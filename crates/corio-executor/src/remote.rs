@@ -54,8 +54,9 @@ impl SendRunnable {
 impl Drop for SendRunnable {
     fn drop(&mut self) {
         if std::thread::current().id() == self.owner {
-            // SAFETY: dropped once, here; on the executor's thread.
-            unsafe { ManuallyDrop::drop(&mut self.runnable) }
+            // SAFETY: taken once, here, and `runnable` is not used again.
+            let runnable = unsafe { ManuallyDrop::take(&mut self.runnable) };
+            crate::executor::discard(runnable);
         }
     }
 }

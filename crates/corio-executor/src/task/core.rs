@@ -1,10 +1,11 @@
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -16,6 +17,7 @@ use crate::executor::{ExecutorEvent, Ready, SlowStep, StepKind, local_inner, wit
 use crate::remote::Shared;
 use crate::task::any::{AnyTask, CurrentGuard, TaskId};
 use crate::task::handle::{HandleInner, Task};
+use crate::task::raw::is_own_waker;
 
 /// Where a task is in its life (the low two bits of [`TaskMeta::flags`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,20 @@ const STATE_MASK: u8 = 0b11;
 const CANCEL_REQUESTED: u8 = 0b100;
 /// Someone looked at the task's failure (no "exception never retrieved" report then).
 const RETRIEVED: u8 = 0b1000;
+/// The task has an entry in [`NAMES`].
+const NAMED: u8 = 0b1_0000;
+
+/// The names given with `set_name`, by the address of the task's metadata (unique while the
+/// task lives; the entry goes when the metadata is dropped). Names are rare: a table keeps
+/// them out of every task. A global lock, since the last reference to a task, and so the
+/// drop of its metadata, may be on any thread.
+static NAMES: Mutex<BTreeMap<usize, String>> = Mutex::new(BTreeMap::new());
+
+fn names() -> std::sync::MutexGuard<'static, BTreeMap<usize, String>> {
+    NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// What a finished task left behind, kept by its handles.
 #[derive(Default)]
@@ -56,18 +72,13 @@ pub(crate) struct TaskMeta {
     /// The executor's thread-safe part: where wakes go.
     pub(crate) shared: Arc<Shared>,
     pub(crate) id: TaskId,
-    /// The task's name if it was given one.
-    // A thin pointer (8 bytes) in every task rather than a `String` or `Box<str>` (24 or 16):
-    // names are rare, and the double allocation is paid only by the tasks that have one.
-    #[allow(clippy::box_collection)]
-    name: Cell<Option<Box<String>>>,
     /// The live handles' shared part (an `Rc<HandleInner<T>>`'s pointee, type-erased), while
     /// any handle exists: the completing task puts its output there. Cleared by
     /// `HandleInner::drop` before the pointee goes away.
     pub(crate) handle: Cell<Option<NonNull<()>>>,
     /// The task's key in the executor's registry of live tasks.
     pub(crate) registry_key: Cell<u32>,
-    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`] and [`RETRIEVED`].
+    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`] and [`NAMED`].
     flags: Cell<u8>,
 }
 
@@ -76,7 +87,6 @@ impl TaskMeta {
         TaskMeta {
             shared,
             id,
-            name: Cell::new(None),
             handle: Cell::new(None),
             registry_key: Cell::new(u32::MAX),
             flags: Cell::new(State::Pending as u8),
@@ -132,17 +142,18 @@ impl TaskMeta {
 
     /// The name given with `set_name`, or `Task-N`.
     pub(crate) fn name(&self) -> String {
-        let name = self.name.take();
-        let out = match &name {
-            Some(n) => String::clone(n),
-            None => self.id.default_name(),
-        };
-        self.name.set(name);
-        out
+        if self.flags.get() & NAMED != 0
+            && let Some(name) = names().get(&std::ptr::from_ref(self).addr())
+        {
+            return name.clone();
+        }
+        self.id.default_name()
     }
 
     pub(crate) fn set_name(&self, name: String) {
-        drop(self.name.replace(Some(Box::new(name))));
+        let old = names().insert(std::ptr::from_ref(self).addr(), name);
+        self.flags.set(self.flags.get() | NAMED);
+        drop(old);
     }
 
     /// Records the outcome and tells everyone: the handles get the output and their waiters
@@ -198,22 +209,78 @@ impl TaskMeta {
     }
 }
 
+impl Drop for TaskMeta {
+    fn drop(&mut self) {
+        if self.flags.get() & NAMED != 0 {
+            let name = names().remove(&std::ptr::from_ref(self).addr());
+            drop(name);
+        }
+    }
+}
+
+thread_local! {
+    /// The metadata of the task whose runnable is being run or dropped on this thread (null
+    /// otherwise): how the task's future finds its own metadata without keeping a pointer to
+    /// it in every task. Set and restored by [`Stepping`].
+    static STEPPING: Cell<*const TaskMeta> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Marks the task whose runnable is about to be run or dropped, for the length of that call.
+///
+/// Invariant: every call that may poll or drop a task's future (`Runnable::run`, the drop
+/// of a `Runnable`) is made inside one of these, for that very task: the executor runs
+/// runnables only in `run_batch` and drops them only in `discard`, and a task's future is
+/// never polled or dropped by anyone else (async-task only does so inside those calls; the
+/// `async_task::Task` handles are detached, never dropped). Guards nest (a `block_on` inside
+/// a task) and restore the outer value.
+pub(crate) struct Stepping {
+    previous: *const TaskMeta,
+}
+
+impl Stepping {
+    /// `meta` is the metadata of the runnable about to be run or dropped; it stays valid as
+    /// long as that call lasts, which the guard does not outlive (see the invariant above).
+    pub(crate) fn enter(meta: *const TaskMeta) -> Stepping {
+        Stepping {
+            previous: STEPPING.with(|s| s.replace(meta)),
+        }
+    }
+
+    /// The metadata of the task being stepped.
+    fn meta<'a>() -> &'a TaskMeta {
+        let meta = STEPPING.with(Cell::get);
+        assert!(
+            !meta.is_null(),
+            "a corio task's future was polled or dropped outside the executor"
+        );
+        // SAFETY: non-null, `STEPPING` was set by the `Stepping` guard around the very call
+        // that polls or drops this future (the invariant on `Stepping`), from the runnable's
+        // metadata; the runnable keeps the allocation, hence the metadata, alive during that
+        // call, and the callers below use the reference within it.
+        unsafe { &*meta }
+    }
+}
+
+impl Drop for Stepping {
+    fn drop(&mut self) {
+        let _ = STEPPING.try_with(|s| s.set(self.previous));
+    }
+}
+
 pin_project! {
     /// The future async-task runs: the user's future plus the bookkeeping around each step.
-    /// `meta` borrows the metadata of the very allocation this future lives in (async-task
-    /// drops the future before the metadata).
-    pub(crate) struct TaskFuture<'a, F>
+    /// It finds its task's metadata through [`Stepping`].
+    pub(crate) struct TaskFuture<F>
     where
         F: Future,
         F: 'static,
         F::Output: 'static,
     {
-        pub(crate) meta: &'a TaskMeta,
         #[pin]
         pub(crate) future: Option<F>,
     }
 
-    impl<F> PinnedDrop for TaskFuture<'_, F>
+    impl<F> PinnedDrop for TaskFuture<F>
     where
         F: Future,
         F: 'static,
@@ -222,23 +289,23 @@ pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if this.future.is_some() {
-                // Dropped before it finished (the executor closed, or the task's last
-                // reference went away): destructors run now (as the current task: whoever
-                // drops a runnable sets it), and the handles see a cancelled task rather
-                // than waiting forever.
+                // Dropped before it finished (the executor closed): destructors run now (as
+                // the current task: `discard` sets it), and the handles see a cancelled task
+                // rather than waiting forever.
+                let meta = Stepping::meta();
                 let outcome = match drop_future(this.future) {
                     None => Err(TaskError::Cancelled),
                     Some(message) => Err(TaskError::Panicked(message)),
                 };
-                if !this.meta.is_done() {
-                    this.meta.complete::<F::Output>(outcome);
+                if !meta.is_done() {
+                    meta.complete::<F::Output>(outcome);
                 }
             }
         }
     }
 }
 
-impl<F> Future for TaskFuture<'_, F>
+impl<F> Future for TaskFuture<F>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -247,8 +314,13 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
-        let meta: &TaskMeta = this.meta;
-        // async-task polls with the task's own waker.
+        let meta = Stepping::meta();
+        // async-task polls with the task's own waker, which `current_task()` hands out: checked,
+        // since `meta_of` reads through it.
+        assert!(
+            is_own_waker(cx.waker(), meta),
+            "a corio task was polled with a waker that is not its own"
+        );
         let _current = CurrentGuard::set(cx.waker());
         if meta.cancel_requested() {
             // Stopped at the await point instead of being polled again. A task cancelled

@@ -38,6 +38,14 @@ pub(crate) fn check_layout(runnable: &TaskRunnable, waker: &Waker) {
     }
 }
 
+/// Whether `waker` is the own waker of the task whose metadata is `meta` (the check that
+/// lets [`meta_of`] be used on a waker that async-task handed to the task's poll).
+pub(crate) fn is_own_waker(waker: &Waker, meta: &TaskMeta) -> bool {
+    let offset = META_OFFSET.load(Ordering::Relaxed);
+    offset != usize::MAX
+        && waker.data().addr().wrapping_add(offset) == std::ptr::from_ref(meta).addr()
+}
+
 /// The metadata of the task whose own waker is `waker`.
 ///
 /// # Safety
