@@ -3,10 +3,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use std::mem::ManuallyDrop;
+use std::rc::Rc;
 
 use concurrent_queue::ConcurrentQueue;
 
-use crate::callback::CallbackOutput;
+use crate::callback::{CallbackOutput, LocalCallback};
 use crate::park::Unpark;
 use crate::task::raw::TaskRunnable;
 
@@ -101,7 +102,39 @@ pub(crate) struct ThreadsafeCallback {
     pub(crate) name: &'static str,
 }
 
+/// A `call_soon_threadsafe` callback in the local ready queue.
+struct LocalEntry(Arc<ThreadsafeCallback>);
+
+impl LocalCallback for LocalEntry {
+    fn run(&self) -> Option<String> {
+        self.0.run()
+    }
+
+    fn cancel(&self) {
+        self.0.cancel();
+    }
+
+    fn cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Acquire)
+    }
+
+    fn name(&self) -> &'static str {
+        self.0.name
+    }
+}
+
 impl ThreadsafeCallback {
+    /// The entry for the local ready queue (on the executor's thread).
+    pub(crate) fn into_local(self: Arc<Self>) -> Rc<dyn LocalCallback> {
+        Rc::new(LocalEntry(self))
+    }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+        let f = self.f.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(f);
+    }
+
     pub(crate) fn run(&self) -> Option<String> {
         if self.cancelled.load(Ordering::Acquire) {
             return None;
@@ -184,7 +217,7 @@ impl Remote {
             if inner.is_closed() {
                 return Err(Closed);
             }
-            inner.push_local(crate::executor::Ready::Threadsafe(cb.clone()));
+            inner.push_local(crate::executor::Ready::Callback(cb.clone().into_local()));
             return Ok(ThreadsafeHandle { cb });
         }
         self.shared
@@ -251,9 +284,7 @@ impl ThreadsafeHandle {
     ///
     /// See [`ThreadsafeHandle`].
     pub fn cancel(&self) {
-        self.cb.cancelled.store(true, Ordering::Release);
-        let f = self.cb.f.lock().unwrap_or_else(|e| e.into_inner()).take();
-        drop(f);
+        self.cb.cancel();
     }
 
     /// Whether [`ThreadsafeHandle::cancel`] was called.
