@@ -11,11 +11,11 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use concurrent_queue::ConcurrentQueue;
-use slab::Slab;
 
 use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
+use crate::registry::Registry;
 use crate::remote::{Remote, RemoteEntry, Shared};
 use crate::task::core::{Stepping, TaskFuture, TaskMeta};
 use crate::task::handle::HandleInner;
@@ -101,7 +101,7 @@ pub(crate) struct Inner {
     /// drops of futures), so that wakes from that code can always push.
     local: RefCell<VecDeque<Ready>>,
     /// The own wakers of the tasks that have not finished, for `tasks()` and for close.
-    tasks: RefCell<Slab<Waker>>,
+    tasks: RefCell<Registry>,
     hook: RefCell<Option<Hook>>,
     slow_step: Cell<Option<Duration>>,
     closed: Cell<bool>,
@@ -121,15 +121,15 @@ impl Inner {
     }
 
     /// Queues the unfinished task registered under `key` (to be cancelled).
-    pub(crate) fn wake_task(&self, key: usize) {
+    pub(crate) fn wake_task(&self, key: u32) {
         let waker = self.tasks.borrow().get(key).cloned();
         if let Some(waker) = waker {
             waker.wake();
         }
     }
 
-    pub(crate) fn unregister_task(&self, key: usize) {
-        let removed = self.tasks.borrow_mut().try_remove(key);
+    pub(crate) fn unregister_task(&self, key: u32) {
+        let removed = self.tasks.borrow_mut().remove(key);
         drop(removed);
     }
 
@@ -184,9 +184,10 @@ impl Inner {
         // Closed first, so that no wake from another thread can leave a runnable in the
         // queue after the drain below (it would be dropped with the queue, maybe elsewhere).
         self.shared.queue.close();
-        let mut pending: Vec<(AnyTask, Waker)> = std::mem::take(&mut *self.tasks.borrow_mut())
+        let drained = self.tasks.borrow_mut().drain();
+        let mut pending: Vec<(AnyTask, Waker)> = drained
             .into_iter()
-            .map(|(_, w)| (AnyTask::from_waker(w.clone()), w))
+            .map(|w| (AnyTask::from_waker(w.clone()), w))
             .collect();
         pending.sort_by_key(|(task, _)| task.id());
         for (task, waker) in &pending {
@@ -470,7 +471,7 @@ impl LocalExecutor {
                 owner: std::thread::current().id(),
             }),
             local: RefCell::new(VecDeque::new()),
-            tasks: RefCell::new(Slab::new()),
+            tasks: RefCell::new(Registry::default()),
             hook: RefCell::new(None),
             slow_step: Cell::new(None),
             closed: Cell::new(false),
@@ -517,8 +518,7 @@ impl LocalExecutor {
         check_layout(&runnable, &waker);
         let key = self.inner.tasks.borrow_mut().insert(waker);
         let meta = runnable.metadata();
-        meta.registry_key
-            .set(u32::try_from(key).unwrap_or(u32::MAX));
+        meta.registry_key.set(key);
         let handle = HandleInner::attach(join);
         self.inner.push_local(Ready::Task(runnable));
         Task::from_inner(handle)
@@ -690,7 +690,7 @@ impl LocalExecutor {
             .tasks
             .borrow()
             .iter()
-            .map(|(_, w)| AnyTask::from_waker(w.clone()))
+            .map(|w| AnyTask::from_waker(w.clone()))
             .collect();
         tasks.sort_by_key(AnyTask::id);
         tasks

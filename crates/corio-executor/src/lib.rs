@@ -60,6 +60,7 @@ mod callback;
 mod error;
 mod executor;
 pub mod park;
+mod registry;
 mod remote;
 mod task;
 mod yield_now;

@@ -135,7 +135,7 @@ impl TaskMeta {
             return false;
         }
         self.mark_cancel_requested();
-        let key = self.registry_key.get() as usize;
+        let key = self.registry_key.get();
         with_local_inner(&self.shared, |inner| inner.wake_task(key));
         true
     }
@@ -178,7 +178,7 @@ impl TaskMeta {
                 Rc::from_raw(ptr)
             }
         });
-        let key = self.registry_key.get() as usize;
+        let key = self.registry_key.get();
         let Some(handle) = handle else {
             with_local_inner(&self.shared, |inner| {
                 // Nobody can ever look at this outcome: report a panic now (asyncio reports
