@@ -131,3 +131,30 @@ fn a_dropped_sleep_leaves_nothing_behind() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_burst_of_near_timers_keeps_deadline_then_fifo_order() {
+    // Under a virtual clock the time stands still during a batch, so every one of these
+    // falls into the wheel bucket being drained.
+    let lp = virtual_loop();
+    let order = Rc::new(RefCell::new(Vec::new()));
+    let o = order.clone();
+    lp.run_until_complete(async move {
+        let lp = corio_runtime::get_running_loop().unwrap();
+        // Load the current bucket: a timer fires first, the burst comes from its callback.
+        sleep(Duration::from_micros(1)).await;
+        for i in 0..20_000u32 {
+            let o = o.clone();
+            let delay = f64::from(i % 7) * 1e-6; // 0 to 6 µs, many ties
+            lp.call_later(delay, move || o.borrow_mut().push((i % 7, i)))
+                .unwrap();
+        }
+        sleep(Duration::from_millis(1)).await;
+    })
+    .unwrap();
+    let got = order.borrow().clone();
+    let mut expected = got.clone();
+    expected.sort();
+    assert_eq!(got.len(), 20_000);
+    assert_eq!(got, expected);
+}

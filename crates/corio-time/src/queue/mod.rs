@@ -232,7 +232,11 @@ impl<T> TimerQueue<T> {
         }
     }
 
-    /// The earliest pending deadline.
+    /// The earliest pending deadline, exactly (what a virtual clock jumps to).
+    ///
+    /// To find it, the wheel may turn ahead of the present; entries inserted afterwards with
+    /// an earlier deadline then cost a sorted insert instead of O(1), so a real-time loop
+    /// should sleep until [`next_wakeup`](Self::next_wakeup) instead.
     ///
     /// # Examples
     ///

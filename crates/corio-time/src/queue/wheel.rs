@@ -16,6 +16,8 @@
 //! level `l` is earlier than every entry of level `l + 1`, and the first occupied bucket of
 //! the lowest occupied level holds the earliest entries.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::mem;
 
 /// log2 of the span of a level-0 bucket in nanoseconds (65.5 µs).
@@ -74,16 +76,20 @@ pub(super) struct Wheel {
     /// Invariant: every entry in a bucket has `entry bucket number >= pos`, and sits at the
     /// level of the highest differing bit between the two (see the module docs).
     pos: u64,
-    /// Entries with a deadline before `due_end` are in `due`, all others in the buckets.
+    /// Entries with a deadline before `due_end` are in `due` or `late`, all others in the
+    /// buckets.
     ///
     /// Invariant: `due_end` is `pos << GRAIN` after a higher-level bucket was spread out, and
     /// `(pos + 1) << GRAIN` after the level-0 bucket `pos` was moved to `due`.
     due_end: i64,
-    /// The entries that came due in bucket order, sorted *descending* so the earliest is
-    /// popped off the end. Also takes entries inserted with a deadline before `due_end` (in
-    /// the past, or in the bucket being drained), by binary search.
+    /// The entries of the last level-0 bucket taken out, sorted *descending* so the earliest
+    /// is popped off the end.
     due: Vec<Entry>,
-    /// Entries in the buckets and in `due`, dead ones included.
+    /// Entries inserted with a deadline before `due_end` (in the past, or in the bucket being
+    /// drained): a heap, so that a burst of them (say, many `call_later(0)` under a virtual
+    /// clock that does not move) costs O(log n) each, not a shift of `due`.
+    late: BinaryHeap<Reverse<Entry>>,
+    /// Entries in the buckets, in `due` and in `late`, dead ones included.
     len: usize,
 }
 
@@ -94,6 +100,7 @@ impl Wheel {
             pos: 0,
             due_end: 0,
             due: Vec::new(),
+            late: BinaryHeap::new(),
             len: 0,
         }
     }
@@ -106,8 +113,7 @@ impl Wheel {
     pub(super) fn insert(&mut self, entry: Entry) {
         self.len += 1;
         if entry.deadline < self.due_end {
-            let at = self.due.partition_point(|e| e > &entry);
-            self.due.insert(at, entry);
+            self.late.push(Reverse(entry));
         } else {
             self.place(entry);
         }
@@ -156,9 +162,9 @@ impl Wheel {
     /// every turn do not grow again each time: growing means `malloc`, which is slow while
     /// a program frees many small blocks (the tasks that just finished).
     ///
-    /// Only called with `due` empty.
+    /// Only called with `due` and `late` empty.
     fn take_turn(&mut self, turn: Turn) {
-        debug_assert!(self.due.is_empty());
+        debug_assert!(self.due.is_empty() && self.late.is_empty());
         debug_assert!(turn.start >= self.pos);
         self.pos = turn.start;
         let level = &mut self.levels[turn.level];
@@ -189,14 +195,34 @@ impl Wheel {
         }
     }
 
-    /// Drops dead entries off the end of `due`.
-    fn skip_dead(&mut self, live: &impl Fn(&Entry) -> bool) {
-        while let Some(top) = self.due.last() {
-            if live(top) {
-                return;
-            }
+    /// The earliest entry of `due` and `late`, and whether it is in `late`.
+    fn first(&self) -> Option<(Entry, bool)> {
+        match (self.due.last(), self.late.peek()) {
+            (Some(d), Some(Reverse(l))) if l < d => Some((*l, true)),
+            (Some(d), _) => Some((*d, false)),
+            (None, Some(Reverse(l))) => Some((*l, true)),
+            (None, None) => None,
+        }
+    }
+
+    /// Takes the entry `first` found.
+    fn take_first(&mut self, in_late: bool) {
+        self.len -= 1;
+        if in_late {
+            self.late.pop();
+        } else {
             self.due.pop();
-            self.len -= 1;
+        }
+    }
+
+    /// The earliest live entry of `due` and `late`, dropping the dead ones before it.
+    fn first_live(&mut self, live: &impl Fn(&Entry) -> bool) -> Option<(Entry, bool)> {
+        loop {
+            let (entry, in_late) = self.first()?;
+            if live(&entry) {
+                return Some((entry, in_late));
+            }
+            self.take_first(in_late);
         }
     }
 
@@ -208,13 +234,12 @@ impl Wheel {
         live: &impl Fn(&Entry) -> bool,
     ) -> Option<Entry> {
         loop {
-            self.skip_dead(live);
-            if let Some(top) = self.due.last() {
+            if let Some((top, in_late)) = self.first_live(live) {
                 if top.deadline > now {
                     return None;
                 }
-                self.len -= 1;
-                return self.due.pop();
+                self.take_first(in_late);
+                return Some(top);
             }
             // Everything left is in the buckets, due at `due_end` or later.
             if now < self.due_end {
@@ -229,12 +254,11 @@ impl Wheel {
     }
 
     /// The earliest live entry, moving the wheel as far as needed (possibly past the present,
-    /// which costs later inserts before the new position a sorted insert into `due`).
+    /// which costs later inserts before the new position a heap push into `late`).
     pub(super) fn peek(&mut self, live: &impl Fn(&Entry) -> bool) -> Option<Entry> {
         loop {
-            self.skip_dead(live);
-            if let Some(top) = self.due.last() {
-                return Some(*top);
+            if let Some((top, _)) = self.first_live(live) {
+                return Some(top);
             }
             let turn = self.next_turn()?;
             self.take_turn(turn);
@@ -249,8 +273,7 @@ impl Wheel {
     /// bucket that holds them, where the owner, woken a little early, finds them spread out.
     pub(super) fn next_wakeup(&mut self, now: i64, live: &impl Fn(&Entry) -> bool) -> Option<i64> {
         loop {
-            self.skip_dead(live);
-            if let Some(top) = self.due.last() {
+            if let Some((top, _)) = self.first_live(live) {
                 return Some(top.deadline);
             }
             let turn = self.next_turn()?;
@@ -298,7 +321,8 @@ impl Wheel {
             }
         }
         self.due.retain(live);
-        self.len = len + self.due.len();
+        self.late.retain(|Reverse(e)| live(e));
+        self.len = len + self.due.len() + self.late.len();
     }
 
     pub(super) fn clear(&mut self) {
@@ -312,6 +336,7 @@ impl Wheel {
             level.occupied = 0;
         }
         self.due.clear();
+        self.late.clear();
         self.len = 0;
     }
 }
