@@ -18,7 +18,6 @@ use crate::park::{Park, Unpark};
 use crate::registry::Registry;
 use crate::remote::{Remote, RemoteEntry, Shared};
 use crate::task::core::{Stepping, TaskFuture, TaskMeta};
-use crate::task::handle::HandleInner;
 use crate::task::raw::{TaskRunnable, check_layout};
 use crate::task::{AnyTask, CurrentGuard, Task, TaskId};
 
@@ -519,9 +518,9 @@ impl LocalExecutor {
         let key = self.inner.tasks.borrow_mut().insert(waker);
         let meta = runnable.metadata();
         meta.registry_key.set(key);
-        let handle = HandleInner::attach(join);
+        let task = Task::new(join);
         self.inner.push_local(Ready::Task(runnable));
-        Task::from_inner(handle)
+        task
     }
 
     /// Spawns a `Send` task. On this single-thread executor it runs like

@@ -297,3 +297,46 @@ fn a_waker_kept_by_another_thread_after_close_is_harmless() {
     .unwrap();
     drop(task);
 }
+
+#[test]
+fn a_unique_handle_sees_a_destructor_panic_at_close_every_time_it_asks() {
+    struct Bomb;
+    impl Drop for Bomb {
+        fn drop(&mut self) {
+            panic!("cleanup failed");
+        }
+    }
+    let (ex, mut parker) = executor();
+    let seen = reports(&ex);
+    let bomb = Bomb;
+    let task = ex.spawn_local(async move {
+        let _bomb = bomb;
+        std::future::pending::<()>().await;
+    });
+    ex.block_on(yield_now(), &mut parker);
+    ex.close();
+    let expected = Err(TaskError::Panicked("cleanup failed".to_owned()));
+    assert_eq!(task.try_take(), expected);
+    assert_eq!(task.try_take(), expected);
+    assert_eq!(
+        task.failure(),
+        Ok(Some(TaskError::Panicked("cleanup failed".to_owned())))
+    );
+    drop(task);
+    assert!(seen.borrow().is_empty(), "{:?}", seen.borrow());
+}
+
+#[test]
+fn a_unique_handle_awaited_after_the_task_finished_gets_the_output_once() {
+    let (ex, mut parker) = executor();
+    let task = ex.spawn_local(async { String::from("v") });
+    ex.block_on(yield_now(), &mut parker);
+    assert!(task.done());
+    assert_eq!(task.try_take(), Ok("v".to_owned()));
+    assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
+    let other = task.clone();
+    assert_eq!(other.result(), Err(TaskError::OutputTaken));
+    let guarded = ex.spawn_local(async { 3 }).cancel_on_drop();
+    let plain = guarded.detach();
+    assert_eq!(ex.block_on(plain, &mut parker), Ok(3));
+}

@@ -215,13 +215,7 @@ impl AnyTask {
     }
 
     pub(crate) fn state_name(&self) -> &'static str {
-        match self.meta().state() {
-            State::Pending if self.meta().cancel_requested() => "cancelling",
-            State::Pending => "pending",
-            State::Finished => "finished",
-            State::Cancelled => "cancelled",
-            State::Panicked => "panicked",
-        }
+        self.meta().state_name()
     }
 }
 

@@ -35,6 +35,28 @@ const CANCEL_REQUESTED: u8 = 0b100;
 const RETRIEVED: u8 = 0b1000;
 /// The task has an entry in [`NAMES`].
 const NAMED: u8 = 0b1_0000;
+/// The task's only handle is async-task's own (a `Task<T>` never cloned): a completing task
+/// gives its outcome to async-task, which keeps it for that handle.
+const JOINED: u8 = 0b10_0000;
+/// The only handle took the output out of async-task.
+const TAKEN: u8 = 0b100_0000;
+/// The task has an entry in [`FAILURES`].
+const FAILED: u8 = 0b1000_0000;
+
+/// What a task gives async-task when it finishes: its outcome if its only handle is
+/// async-task's own, `None` otherwise (the shared handle part got it, or nobody wants it).
+pub(crate) type Outcome<T> = Option<Result<T, TaskError>>;
+
+/// The panic messages of tasks whose future panicked while being dropped by a closing
+/// executor, while their only handle was async-task's own (async-task keeps no output for a
+/// future it dropped). Keyed as [`NAMES`]; rare.
+static FAILURES: Mutex<BTreeMap<usize, String>> = Mutex::new(BTreeMap::new());
+
+fn failures() -> std::sync::MutexGuard<'static, BTreeMap<usize, String>> {
+    FAILURES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// The names given with `set_name`, by the address of the task's metadata (unique while the
 /// task lives; the entry goes when the metadata is dropped). Names are rare: a table keeps
@@ -123,6 +145,69 @@ impl TaskMeta {
         self.flags.set(self.flags.get() | RETRIEVED);
     }
 
+    fn has(&self, flag: u8) -> bool {
+        self.flags.get() & flag != 0
+    }
+
+    fn set(&self, flag: u8, on: bool) {
+        let flags = self.flags.get();
+        self.flags
+            .set(if on { flags | flag } else { flags & !flag });
+    }
+
+    pub(crate) fn joined(&self) -> bool {
+        self.has(JOINED)
+    }
+
+    pub(crate) fn set_joined(&self, on: bool) {
+        self.set(JOINED, on);
+    }
+
+    pub(crate) fn taken(&self) -> bool {
+        self.has(TAKEN)
+    }
+
+    pub(crate) fn mark_taken(&self) {
+        self.set(TAKEN, true);
+    }
+
+    /// What the task failed with, when async-task holds no outcome for it: the outcome was
+    /// taken (only failures are asked again, and those are kept), or a closing executor
+    /// dropped its future.
+    pub(crate) fn failure_without_output(&self) -> Option<TaskError> {
+        match self.state() {
+            State::Cancelled => Some(TaskError::Cancelled),
+            State::Panicked => {
+                let message = if self.has(FAILED) {
+                    failures().get(&std::ptr::from_ref(self).addr()).cloned()
+                } else {
+                    None
+                };
+                Some(TaskError::Panicked(
+                    message.unwrap_or_else(|| "the task panicked".to_owned()),
+                ))
+            }
+            State::Pending | State::Finished => None,
+        }
+    }
+
+    fn remember_failure(&self, message: String) {
+        let old = failures().insert(std::ptr::from_ref(self).addr(), message);
+        self.set(FAILED, true);
+        drop(old);
+    }
+
+    /// The state's name, for `Debug`.
+    pub(crate) fn state_name(&self) -> &'static str {
+        match self.state() {
+            State::Pending if self.cancel_requested() => "cancelling",
+            State::Pending => "pending",
+            State::Finished => "finished",
+            State::Cancelled => "cancelled",
+            State::Panicked => "panicked",
+        }
+    }
+
     pub(crate) fn mark_cancel_requested(&self) {
         self.flags.set(self.flags.get() | CANCEL_REQUESTED);
     }
@@ -158,8 +243,9 @@ impl TaskMeta {
 
     /// Records the outcome and tells everyone: the handles get the output and their waiters
     /// are woken, the registry forgets the task, done-callbacks are queued. On the executor's
-    /// thread, from the task's own poll or the drop of its future.
-    fn complete<T: 'static>(&self, out: Result<T, TaskError>) {
+    /// thread, from the task's own poll or the drop of its future. Gives back the outcome
+    /// if the only handle is async-task's own, for async-task to keep.
+    fn complete<T: 'static>(&self, out: Result<T, TaskError>) -> Outcome<T> {
         let state = match &out {
             Ok(_) => State::Finished,
             Err(TaskError::Cancelled) => State::Cancelled,
@@ -179,6 +265,10 @@ impl TaskMeta {
             }
         });
         let key = self.registry_key.get();
+        if handle.is_none() && self.joined() {
+            with_local_inner(&self.shared, |inner| inner.unregister_task(key));
+            return Some(out);
+        }
         let Some(handle) = handle else {
             with_local_inner(&self.shared, |inner| {
                 // Nobody can ever look at this outcome: report a panic now (asyncio reports
@@ -192,7 +282,7 @@ impl TaskMeta {
                 inner.unregister_task(key);
             });
             drop(out);
-            return;
+            return None;
         };
         let callbacks = handle.finish(out);
         with_local_inner(&self.shared, |inner| {
@@ -206,6 +296,7 @@ impl TaskMeta {
                 }
             }
         });
+        None
     }
 }
 
@@ -214,6 +305,10 @@ impl Drop for TaskMeta {
         if self.flags.get() & NAMED != 0 {
             let name = names().remove(&std::ptr::from_ref(self).addr());
             drop(name);
+        }
+        if self.has(FAILED) {
+            let message = failures().remove(&std::ptr::from_ref(self).addr());
+            drop(message);
         }
     }
 }
@@ -297,8 +392,13 @@ pin_project! {
                     None => Err(TaskError::Cancelled),
                     Some(message) => Err(TaskError::Panicked(message)),
                 };
-                if !meta.is_done() {
-                    meta.complete::<F::Output>(outcome);
+                if !meta.is_done()
+                    && let Some(Err(TaskError::Panicked(message))) =
+                        meta.complete::<F::Output>(outcome)
+                {
+                    // async-task keeps no output for a dropped future: kept aside for the
+                    // only handle.
+                    meta.remember_failure(message);
                 }
             }
         }
@@ -310,9 +410,9 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    type Output = ();
+    type Output = Outcome<F::Output>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
         let meta = Stepping::meta();
         // async-task polls with the task's own waker, which `current_task()` hands out: checked,
@@ -330,11 +430,10 @@ where
                 None => Err(TaskError::Cancelled),
                 Some(message) => Err(TaskError::Panicked(message)),
             };
-            meta.complete::<F::Output>(outcome);
-            return Poll::Ready(());
+            return Poll::Ready(meta.complete::<F::Output>(outcome));
         }
         let Some(future) = this.future.as_mut().as_pin_mut() else {
-            return Poll::Ready(());
+            return Poll::Ready(None);
         };
         let slow = crate::executor::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
@@ -349,16 +448,14 @@ where
                     None => Ok(v),
                     Some(message) => Err(TaskError::Panicked(message)),
                 };
-                meta.complete(outcome);
-                Poll::Ready(())
+                Poll::Ready(meta.complete(outcome))
             }
             Err(payload) => {
                 let message = panic_message(&*payload);
                 // A second panic while unwinding the future's drop is ignored: the first
                 // one is the task's failure.
                 let _ = drop_future(this.future);
-                meta.complete::<F::Output>(Err(TaskError::Panicked(message)));
-                Poll::Ready(())
+                Poll::Ready(meta.complete::<F::Output>(Err(TaskError::Panicked(message))))
             }
         };
         // Reported after the step, so the report shows the state the step left (asyncio

@@ -12,9 +12,53 @@ use std::task::{Context, Poll, Waker};
 use crate::error::TaskError;
 use crate::executor::{ExecutorEvent, local_inner};
 use crate::task::any::{AnyTask, HasMeta, TaskId};
-use crate::task::core::{Output, State, TaskMeta};
+use crate::task::core::{Outcome, Output, State, TaskMeta};
 
 pub(crate) type DoneCallback<T> = Box<dyn FnOnce(&Task<T>)>;
+
+/// async-task's own handle of a task: keeps the task's allocation (and its metadata) alive,
+/// and holds the outcome async-task keeps for it. Detached when dropped (dropping
+/// async-task's handle would cancel the task).
+pub(crate) struct Join<T>(
+    ManuallyDrop<async_task::FallibleTask<Outcome<T>, crate::task::core::TaskMeta>>,
+);
+
+impl<T> Join<T> {
+    pub(crate) fn new(task: async_task::Task<Outcome<T>, TaskMeta>) -> Join<T> {
+        Join(ManuallyDrop::new(task.fallible()))
+    }
+
+    /// What async-task holds for the task, without waiting. `None` while it has nothing
+    /// yet (the task has not finished, or is finishing right now).
+    fn fetch(&mut self, meta: &TaskMeta, cx: &mut Context<'_>) -> Option<Result<T, TaskError>> {
+        if meta.taken() {
+            return Some(Err(TaskError::OutputTaken));
+        }
+        match Pin::new(&mut *self.0).poll(cx) {
+            Poll::Pending => None,
+            Poll::Ready(Some(Some(outcome))) => {
+                if outcome.is_ok() {
+                    meta.mark_taken();
+                }
+                Some(outcome)
+            }
+            // The outcome went to the shared handle part (not while this join is unique),
+            // or async-task has none: the future was dropped, or the outcome taken.
+            Poll::Ready(Some(None) | None) => Some(
+                meta.failure_without_output()
+                    .map_or(Err(TaskError::OutputTaken), Err),
+            ),
+        }
+    }
+}
+
+impl<T> Drop for Join<T> {
+    fn drop(&mut self) {
+        // SAFETY: taken once, here, and the field is not used again.
+        let task = unsafe { ManuallyDrop::take(&mut self.0) };
+        task.detach();
+    }
+}
 
 /// What few handles use, allocated on first use so that a handle stays small.
 struct HandleExtras<T> {
@@ -28,9 +72,10 @@ struct HandleExtras<T> {
 /// its async-task allocation alone). The task reaches it through [`TaskMeta::handle`] when
 /// it completes.
 pub(crate) struct HandleInner<T> {
-    /// async-task's handle: keeps the task's allocation (and its metadata) alive until the
-    /// last `Task<T>` goes, then is detached (never dropped: that would cancel the task).
-    join: ManuallyDrop<async_task::Task<(), TaskMeta>>,
+    /// Held for what it keeps alive: the task's allocation, until the last `Task<T>` goes.
+    _join: Join<T>,
+    /// The task's metadata, in the allocation `join` keeps alive.
+    meta: NonNull<TaskMeta>,
     /// Read and written through [`HandleInner::with_output`] only.
     output: Cell<Output<T>>,
     /// The first handle awaiting the task (the usual case needs no allocation).
@@ -39,12 +84,28 @@ pub(crate) struct HandleInner<T> {
     extras: Cell<Option<Box<HandleExtras<T>>>>,
 }
 
-impl<T: 'static> HandleInner<T> {
-    /// The handles of a task just spawned. Registers itself in the task's metadata.
-    pub(crate) fn attach(join: async_task::Task<(), TaskMeta>) -> Rc<HandleInner<T>> {
+impl<T> HandleInner<T> {
+    /// The shared part for a handle that is about to be cloned (or asked for what only the
+    /// shared part keeps). Registers itself in the task's metadata, and takes over the
+    /// outcome async-task holds if the task is done.
+    fn attach(mut join: Join<T>, meta: NonNull<TaskMeta>) -> Rc<HandleInner<T>> {
+        // SAFETY: `join` keeps the allocation of `meta` alive.
+        let m = unsafe { meta.as_ref() };
+        m.set_joined(false);
+        let output = if m.is_done() {
+            match join.fetch(m, &mut Context::from_waker(Waker::noop())) {
+                None => Output::None,
+                Some(Ok(v)) => Output::Value(v),
+                Some(Err(TaskError::OutputTaken)) => Output::Taken,
+                Some(Err(e)) => Output::Failed(Box::new(e)),
+            }
+        } else {
+            Output::None
+        };
         let inner = Rc::new(HandleInner {
-            join: ManuallyDrop::new(join),
-            output: Cell::new(Output::None),
+            _join: join,
+            meta,
+            output: Cell::new(output),
             first_waiter: Cell::new(None),
             extras: Cell::new(None),
         });
@@ -54,7 +115,9 @@ impl<T: 'static> HandleInner<T> {
         inner.meta().handle.set(ptr);
         inner
     }
+}
 
+impl<T: 'static> HandleInner<T> {
     /// Stores the outcome, wakes the waiters, and hands back the done-callbacks to queue.
     pub(crate) fn finish(
         &self,
@@ -84,7 +147,8 @@ impl<T: 'static> HandleInner<T> {
 
 impl<T> HandleInner<T> {
     fn meta(&self) -> &TaskMeta {
-        self.join.metadata()
+        // SAFETY: `join` keeps the allocation of `meta` alive as long as `self`.
+        unsafe { self.meta.as_ref() }
     }
 
     /// Runs `f` on the output. The slot is a `Cell` (no borrow flag in every handle): the
@@ -155,9 +219,7 @@ impl<T> Drop for HandleInner<T> {
                 message,
             });
         }
-        // SAFETY: taken once, here, and `join` is not used again.
-        let join = unsafe { ManuallyDrop::take(&mut self.join) };
-        join.detach();
+        // `join` is detached as it drops.
     }
 }
 
@@ -201,26 +263,87 @@ impl<T> HasMeta for HandleInner<T> {
 /// assert_eq!(other.result(), Err(TaskError::OutputTaken));
 /// ```
 pub struct Task<T> {
-    inner: Rc<HandleInner<T>>,
-    /// This handle registered a waiter (it is being awaited) at this index of `waiters`.
+    /// The task's metadata, in the allocation that `repr` keeps alive.
+    meta: NonNull<TaskMeta>,
+    /// Read and written through `take`/`set` (no borrow flag): `Empty` only in between, or
+    /// once `CancelOnDrop::detach` moved the handle out.
+    repr: Cell<Repr<T>>,
+    /// This handle registered a waiter (it is being awaited): at this index of the shared
+    /// part's `waiters` (0 is its first slot, or async-task's slot for a unique handle).
     waiting: Option<u32>,
 }
 
-impl<T: 'static> Task<T> {
-    pub(crate) fn from_inner(inner: Rc<HandleInner<T>>) -> Task<T> {
+/// A handle is unique (async-task's own, the one `spawn_local` gave: no allocation of its
+/// own) until it is cloned or asked for what only a shared part keeps (a done-callback, a
+/// cloned result, a type-erased view); then it and its clones share a [`HandleInner`].
+#[derive(Default)]
+enum Repr<T> {
+    #[default]
+    Empty,
+    Unique(Join<T>),
+    Shared(Rc<HandleInner<T>>),
+}
+
+impl<T> Task<T> {
+    fn meta(&self) -> &TaskMeta {
+        // SAFETY: while `repr` is not `Empty`, it keeps the allocation of `meta` alive (a
+        // `Join`, or a `HandleInner` holding one); every caller has a non-empty `repr`
+        // (`Empty` is only seen in `Drop`, which checks, and inside `shared`).
+        unsafe { self.meta.as_ref() }
+    }
+}
+
+impl<T> Task<T> {
+    pub(crate) fn new(join: async_task::Task<Outcome<T>, TaskMeta>) -> Task<T> {
+        let meta = NonNull::from(join.metadata());
+        join.metadata().set_joined(true);
         Task {
-            inner,
+            meta,
+            repr: Cell::new(Repr::Unique(Join::new(join))),
             waiting: None,
         }
     }
 
+    pub(crate) fn from_inner(inner: Rc<HandleInner<T>>) -> Task<T> {
+        Task {
+            meta: inner.meta,
+            repr: Cell::new(Repr::Shared(inner)),
+            waiting: None,
+        }
+    }
+
+    /// The shared part, made now if this handle was unique.
+    fn shared(&self) -> Rc<HandleInner<T>> {
+        let inner = match self.repr.take() {
+            Repr::Shared(inner) => inner,
+            Repr::Unique(join) => HandleInner::attach(join, self.meta),
+            Repr::Empty => unreachable!("a live handle is never empty"),
+        };
+        self.repr.set(Repr::Shared(inner.clone()));
+        inner
+    }
+
+    /// Keeps a failure that async-task handed over (it keeps no copy) where every later
+    /// question finds it: in the shared part.
+    fn keep_failure(&self, error: &TaskError) {
+        if matches!(error, TaskError::OutputTaken) {
+            return;
+        }
+        self.meta().mark_retrieved();
+        self.shared()
+            .output
+            .set(Output::Failed(Box::new(error.clone())));
+    }
+}
+
+impl<T: 'static> Task<T> {
     /// The task's id.
     ///
     /// # Examples
     ///
     /// See [`TaskId`].
     pub fn id(&self) -> TaskId {
-        self.inner.meta().id
+        self.meta().id
     }
 
     /// The task's name: `Task-N` unless set with [`Task::set_name`].
@@ -238,7 +361,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task`].
     pub fn set_name(&self, name: impl Into<String>) {
-        self.inner.meta().set_name(name.into());
+        self.meta().set_name(name.into());
     }
 
     /// Asks the task to stop at its next await point. Returns `false` if it already
@@ -261,7 +384,7 @@ impl<T: 'static> Task<T> {
     /// assert!(task.cancelled());
     /// ```
     pub fn cancel(&self) -> bool {
-        self.inner.meta().request_cancel()
+        self.meta().request_cancel()
     }
 
     /// Whether the task has finished: with an output, cancelled, or panicked.
@@ -270,7 +393,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task`].
     pub fn done(&self) -> bool {
-        self.inner.meta().is_done()
+        self.meta().is_done()
     }
 
     /// Whether the task ended cancelled.
@@ -279,7 +402,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`Task::cancel`].
     pub fn cancelled(&self) -> bool {
-        self.inner.meta().state() == State::Cancelled
+        self.meta().state() == State::Cancelled
     }
 
     /// The task's outcome without waiting, cloning the output.
@@ -306,8 +429,9 @@ impl<T: 'static> Task<T> {
     where
         T: Clone,
     {
-        let meta = self.inner.meta();
-        self.inner.with_output(|output| match output {
+        let inner = self.shared();
+        let meta = inner.meta();
+        inner.with_output(|output| match output {
             Output::None => Err(TaskError::Pending),
             Output::Value(v) => Ok(v.clone()),
             Output::Taken => Err(TaskError::OutputTaken),
@@ -337,22 +461,42 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
     /// ```
     pub fn try_take(&self) -> Result<T, TaskError> {
-        let meta = self.inner.meta();
-        self.inner
-            .with_output(|output| match std::mem::replace(output, Output::Taken) {
-                Output::Value(v) => Ok(v),
-                Output::Taken => Err(TaskError::OutputTaken),
-                Output::Failed(e) => {
-                    meta.mark_retrieved();
-                    let error = (*e).clone();
-                    *output = Output::Failed(e);
-                    Err(error)
-                }
-                Output::None => {
-                    *output = Output::None;
-                    Err(TaskError::Pending)
-                }
-            })
+        match self.repr.take() {
+            Repr::Unique(mut join) => {
+                let meta = self.meta();
+                let fetched = if meta.is_done() {
+                    join.fetch(meta, &mut Context::from_waker(Waker::noop()))
+                } else {
+                    None
+                };
+                self.repr.set(Repr::Unique(join));
+                return match fetched {
+                    None => Err(TaskError::Pending),
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(e)) => {
+                        self.keep_failure(&e);
+                        Err(e)
+                    }
+                };
+            }
+            other => self.repr.set(other),
+        }
+        let inner = self.shared();
+        let meta = inner.meta();
+        inner.with_output(|output| match std::mem::replace(output, Output::Taken) {
+            Output::Value(v) => Ok(v),
+            Output::Taken => Err(TaskError::OutputTaken),
+            Output::Failed(e) => {
+                meta.mark_retrieved();
+                let error = (*e).clone();
+                *output = Output::Failed(e);
+                Err(error)
+            }
+            Output::None => {
+                *output = Output::None;
+                Err(TaskError::Pending)
+            }
+        })
     }
 
     /// The task's failure, if it finished with one (asyncio's `exception()`).
@@ -373,8 +517,9 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(task.failure(), Ok(Some(TaskError::Cancelled)));
     /// ```
     pub fn failure(&self) -> Result<Option<TaskError>, TaskError> {
-        let meta = self.inner.meta();
-        self.inner.with_output(|output| match output {
+        let inner = self.shared();
+        let meta = inner.meta();
+        inner.with_output(|output| match output {
             Output::None => Err(TaskError::Pending),
             Output::Failed(e) => {
                 meta.mark_retrieved();
@@ -410,12 +555,13 @@ impl<T: 'static> Task<T> {
     /// assert_eq!(*log.borrow(), [7]);
     /// ```
     pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T>) + 'static) -> u64 {
-        let id = self.inner.with_extras(|extras| {
+        let inner = self.shared();
+        let id = inner.with_extras(|extras| {
             extras.next_callback += 1;
             extras.next_callback - 1
         });
         if self.done() {
-            match local_inner(&self.inner.meta().shared) {
+            match local_inner(&inner.meta().shared) {
                 Some(inner) if !inner.is_closed() => {
                     let task = self.clone();
                     inner.push_local(crate::executor::Ready::Callback(
@@ -427,8 +573,7 @@ impl<T: 'static> Task<T> {
             }
         } else {
             let callback: DoneCallback<T> = Box::new(callback);
-            self.inner
-                .with_extras(|extras| extras.callbacks.push((id, callback)));
+            inner.with_extras(|extras| extras.callbacks.push((id, callback)));
         }
         id
     }
@@ -440,7 +585,16 @@ impl<T: 'static> Task<T> {
     /// See [`Task::add_done_callback`].
     pub fn remove_done_callback(&self, id: u64) -> bool {
         // The callback is dropped (user code) once the extras are back in place.
-        let removed = self.inner.with_extras_if_any(|extras| {
+        let repr = self.repr.take();
+        let inner = match &repr {
+            Repr::Shared(inner) => Some(inner.clone()),
+            _ => None,
+        };
+        self.repr.set(repr);
+        let Some(inner) = inner else {
+            return false; // a unique handle has no callbacks
+        };
+        let removed = inner.with_extras_if_any(|extras| {
             let at = extras.callbacks.iter().position(|(i, _)| *i == id)?;
             Some(extras.callbacks.remove(at))
         });
@@ -453,7 +607,7 @@ impl<T: 'static> Task<T> {
     ///
     /// See [`AnyTask`].
     pub fn as_any(&self) -> AnyTask {
-        AnyTask::from_handle(self.inner.clone())
+        AnyTask::from_handle(self.shared())
     }
 
     /// Wraps the handle so that dropping it cancels the task (tokio's `JoinHandle` does not
@@ -482,7 +636,8 @@ impl<T: 'static> Task<T> {
 impl<T> Clone for Task<T> {
     fn clone(&self) -> Self {
         Task {
-            inner: self.inner.clone(),
+            meta: self.meta,
+            repr: Cell::new(Repr::Shared(self.shared())),
             waiting: None,
         }
     }
@@ -493,30 +648,48 @@ impl<T: 'static> Future for Task<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        if !this.inner.meta().is_done() {
+        let inner = match this.repr.get_mut() {
+            Repr::Unique(join) => {
+                // SAFETY: as in `Task::meta`: `join` keeps the allocation alive.
+                let meta = unsafe { this.meta.as_ref() };
+                // async-task's own awaiter slot holds this handle's waker meanwhile.
+                let Some(out) = join.fetch(meta, cx) else {
+                    this.waiting = Some(0);
+                    return Poll::Pending;
+                };
+                this.waiting = None;
+                if let Err(e) = &out {
+                    this.keep_failure(e);
+                }
+                return Poll::Ready(out);
+            }
+            Repr::Shared(inner) => inner.clone(),
+            Repr::Empty => return Poll::Ready(Err(TaskError::OutputTaken)),
+        };
+        if !inner.meta().is_done() {
             match this.waiting {
                 // Slot 0 is the shared part's own; the others are in its extras.
                 Some(0) => {
-                    let old = this.inner.first_waiter.take();
-                    this.inner.first_waiter.set(Some(match old {
+                    let old = inner.first_waiter.take();
+                    inner.first_waiter.set(Some(match old {
                         Some(w) if w.will_wake(cx.waker()) => w,
                         _ => cx.waker().clone(),
                     }));
                 }
-                Some(i) => this.inner.with_extras(|extras| {
+                Some(i) => inner.with_extras(|extras| {
                     let slot = &mut extras.waiters[i as usize - 1];
                     if !slot.will_wake(cx.waker()) {
                         slot.clone_from(cx.waker());
                     }
                 }),
                 None => {
-                    let first = this.inner.first_waiter.take();
+                    let first = inner.first_waiter.take();
                     if first.is_none() {
-                        this.inner.first_waiter.set(Some(cx.waker().clone()));
+                        inner.first_waiter.set(Some(cx.waker().clone()));
                         this.waiting = Some(0);
                     } else {
-                        this.inner.first_waiter.set(first);
-                        let len = this.inner.with_extras(|extras| {
+                        inner.first_waiter.set(first);
+                        let len = inner.with_extras(|extras| {
                             extras.waiters.push(cx.waker().clone());
                             extras.waiters.len()
                         });
@@ -533,16 +706,41 @@ impl<T: 'static> Future for Task<T> {
 
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
+        let unique = match self.repr.get_mut() {
+            // Moved out by `CancelOnDrop::detach`.
+            Repr::Empty => return,
+            Repr::Unique(join) => Some(join),
+            Repr::Shared(_) => None,
+        };
+        // SAFETY: as in `Task::meta`: `repr` is not empty.
+        let meta = unsafe { self.meta.as_ref() };
         // Dropped while being awaited: the awaiter was cancelled, so is the task (asyncio).
         if self.waiting.is_some() {
-            self.inner.meta().request_cancel();
+            meta.request_cancel();
+        }
+        if let Some(join) = unique {
+            // The last handle: a panic nobody looked at is reported now (a shared part
+            // reports it when it goes).
+            if meta.state() == State::Panicked
+                && !meta.retrieved()
+                && let Some(Err(TaskError::Panicked(message))) =
+                    join.fetch(meta, &mut Context::from_waker(Waker::noop()))
+                && let Some(inner) = local_inner(&meta.shared)
+            {
+                inner.report(ExecutorEvent::UnretrievedPanic {
+                    task: &meta.name(),
+                    message: &message,
+                });
+            }
+            // From now on the task reports its own panic; `join` is detached as it drops.
+            meta.set_joined(false);
         }
     }
 }
 
 impl<T> PartialEq for Task<T> {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.inner, &other.inner)
+        self.meta == other.meta
     }
 }
 
@@ -550,13 +748,17 @@ impl<T> Eq for Task<T> {}
 
 impl<T> Hash for Task<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.inner.meta().id.hash(state);
+        self.meta().id.hash(state);
     }
 }
 
-impl<T: 'static> fmt::Debug for Task<T> {
+impl<T> fmt::Debug for Task<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.as_any(), f)
+        let meta = self.meta();
+        f.debug_struct("Task")
+            .field("name", &meta.name())
+            .field("state", &meta.state_name())
+            .finish()
     }
 }
 
@@ -592,7 +794,12 @@ impl<T: 'static> CancelOnDrop<T> {
     /// ```
     pub fn detach(mut self) -> Task<T> {
         self.armed = false;
-        self.task.clone()
+        // Moved out (a unique handle stays unique); the wrapper keeps an empty one.
+        Task {
+            meta: self.task.meta,
+            repr: Cell::new(self.task.repr.take()),
+            waiting: self.task.waiting.take(),
+        }
     }
 }
 
@@ -613,7 +820,7 @@ impl<T: 'static> Future for CancelOnDrop<T> {
 impl<T> Drop for CancelOnDrop<T> {
     fn drop(&mut self) {
         if self.armed {
-            self.task.inner.meta().request_cancel();
+            self.task.meta().request_cancel();
         }
     }
 }
