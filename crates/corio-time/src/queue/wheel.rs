@@ -174,23 +174,38 @@ impl Wheel {
             self.due_end = ((turn.start + 1) << GRAIN).min(i64::MAX as u64) as i64;
             // `due` is empty: it becomes the bucket's (empty) buffer.
             mem::swap(&mut self.due, bucket);
+            if bucket.capacity() > KEEP {
+                *bucket = Vec::new();
+            }
             self.due.sort_unstable_by(|a, b| b.cmp(a));
         } else {
             self.due_end = (turn.start << GRAIN).min(i64::MAX as u64) as i64;
             let mut entries = mem::take(bucket);
-            // Most entries land one level down, spread over its 64 buckets: size those once
-            // rather than grow them step by step.
-            let share = entries.len() / 64;
-            if share >= 16 {
-                for below in &mut self.levels[turn.level - 1].buckets {
-                    below.reserve(share + share / 4);
-                }
+            if entries.len() >= 256 {
+                self.reserve_below(turn.level - 1, &entries);
             }
             for entry in entries.drain(..) {
                 self.place(entry);
             }
             if entries.capacity() <= KEEP {
                 self.levels[turn.level].buckets[turn.bucket] = entries;
+            }
+        }
+    }
+
+    /// Sizes the buckets of `level` once for the `entries` about to be spread into them
+    /// (from the bucket above, which starts at `pos`), rather than let them grow step by step.
+    fn reserve_below(&mut self, level: usize, entries: &[Entry]) {
+        let shift = LEVEL_BITS * level as u32;
+        let mut counts = [0usize; 64];
+        for e in entries {
+            counts[((e.deadline as u64 >> GRAIN >> shift) & 63) as usize] += 1;
+        }
+        // Entries in the first of those buckets (where `pos` is) go further down instead.
+        counts[((self.pos >> shift) & 63) as usize] = 0;
+        for (bucket, &n) in self.levels[level].buckets.iter_mut().zip(&counts) {
+            if n >= 16 {
+                bucket.reserve(n);
             }
         }
     }
