@@ -68,24 +68,27 @@ impl Drop for BatchGuard {
 /// Runs `f` with the executor of `shared` if that executor lives on this thread: the one
 /// whose batch is running, at no cost, or else one found in this thread's list.
 pub(crate) fn with_local_inner<R>(shared: &Shared, f: impl FnOnce(&Inner) -> R) -> Option<R> {
-    if is_running(shared) {
-        return with_running(f);
+    let running = running_for(shared);
+    // SAFETY: see `running_for`; `f` runs within the batch.
+    if let Some(inner) = unsafe { running.as_ref() } {
+        return Some(f(inner));
     }
     local_inner(shared).map(|inner| f(&inner))
 }
 
-/// Runs `f` with the executor whose batch is running on this thread, if any.
-fn with_running<R>(f: impl FnOnce(&Inner) -> R) -> Option<R> {
+/// The executor of `shared` if its batch is running on this thread right now, else null.
+///
+/// The pointer may be dereferenced until the batch ends, that is, within the current call
+/// from the executor (a wake, a completion): `BatchGuard::enter` set `RUNNING` from a borrow
+/// that the batch holds until the guard is dropped, which restores the previous (outer,
+/// also live) value.
+fn running_for(shared: &Shared) -> *const Inner {
     let running = RUNNING.try_with(Cell::get).unwrap_or(std::ptr::null());
-    // SAFETY: non-null, `RUNNING` points to the `Inner` of a batch that is running on this
-    // thread: `BatchGuard::enter` set it from a borrow that the batch holds until the guard
-    // is dropped, which restores the previous (outer, also live) value.
-    unsafe { running.as_ref() }.map(f)
-}
-
-/// Whether the batch running on this thread is that of `shared`'s executor.
-fn is_running(shared: &Shared) -> bool {
-    with_running(|inner| std::ptr::eq(Arc::as_ptr(&inner.shared), shared)).unwrap_or(false)
+    // SAFETY: as said above, a non-null `RUNNING` points to a live `Inner`.
+    match unsafe { running.as_ref() } {
+        Some(inner) if std::ptr::eq(Arc::as_ptr(&inner.shared), shared) => running,
+        _ => std::ptr::null(),
+    }
 }
 
 pub(crate) fn slow_step_threshold() -> Option<Duration> {
@@ -258,8 +261,10 @@ fn discard_entry(entry: Ready) {
 /// nothing (the executor is in the task's metadata), so that async-task stores nothing for
 /// it and makes no temporary waker around each call.
 fn schedule(runnable: TaskRunnable) {
-    if is_running(&runnable.metadata().shared) {
-        with_running(|inner| inner.push_local(Ready::Task(runnable)));
+    let running = running_for(&runnable.metadata().shared);
+    // SAFETY: see `running_for`: we are inside a wake during the batch.
+    if let Some(inner) = unsafe { running.as_ref() } {
+        inner.push_local(Ready::Task(runnable));
         return;
     }
     if let Some(inner) = local_inner(&runnable.metadata().shared) {
