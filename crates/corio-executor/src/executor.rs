@@ -15,11 +15,11 @@ use concurrent_queue::ConcurrentQueue;
 use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
-use crate::registry::Registry;
+use crate::registry::{Entry, Registry};
 use crate::remote::{Remote, RemoteEntry, Shared};
 use crate::task::core::{Stepping, TaskFuture, TaskMeta};
-use crate::task::raw::{TaskRunnable, check_layout};
-use crate::task::{AnyTask, CurrentGuard, Task, TaskId};
+use crate::task::raw::{TaskRunnable, check_layout, layout_known};
+use crate::task::{AnyTask, CurrentGuard, Task, TaskId, current_task};
 
 /// One entry of the ready queue: a task step or a callback (a `call_soon_threadsafe` one
 /// too, wrapped). Two variants keep it at 16 bytes, which every queued task pays.
@@ -123,15 +123,44 @@ impl Inner {
     }
 
     /// Queues the unfinished task registered under `key` (to be cancelled).
+    /// A task that has not waited yet needs no wake: its runnable is queued, or it is
+    /// running and looks at the flag when its step ends.
     pub(crate) fn wake_task(&self, key: u32) {
-        let waker = self.tasks.borrow().get(key).cloned();
+        let waker = match self.tasks.borrow().get(key) {
+            Some(Entry::Waiting(waker)) => Some(waker.clone()),
+            _ => None,
+        };
         if let Some(waker) = waker {
             waker.wake();
         }
     }
 
-    pub(crate) fn unregister_task(&self, key: u32) {
-        let removed = self.tasks.borrow_mut().remove(key);
+    /// Stores the own waker of a task that waits for the first time.
+    pub(crate) fn set_task_waker(&self, key: u32, meta: &TaskMeta, waker: &Waker) {
+        self.tasks.borrow_mut().set_waker(key, meta, waker);
+    }
+
+    /// A handle to a registered task: from its stored waker, or, for a task that has not
+    /// waited yet, from its runnable in the ready queue or its running step. `None` only for
+    /// a task in its first step below the current one (a `block_on` inside a task's first
+    /// step): its handle cannot be made from here.
+    fn any_task(&self, entry: &Entry) -> Option<AnyTask> {
+        match entry {
+            Entry::Waiting(waker) => Some(AnyTask::from_waker(waker.clone())),
+            Entry::Unpolled(meta) => {
+                let queued = self.local.borrow().iter().find_map(|r| match r {
+                    Ready::Task(r) if std::ptr::eq(r.metadata(), *meta) => Some(r.waker()),
+                    _ => None,
+                });
+                queued
+                    .map(AnyTask::from_waker)
+                    .or_else(|| current_task().filter(|t| std::ptr::eq(t.meta(), *meta)))
+            }
+        }
+    }
+
+    pub(crate) fn unregister_task(&self, key: u32, meta: &TaskMeta) {
+        let removed = self.tasks.borrow_mut().remove(key, meta);
         drop(removed);
     }
 
@@ -187,17 +216,36 @@ impl Inner {
         // queue after the drain below (it would be dropped with the queue, maybe elsewhere).
         self.shared.queue.close();
         let drained = self.tasks.borrow_mut().drain();
-        let mut pending: Vec<(AnyTask, Waker)> = drained
+        let mut pending: Vec<(AnyTask, Option<Waker>)> = drained
             .into_iter()
-            .map(|w| (AnyTask::from_waker(w.clone()), w))
+            .filter_map(|entry| {
+                let Some(task) = self.any_task(&entry) else {
+                    if let Entry::Unpolled(meta) = entry {
+                        // SAFETY: a task registered as unpolled is queued or in its first
+                        // step (it leaves the registry when it completes or first waits), so
+                        // its runnable keeps its metadata alive. Not queued, it is in a step
+                        // below this one (a `block_on` inside it): it stops at the step's end.
+                        unsafe { &*meta }.mark_cancel_requested();
+                    }
+                    return None;
+                };
+                let waker = match entry {
+                    Entry::Waiting(waker) => Some(waker),
+                    Entry::Unpolled(_) => None,
+                };
+                Some((task, waker))
+            })
             .collect();
         pending.sort_by_key(|(task, _)| task.id());
         for (task, waker) in &pending {
             // Scheduling the task hands its runnable to `schedule`, which discards it because
             // the executor is closed: its future is dropped here, on its own thread. A task
-            // already queued is discarded with the queue below.
+            // already queued (one that never waited, among others) is discarded with the
+            // queue below; one that is running stops when its step ends.
             task.meta().mark_cancel_requested();
-            waker.wake_by_ref();
+            if let Some(waker) = waker {
+                waker.wake_by_ref();
+            }
         }
         loop {
             let entries = std::mem::take(&mut *self.local.borrow_mut());
@@ -518,10 +566,11 @@ impl LocalExecutor {
                 schedule,
             )
         };
-        let waker = runnable.waker();
-        check_layout(&runnable, &waker);
-        let key = self.inner.tasks.borrow_mut().insert(waker);
+        if !layout_known() {
+            check_layout(&runnable, &runnable.waker());
+        }
         let meta = runnable.metadata();
+        let key = self.inner.tasks.borrow_mut().insert(meta);
         meta.registry_key.set(key);
         let task = Task::new(join);
         self.inner.push_local(Ready::Task(runnable));
@@ -689,12 +738,10 @@ impl LocalExecutor {
     /// assert!(ex.tasks().is_empty());
     /// ```
     pub fn tasks(&self) -> Vec<AnyTask> {
-        let mut tasks: Vec<AnyTask> = self
-            .inner
-            .tasks
-            .borrow()
+        let entries = self.inner.tasks.borrow();
+        let mut tasks: Vec<AnyTask> = entries
             .iter()
-            .map(|w| AnyTask::from_waker(w.clone()))
+            .filter_map(|entry| self.inner.any_task(entry))
             .collect();
         tasks.sort_by_key(AnyTask::id);
         tasks

@@ -340,3 +340,27 @@ fn a_unique_handle_awaited_after_the_task_finished_gets_the_output_once() {
     let plain = guarded.detach();
     assert_eq!(ex.block_on(plain, &mut parker), Ok(3));
 }
+
+#[test]
+fn a_task_in_its_first_step_is_listed_and_closing_from_it_stops_it() {
+    let (ex, mut parker) = executor();
+    let ex2 = ex.clone();
+    let listed = Rc::new(RefCell::new(Vec::new()));
+    let l = listed.clone();
+    let task = ex.spawn_local(async move {
+        let me = current_task().unwrap();
+        l.borrow_mut().extend(ex2.tasks());
+        assert!(l.borrow().contains(&me));
+        let pending = ex2.close();
+        assert_eq!(pending.len(), 2); // this task and the one spawned after it
+        assert_eq!(pending[0], me);
+        std::future::pending::<()>().await;
+    });
+    let other = ex.spawn_local(async {});
+    assert_eq!(
+        ex.block_on(task.clone(), &mut parker),
+        Err(TaskError::Cancelled)
+    );
+    assert_eq!(listed.borrow().len(), 2);
+    assert!(other.cancelled());
+}

@@ -28,20 +28,23 @@ pub(crate) enum State {
     Panicked = 3,
 }
 
-const STATE_MASK: u8 = 0b11;
+const STATE_MASK: u16 = 0b11;
 /// Set by `cancel()`; the next poll drops the future instead of polling it.
-const CANCEL_REQUESTED: u8 = 0b100;
+const CANCEL_REQUESTED: u16 = 0b100;
 /// Someone looked at the task's failure (no "exception never retrieved" report then).
-const RETRIEVED: u8 = 0b1000;
+const RETRIEVED: u16 = 0b1000;
 /// The task has an entry in [`NAMES`].
-const NAMED: u8 = 0b1_0000;
+const NAMED: u16 = 0b1_0000;
 /// The task's only handle is async-task's own (a `Task<T>` never cloned): a completing task
 /// gives its outcome to async-task, which keeps it for that handle.
-const JOINED: u8 = 0b10_0000;
+const JOINED: u16 = 0b10_0000;
 /// The only handle took the output out of async-task.
-const TAKEN: u8 = 0b100_0000;
+const TAKEN: u16 = 0b100_0000;
 /// The task has an entry in [`FAILURES`].
-const FAILED: u8 = 0b1000_0000;
+const FAILED: u16 = 0b1000_0000;
+/// The registry holds the task's own waker (stored when the task first waits; until then
+/// its runnable is queued or running, which keeps it alive and reachable).
+const WAKER_REGISTERED: u16 = 0b1_0000_0000;
 
 /// What a task gives async-task when it finishes: its outcome if its only handle is
 /// async-task's own, `None` otherwise (the shared handle part got it, or nobody wants it).
@@ -101,7 +104,7 @@ pub(crate) struct TaskMeta {
     /// The task's key in the executor's registry of live tasks.
     pub(crate) registry_key: Cell<u32>,
     /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`] and [`NAMED`].
-    flags: Cell<u8>,
+    flags: Cell<u16>,
 }
 
 impl TaskMeta {
@@ -111,7 +114,7 @@ impl TaskMeta {
             id,
             handle: Cell::new(None),
             registry_key: Cell::new(u32::MAX),
-            flags: Cell::new(State::Pending as u8),
+            flags: Cell::new(State::Pending as u16),
         }
     }
 
@@ -126,11 +129,11 @@ impl TaskMeta {
 
     fn set_state(&self, state: State) {
         self.flags
-            .set((self.flags.get() & !STATE_MASK) | state as u8);
+            .set((self.flags.get() & !STATE_MASK) | state as u16);
     }
 
     pub(crate) fn is_done(&self) -> bool {
-        self.flags.get() & STATE_MASK != State::Pending as u8
+        self.flags.get() & STATE_MASK != State::Pending as u16
     }
 
     pub(crate) fn cancel_requested(&self) -> bool {
@@ -145,11 +148,11 @@ impl TaskMeta {
         self.flags.set(self.flags.get() | RETRIEVED);
     }
 
-    fn has(&self, flag: u8) -> bool {
+    fn has(&self, flag: u16) -> bool {
         self.flags.get() & flag != 0
     }
 
-    fn set(&self, flag: u8, on: bool) {
+    fn set(&self, flag: u16, on: bool) {
         let flags = self.flags.get();
         self.flags
             .set(if on { flags | flag } else { flags & !flag });
@@ -266,7 +269,7 @@ impl TaskMeta {
         });
         let key = self.registry_key.get();
         if handle.is_none() && self.joined() {
-            with_local_inner(&self.shared, |inner| inner.unregister_task(key));
+            with_local_inner(&self.shared, |inner| inner.unregister_task(key, self));
             return Some(out);
         }
         let Some(handle) = handle else {
@@ -279,14 +282,14 @@ impl TaskMeta {
                         message,
                     });
                 }
-                inner.unregister_task(key);
+                inner.unregister_task(key, self);
             });
             drop(out);
             return None;
         };
         let callbacks = handle.finish(out);
         with_local_inner(&self.shared, |inner| {
-            inner.unregister_task(key);
+            inner.unregister_task(key, self);
             if !callbacks.is_empty() {
                 // asyncio: done-callbacks always go through call_soon, in registration order.
                 let task = Task::from_inner(handle);
@@ -439,10 +442,25 @@ where
         let started = slow.map(|_| Instant::now());
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
         let elapsed = started.map(|s| s.elapsed());
-        // A task cancelled during its own step was woken by `cancel()` (async-task queues
-        // it again once this poll returns): its next poll stops it at this await point.
         let result = match polled {
-            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Pending) => {
+                if !meta.has(WAKER_REGISTERED) {
+                    // First wait: from now on nothing else may hold the task, so the
+                    // registry keeps a reference (tasks that end in their first step, the
+                    // common case, never pay for it).
+                    meta.set(WAKER_REGISTERED, true);
+                    let key = meta.registry_key.get();
+                    with_local_inner(&meta.shared, |inner| {
+                        inner.set_task_waker(key, meta, cx.waker());
+                    });
+                }
+                if meta.cancel_requested() {
+                    // Cancelled during this step (or the executor closed): stop at this
+                    // await point, from the queue.
+                    cx.waker().wake_by_ref();
+                }
+                Poll::Pending
+            }
             Ok(Poll::Ready(v)) => {
                 let outcome = match drop_future(this.future) {
                     None => Ok(v),

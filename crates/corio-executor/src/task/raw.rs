@@ -21,6 +21,13 @@ pub(crate) type TaskRunnable = Runnable<TaskMeta>;
 /// spawn measures it.
 static META_OFFSET: AtomicUsize = AtomicUsize::new(usize::MAX);
 
+/// Whether [`check_layout`] has measured the offset (once per process is enough: every
+/// task is the same `Header<TaskMeta>`; a task polled with a waker that does not match is
+/// caught by [`is_own_waker`]).
+pub(crate) fn layout_known() -> bool {
+    META_OFFSET.load(Ordering::Relaxed) != usize::MAX
+}
+
 /// Measures where `runnable`'s metadata is relative to `waker` (its own), and checks that it
 /// is where every other task has it.
 ///
@@ -51,11 +58,13 @@ pub(crate) fn is_own_waker(waker: &Waker, meta: &TaskMeta) -> bool {
 /// # Safety
 ///
 /// `waker` must be a waker of a corio task: one made by `Runnable<TaskMeta>::waker` (or a
-/// clone of one), on a thread that has run [`check_layout`] for some task (every thread that
-/// spawns does, and corio's wakers stay in `!Send` handles on their spawning thread).
+/// clone of one, such as the waker async-task polls the task with, checked by
+/// [`is_own_waker`]). The offset is then known on this thread: it was read there when the
+/// task was spawned ([`layout_known`]) or polled ([`is_own_waker`]).
 pub(crate) unsafe fn meta_of(waker: &Waker) -> &TaskMeta {
     let offset = META_OFFSET.load(Ordering::Relaxed);
-    debug_assert_ne!(offset, usize::MAX, "no task was spawned on this thread");
+    // Cheap, and a wild read otherwise.
+    assert_ne!(offset, usize::MAX, "no task layout measured on this thread");
     // SAFETY: by the caller's promise, `waker.data()` is the address of a live async-task
     // allocation (the waker holds a reference count on it), with provenance over all of it,
     // and `check_layout` measured that this task type keeps its `TaskMeta` `offset` bytes
