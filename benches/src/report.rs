@@ -272,27 +272,25 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     );
     md.push_str("\n## Where corio is behind, and why\n\n");
     md.push_str(
-        "Measured with callgrind (`--only=corio`) and perf; the causes, not guesses:\n\n\
-         - **spawn, memory per task**: a corio task is two allocations (async-task's, holding the \
-         future, and an `Rc<TaskCore>` shared by the clonable `Task` handles), where tokio and smol \
-         make one; malloc and free are about half of the gap. Putting the core into async-task's \
-         allocation needs its metadata to be one type for every task (the ready queue holds one \
-         `Runnable` type), so the output would move to a type-erased inline slot: planned, with the \
-         unsafe it needs checked under miri.\n\
-         - **sleeps: lateness and total time**: asyncio's rule, which corio keeps, is that a loop \
-         iteration runs exactly the entries that were ready when it began and fires timers only \
-         between iterations. The first iteration here is one million first polls, so every timer \
-         that falls due during it waits for it to end, and the delay cascades into the next large \
-         batch. tokio checks its timers every 61 tasks and smol yields about every 200, which \
-         reorders callbacks and timers in a way asyncio programs can observe. An opt-in cap on \
-         the batch length (documented as leaving asyncio's order) is the way out if it is wanted. \
-         The rest is the binary heap: one million 24-byte entries, about 20 cache-missing levels per \
-         pop.\n\
-         - **yield**: each step of a task sets and restores `current_task()` (a thread-local and a \
-         reference count), and each wake looks up the executor in a thread-local list; tokio's \
-         scheduler does neither.\n\
-         - **Queue 1 producer / 1 consumer**: `Signal::notify_one` takes event-listener's lock on \
-         every get while a blocked producer's waiter is registered but already notified.\n",
+        "Measured with callgrind (`--only=corio`) and perf; the causes, not guesses. Rows within \
+         ~10% of the best competitor (`chain`, `sleep_total` and `queue_4p4c` in recent runs) \
+         swing either way between runs and are not listed.\n\n\
+         - **memory per task** (`mem_pending`, `mem_event`): a detached corio task is one \
+         async-task allocation of 96 bytes, a 112-byte glibc chunk (async-task's header, 72 \
+         bytes with corio's 32-byte `TaskMeta` in it — the executor pointer, id, registry key, \
+         flags and the handles' pointer, which give `all_tasks()`, cancellation, names and \
+         done-callbacks — then the 24-byte slot shared by the future and its output), plus a 16-byte registry slot and, at the peak when every \
+         task waits for its first step, a 16-byte ready-queue entry. smol's task has no \
+         metadata and an 8-byte queue entry. Shrinking `TaskMeta` by 8 bytes would move the \
+         allocation into glibc's 96-byte chunk (16 bytes a task); an 8-byte ready-queue \
+         entry needs a tagged pointer. Both are open.\n\
+         - **Queue 1 producer / 1 consumer**: event-listener 5.4's `notify` takes its lock on \
+         every call (it has no fast path for listeners that are already notified), and a blocked \
+         producer stays registered until it runs again, so each `get` of the consumer's run \
+         takes that lock: about 4 lock entries per item, a quarter of the instructions. \
+         `mpmc` has no `task_done`/`join` bookkeeping and is ahead on the same row. Skipping \
+         the call needs a count of unnotified listeners kept consistent with event-listener's \
+         own, which the loom models would have to cover first.\n",
     );
     md
 }
