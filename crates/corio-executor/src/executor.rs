@@ -10,8 +10,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use concurrent_queue::ConcurrentQueue;
-
 use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
@@ -167,7 +165,18 @@ impl Inner {
     pub(crate) fn report(&self, event: ExecutorEvent<'_>) {
         let hook = self.hook.borrow().clone();
         match hook {
-            Some(hook) => hook(event),
+            // A panicking hook must not unwind into the executor's bookkeeping (asyncio's
+            // `call_exception_handler` also catches its handler's errors): the event goes
+            // to stderr then, with what the hook panicked with.
+            Some(hook) => {
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| hook(event.clone()))) {
+                    eprintln!("{event}");
+                    eprintln!(
+                        "the executor's hook panicked while reporting it: {}",
+                        panic_message(payload.as_ref())
+                    );
+                }
+            }
             None => eprintln!("{event}"),
         }
     }
@@ -270,6 +279,11 @@ impl Drop for Inner {
         if !self.closed.get() {
             self.shutdown();
         }
+        // Steps woken on other threads while the executor was closed but alive: their
+        // futures are dropped here, on their thread.
+        for runnable in self.shared.take_late() {
+            discard(runnable.into_inner());
+        }
         let _ = EXECUTORS.try_with(|list| list.borrow_mut().retain(|(_, w)| w.strong_count() > 0));
     }
 }
@@ -323,12 +337,13 @@ fn schedule(runnable: TaskRunnable) {
     let owner = shared.owner;
     let shared = shared.clone();
     if let Err(RemoteEntry::Task(runnable)) = shared.push(RemoteEntry::Task(runnable.into())) {
-        // The executor is gone. A task's future may only be dropped on its own thread;
-        // elsewhere it is leaked rather than dropped on the wrong thread.
+        // The executor is closed. A task's future may only be dropped on its own thread:
+        // there, now; elsewhere it is kept for that thread to drop when the executor goes
+        // (or leaked, if it is gone already).
         if std::thread::current().id() == owner {
             discard(runnable.into_inner());
         } else {
-            runnable.leak();
+            shared.keep_late(runnable);
         }
     }
 }
@@ -354,7 +369,7 @@ fn schedule(runnable: TaskRunnable) {
 /// ex.run_batch();
 /// assert!(seen.borrow()[0].contains("boom"));
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ExecutorEvent<'a> {
     /// A step took longer than the slow-step threshold.
@@ -516,12 +531,7 @@ impl LocalExecutor {
     pub fn with_unpark(unpark: Arc<dyn Unpark>) -> LocalExecutor {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let inner = Rc::new(Inner {
-            shared: Arc::new(Shared {
-                queue: ConcurrentQueue::unbounded(),
-                unpark,
-                id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-                owner: std::thread::current().id(),
-            }),
+            shared: Arc::new(Shared::new(unpark, NEXT_ID.fetch_add(1, Ordering::Relaxed))),
             local: RefCell::new(VecDeque::new()),
             tasks: RefCell::new(Registry::default()),
             hook: RefCell::new(None),

@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
+use std::sync::PoisonError;
+
 use concurrent_queue::ConcurrentQueue;
 
 use crate::callback::{CallbackOutput, LocalCallback};
@@ -73,12 +75,44 @@ pub(crate) struct Shared {
     /// Entries from other threads (and wakes while the executor is gone); drained into the
     /// local ready queue at the start of each batch.
     pub(crate) queue: ConcurrentQueue<RemoteEntry>,
+    /// Task steps woken on another thread after `queue` was closed but while the executor
+    /// still exists (a wake racing `close()`): its thread drops them when the executor goes
+    /// (`take_late`), so that their futures are dropped there and their handles see them
+    /// cancelled. `None` once taken: a later wake leaks its step where it is.
+    late: Mutex<Option<Vec<SendRunnable>>>,
     pub(crate) unpark: Arc<dyn Unpark>,
     pub(crate) id: u64,
     pub(crate) owner: std::thread::ThreadId,
 }
 
 impl Shared {
+    pub(crate) fn new(unpark: Arc<dyn Unpark>, id: u64) -> Shared {
+        Shared {
+            queue: ConcurrentQueue::unbounded(),
+            late: Mutex::new(Some(Vec::new())),
+            unpark,
+            id,
+            owner: std::thread::current().id(),
+        }
+    }
+
+    /// Keeps a step that `push` handed back for the executor's thread to drop, if the
+    /// executor still exists; else leaks it (its future must not be dropped here).
+    pub(crate) fn keep_late(&self, runnable: SendRunnable) {
+        let mut late = self.late.lock().unwrap_or_else(PoisonError::into_inner);
+        match late.as_mut() {
+            Some(list) => list.push(runnable),
+            None => runnable.leak(),
+        }
+    }
+
+    /// The steps kept by `keep_late`; later ones are leaked. On the executor's thread, when
+    /// the executor goes.
+    pub(crate) fn take_late(&self) -> Vec<SendRunnable> {
+        let mut late = self.late.lock().unwrap_or_else(PoisonError::into_inner);
+        late.take().unwrap_or_default()
+    }
+
     /// Pushes from another thread and wakes the driver. A push after close fails: the entry is
     /// handed back to the caller.
     pub(crate) fn push(&self, entry: RemoteEntry) -> Result<(), RemoteEntry> {

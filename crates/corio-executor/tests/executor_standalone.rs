@@ -202,3 +202,69 @@ fn slow_steps_are_reported_only_over_the_threshold() {
     assert_eq!(slow.borrow().len(), 1);
     assert!(slow.borrow()[0] >= Duration::from_millis(30));
 }
+
+#[test]
+fn a_panicking_hook_neither_unwinds_into_the_executor_nor_leaves_the_task_registered() {
+    let (ex, _parker) = executor();
+    let reports = Rc::new(RefCell::new(0));
+    let r = reports.clone();
+    ex.set_hook(move |e| {
+        *r.borrow_mut() += 1;
+        panic!("hook: {e}");
+    });
+    // Detached, and panics in its first step: completing it reports an unretrieved panic
+    // through the hook, which panics in turn.
+    drop(ex.spawn_local(async { panic!("boom") }));
+    ex.run_batch();
+    assert_eq!(*reports.borrow(), 1);
+    assert!(ex.tasks().is_empty());
+    ex.close(); // must not touch the finished task (miri checks this test too)
+}
+
+#[test]
+fn a_task_cancelled_in_the_step_it_returns_in_ends_cancelled() {
+    let (ex, mut parker) = executor();
+    let t = ex.spawn_local(async {
+        let me = corio_executor::current_task().unwrap();
+        assert!(me.cancel());
+        7
+    });
+    assert_eq!(
+        ex.block_on(t.clone(), &mut parker),
+        Err(TaskError::Cancelled)
+    );
+    assert!(t.cancelled());
+}
+
+#[test]
+fn close_drops_a_waiting_task_on_its_thread_and_a_later_wake_from_another_thread_is_harmless() {
+    struct Flag(Rc<RefCell<bool>>);
+    impl Drop for Flag {
+        fn drop(&mut self) {
+            *self.0.borrow_mut() = true;
+        }
+    }
+    let (ex, _parker) = executor();
+    let dropped = Rc::new(RefCell::new(false));
+    let (tx, rx) = std::sync::mpsc::channel::<Waker>();
+    let flag = Flag(dropped.clone());
+    let t = ex.spawn_local(async move {
+        let _flag = flag;
+        std::future::poll_fn(|cx| {
+            tx.send(cx.waker().clone()).unwrap();
+            std::task::Poll::<()>::Pending
+        })
+        .await;
+    });
+    ex.run_batch();
+    let waker = rx.recv().unwrap();
+    ex.close();
+    assert!(*dropped.borrow());
+    assert!(t.cancelled());
+    // The task is over: a wake from elsewhere finds nothing to run, and nothing to drop
+    // on the wrong thread. (A wake racing `close()` itself, its step pushed into the queue
+    // just closed, is kept for this thread to drop when the executor goes: `take_late`.)
+    std::thread::spawn(move || waker.wake()).join().unwrap();
+    drop(ex);
+    assert!(t.cancelled());
+}

@@ -267,29 +267,30 @@ impl TaskMeta {
                 Rc::from_raw(ptr)
             }
         });
+        // The registry forgets the task before any user code runs below (a hook, a waker):
+        // if that code panics, the unwinding may free the task, and the registry must not
+        // be left pointing at it.
         let key = self.registry_key.get();
+        with_local_inner(&self.shared, |inner| inner.unregister_task(key, self));
         if handle.is_none() && self.joined() {
-            with_local_inner(&self.shared, |inner| inner.unregister_task(key, self));
             return Some(out);
         }
         let Some(handle) = handle else {
-            with_local_inner(&self.shared, |inner| {
-                // Nobody can ever look at this outcome: report a panic now (asyncio reports
-                // an exception never retrieved when the task is collected).
-                if let Err(TaskError::Panicked(message)) = &out {
+            // Nobody can ever look at this outcome: report a panic now (asyncio reports an
+            // exception never retrieved when the task is collected).
+            if let Err(TaskError::Panicked(message)) = &out {
+                with_local_inner(&self.shared, |inner| {
                     inner.report(ExecutorEvent::UnretrievedPanic {
                         task: &self.name(),
                         message,
                     });
-                }
-                inner.unregister_task(key, self);
-            });
+                });
+            }
             drop(out);
             return None;
         };
         let callbacks = handle.finish(out);
         with_local_inner(&self.shared, |inner| {
-            inner.unregister_task(key, self);
             if !callbacks.is_empty() {
                 // asyncio: done-callbacks always go through call_soon, in registration order.
                 let task = Task::from_inner(handle);
@@ -463,8 +464,15 @@ where
             }
             Ok(Poll::Ready(v)) => {
                 let outcome = match drop_future(this.future) {
-                    None => Ok(v),
                     Some(message) => Err(TaskError::Panicked(message)),
+                    // Cancelled during the step in which it returned: `cancel()` said yes, so
+                    // the task ends cancelled and its value is dropped (asyncio's
+                    // `_must_cancel` when the coroutine stops).
+                    None if meta.cancel_requested() => {
+                        drop(v);
+                        Err(TaskError::Cancelled)
+                    }
+                    None => Ok(v),
                 };
                 Poll::Ready(meta.complete(outcome))
             }
