@@ -1,10 +1,15 @@
 //! Task handles: outputs, waiters, callbacks, names, cancellation and reports, also under
 //! miri (the handles reach the task's metadata through raw pointers).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
-use std::task::Waker;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
 
 use corio_executor::{
     AnyTask, ExecutorEvent, LocalExecutor, Task, TaskError, current_task, park, yield_now,
@@ -363,4 +368,200 @@ fn a_task_in_its_first_step_is_listed_and_closing_from_it_stops_it() {
     );
     assert_eq!(listed.borrow().len(), 2);
     assert!(other.cancelled());
+}
+
+/// A waker that counts its wakes.
+struct Count(AtomicUsize);
+
+impl Wake for Count {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn counter() -> (Arc<Count>, Waker) {
+    let count = Arc::new(Count(AtomicUsize::new(0)));
+    (count.clone(), Waker::from(count))
+}
+
+fn wakes(count: &Count) -> usize {
+    count.0.load(Ordering::SeqCst)
+}
+
+/// A unique handle awaited (its waker in async-task's slot), then cloned: the clone takes
+/// the shared part's first slot, and the original's next poll must not take it over.
+#[test]
+fn a_clone_awaited_after_the_original_keeps_its_wake_when_the_original_repolls() {
+    let (ex, _parker) = executor();
+    let go = Rc::new(Cell::new(false));
+    let g = go.clone();
+    let mut task = ex.spawn_local(async move {
+        while !g.get() {
+            yield_now().await;
+        }
+        5
+    });
+    let (count_a, waker_a) = counter();
+    let (count_b, waker_b) = counter();
+    let mut cx_a = Context::from_waker(&waker_a);
+    assert!(Pin::new(&mut task).poll(&mut cx_a).is_pending());
+    let mut clone = task.clone();
+    let mut cx_b = Context::from_waker(&waker_b);
+    assert!(Pin::new(&mut clone).poll(&mut cx_b).is_pending());
+    assert!(Pin::new(&mut task).poll(&mut cx_a).is_pending());
+    go.set(true);
+    for _ in 0..5 {
+        ex.run_batch();
+    }
+    assert!(task.done());
+    assert!(
+        wakes(&count_a) > 0,
+        "the original's awaiter was never woken"
+    );
+    assert!(wakes(&count_b) > 0, "the clone's awaiter was never woken");
+    assert_eq!(Pin::new(&mut clone).poll(&mut cx_b), Poll::Ready(Ok(5)));
+    assert_eq!(
+        Pin::new(&mut task).poll(&mut cx_a),
+        Poll::Ready(Err(TaskError::OutputTaken))
+    );
+}
+
+/// A handle that was awaited while unique, then shared, and dropped while still awaited,
+/// cancels the task, as any awaited handle does.
+#[test]
+fn a_handle_awaited_while_unique_then_shared_cancels_when_dropped() {
+    let (ex, _parker) = executor();
+    let mut task = ex.spawn_local(std::future::pending::<()>());
+    let (_count, waker) = counter();
+    assert!(
+        Pin::new(&mut task)
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending()
+    );
+    let watcher = task.clone();
+    drop(task);
+    ex.run_batch();
+    assert!(watcher.cancelled());
+}
+
+/// Sets a hook that runs after every step (threshold zero) and calls `f` with the handle in
+/// `slot` once its task is done, once.
+fn on_done_in_hook<T: 'static>(
+    ex: &LocalExecutor,
+    slot: &Rc<RefCell<Option<Task<T>>>>,
+    f: impl Fn(&Rc<RefCell<Option<Task<T>>>>) + 'static,
+) -> Rc<RefCell<Vec<String>>> {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let (s, slot, fired) = (seen.clone(), slot.clone(), Cell::new(false));
+    ex.set_slow_step_threshold(Some(Duration::ZERO));
+    ex.set_hook(move |event| {
+        if let ExecutorEvent::UnretrievedPanic { .. } = event {
+            s.borrow_mut().push(event.to_string());
+        }
+        let done = slot.borrow().as_ref().is_some_and(Task::done);
+        if done && !fired.replace(true) {
+            f(&slot);
+        }
+    });
+    seen
+}
+
+/// The slow-step report of the step that finished a task runs before async-task holds the
+/// outcome: a clone made there must still get it.
+#[test]
+fn a_clone_made_in_the_hook_of_the_finishing_step_gets_the_output() {
+    let (ex, mut parker) = executor();
+    let slot = Rc::new(RefCell::new(None));
+    let clones = Rc::new(RefCell::new(Vec::new()));
+    let c = clones.clone();
+    on_done_in_hook(&ex, &slot, move |slot| {
+        let task: Task<i32> = slot.borrow().clone().unwrap();
+        // Not there yet; asking must not lose it.
+        assert_eq!(task.result(), Err(TaskError::Pending));
+        c.borrow_mut().push(task);
+    });
+    *slot.borrow_mut() = Some(ex.spawn_local(async { 5 }));
+    ex.run_batch();
+    let clone = clones.borrow_mut().pop().expect("cloned in the hook");
+    drop(slot.borrow_mut().take());
+    assert!(clone.done());
+    assert_eq!(clone.result(), Ok(5));
+    assert_eq!(ex.block_on(clone, &mut parker), Ok(5));
+}
+
+/// The same, while another task awaits the original handle: its waker, in async-task's
+/// slot, must survive the clone and the questions asked in the hook.
+#[test]
+fn an_awaiter_of_a_handle_cloned_in_the_hook_of_the_finishing_step_is_woken() {
+    let (ex, _parker) = executor();
+    let slot: Rc<RefCell<Option<Task<i32>>>> = Rc::new(RefCell::new(None));
+    let clones = Rc::new(RefCell::new(Vec::new()));
+    let c = clones.clone();
+    on_done_in_hook(&ex, &slot, move |slot| {
+        let task = slot.borrow();
+        let task = task.as_ref().unwrap();
+        assert_eq!(task.try_take(), Err(TaskError::Pending));
+        c.borrow_mut().push(task.clone());
+        assert_eq!(task.try_take(), Err(TaskError::Pending));
+    });
+    *slot.borrow_mut() = Some(ex.spawn_local(async {
+        yield_now().await;
+        5
+    }));
+    let s = slot.clone();
+    let awaiter = ex.spawn_local(std::future::poll_fn(move |cx| {
+        Pin::new(s.borrow_mut().as_mut().unwrap()).poll(cx)
+    }));
+    for _ in 0..5 {
+        ex.run_batch();
+    }
+    assert_eq!(clones.borrow().len(), 1);
+    assert!(awaiter.done(), "the awaiter was never woken");
+    assert_eq!(awaiter.try_take(), Ok(Ok(5)));
+    assert_eq!(clones.borrow()[0].try_take(), Err(TaskError::OutputTaken));
+}
+
+/// A panic whose handle is cloned in the hook of the step that panicked is reported once,
+/// when the last handle goes: later, or in that very hook.
+#[test]
+fn a_panic_cloned_in_the_hook_of_its_step_is_reported_once() {
+    let (ex, _parker) = executor();
+    let slot: Rc<RefCell<Option<Task<()>>>> = Rc::new(RefCell::new(None));
+    let clones = Rc::new(RefCell::new(Vec::new()));
+    let c = clones.clone();
+    let seen = on_done_in_hook(&ex, &slot, move |slot| {
+        c.borrow_mut().push(slot.borrow().clone().unwrap());
+    });
+    *slot.borrow_mut() = Some(ex.spawn_local(async { panic!("cloned boom") }));
+    ex.run_batch();
+    assert_eq!(clones.borrow().len(), 1);
+    drop(slot.borrow_mut().take());
+    assert!(seen.borrow().is_empty(), "{:?}", seen.borrow());
+    clones.borrow_mut().clear();
+    assert_eq!(seen.borrow().len(), 1, "{:?}", seen.borrow());
+    assert!(seen.borrow()[0].contains("cloned boom"));
+
+    // Every handle dropped in the hook, before async-task holds the outcome.
+    let (ex, _parker) = executor();
+    let slot: Rc<RefCell<Option<Task<()>>>> = Rc::new(RefCell::new(None));
+    let seen = on_done_in_hook(&ex, &slot, |slot| {
+        let task = slot.borrow_mut().take().unwrap();
+        drop(task.clone());
+        drop(task);
+    });
+    *slot.borrow_mut() = Some(ex.spawn_local(async { panic!("dropped boom") }));
+    ex.run_batch();
+    ex.run_batch();
+    assert!(slot.borrow().is_none());
+    assert_eq!(seen.borrow().len(), 1, "{:?}", seen.borrow());
+
+    // The unique handle dropped there.
+    let (ex, _parker) = executor();
+    let slot: Rc<RefCell<Option<Task<()>>>> = Rc::new(RefCell::new(None));
+    let seen = on_done_in_hook(&ex, &slot, |slot| drop(slot.borrow_mut().take()));
+    *slot.borrow_mut() = Some(ex.spawn_local(async { panic!("unique boom") }));
+    ex.run_batch();
+    ex.run_batch();
+    assert!(slot.borrow().is_none());
+    assert_eq!(seen.borrow().len(), 1, "{:?}", seen.borrow());
 }

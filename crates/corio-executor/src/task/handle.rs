@@ -50,6 +50,48 @@ impl<T> Join<T> {
             ),
         }
     }
+
+    /// [`Join::fetch`] without registering a waker: `None` until async-task has the outcome.
+    /// A task is done (its state set) before async-task stores its outcome: the step that
+    /// finished it still runs the slow-step hook (user code) before it returns the outcome.
+    /// Polling in between would put the no-op waker in async-task's awaiter slot, in place
+    /// of the waker of whoever awaits this handle, who would then never be woken.
+    fn fetch_now(&mut self, meta: &TaskMeta) -> Option<Result<T, TaskError>> {
+        if !meta.taken() && !self.0.is_finished() {
+            return None;
+        }
+        self.fetch(meta, &mut Context::from_waker(Waker::noop()))
+    }
+}
+
+/// The output to keep for what [`Join::fetch`] gave.
+fn output_of<T>(fetched: Option<Result<T, TaskError>>) -> Output<T> {
+    match fetched {
+        None => Output::None,
+        Some(Ok(v)) => Output::Value(v),
+        Some(Err(TaskError::OutputTaken)) => Output::Taken,
+        Some(Err(e)) => Output::Failed(Box::new(e)),
+    }
+}
+
+/// Reports a panic nobody looked at and nobody can look at any more.
+fn report_unretrieved(meta: &TaskMeta, message: &str) {
+    if let Some(inner) = local_inner(&meta.shared) {
+        inner.report(ExecutorEvent::UnretrievedPanic {
+            task: &meta.name(),
+            message,
+        });
+    }
+}
+
+/// The message to report for a panicked task whose outcome async-task does not hold yet
+/// (the last handle went in a hook of the step that panicked): the outcome then goes to a
+/// task nobody can ask, so it is reported now, with what the metadata knows.
+fn panic_in_flight(meta: &TaskMeta) -> Option<String> {
+    match meta.failure_without_output() {
+        Some(TaskError::Panicked(message)) if !meta.retrieved() => Some(message),
+        _ => None,
+    }
 }
 
 impl<T> Drop for Join<T> {
@@ -72,8 +114,10 @@ struct HandleExtras<T> {
 /// its async-task allocation alone). The task reaches it through [`TaskMeta::handle`] when
 /// it completes.
 pub(crate) struct HandleInner<T> {
-    /// Held for what it keeps alive: the task's allocation, until the last `Task<T>` goes.
-    _join: Join<T>,
+    /// Keeps the task's allocation alive until the last `Task<T>` goes; read (through
+    /// [`HandleInner::settle`] only) for an outcome async-task did not have yet when this
+    /// part was made. `None` only while `settle` has it out.
+    join: Cell<Option<Join<T>>>,
     /// The task's metadata, in the allocation `join` keeps alive.
     meta: NonNull<TaskMeta>,
     /// Read and written through [`HandleInner::with_output`] only.
@@ -87,23 +131,20 @@ pub(crate) struct HandleInner<T> {
 impl<T> HandleInner<T> {
     /// The shared part for a handle that is about to be cloned (or asked for what only the
     /// shared part keeps). Registers itself in the task's metadata, and takes over the
-    /// outcome async-task holds if the task is done.
+    /// outcome async-task holds if the task is done. A task that is done while async-task
+    /// does not hold its outcome yet (made by a hook of the step that finished it) leaves it
+    /// there: [`HandleInner::settle`] fetches it on first need.
     fn attach(mut join: Join<T>, meta: NonNull<TaskMeta>) -> Rc<HandleInner<T>> {
         // SAFETY: `join` keeps the allocation of `meta` alive.
         let m = unsafe { meta.as_ref() };
         m.set_joined(false);
         let output = if m.is_done() {
-            match join.fetch(m, &mut Context::from_waker(Waker::noop())) {
-                None => Output::None,
-                Some(Ok(v)) => Output::Value(v),
-                Some(Err(TaskError::OutputTaken)) => Output::Taken,
-                Some(Err(e)) => Output::Failed(Box::new(e)),
-            }
+            output_of(join.fetch_now(m))
         } else {
             Output::None
         };
         let inner = Rc::new(HandleInner {
-            _join: join,
+            join: Cell::new(Some(join)),
             meta,
             output: Cell::new(output),
             first_waiter: Cell::new(None),
@@ -147,19 +188,40 @@ impl<T: 'static> HandleInner<T> {
 
 impl<T> HandleInner<T> {
     fn meta(&self) -> &TaskMeta {
-        // SAFETY: `join` keeps the allocation of `meta` alive as long as `self`.
+        // SAFETY: `join` keeps the allocation of `meta` alive as long as `self` (also while
+        // `settle` has it out of its cell).
         unsafe { self.meta.as_ref() }
     }
 
-    /// Runs `f` on the output. The slot is a `Cell` (no borrow flag in every handle): the
-    /// value is moved out for the call and put back after it, also if `f` panics. `f` must
-    /// not reach this task's output again (it would see `Output::None`).
+    /// Runs `f` on the output, settled first (see [`HandleInner::settle`]). The slot is a
+    /// `Cell` (no borrow flag in every handle): the value is moved out for the call and put
+    /// back after it, also if `f` panics. `f` must not reach this task's output again (it
+    /// would see `Output::None`).
     fn with_output<R>(&self, f: impl FnOnce(&mut Output<T>) -> R) -> R {
         let mut guard = PutBack {
             cell: &self.output,
             value: self.output.replace(Output::None),
         };
+        self.settle(&mut guard.value);
         f(&mut guard.value)
+    }
+
+    /// Fills the empty output of a finished task with the outcome async-task holds. A done
+    /// task's shared part has no output only when it was made from the unique handle while
+    /// the outcome was on its way to async-task (see [`Join::fetch_now`]); it stays empty
+    /// until async-task has it, at the latest once the step that finished the task returns.
+    fn settle(&self, output: &mut Output<T>) {
+        let meta = self.meta();
+        if !matches!(output, Output::None) || !meta.is_done() {
+            return;
+        }
+        let mut join = PutBack {
+            cell: &self.join,
+            value: self.join.take(),
+        };
+        if let Some(join) = join.value.as_mut() {
+            *output = output_of(join.fetch_now(meta));
+        }
     }
 
     /// Runs `f` on the extras, made on first use; as [`HandleInner::with_output`]. `f` runs
@@ -209,15 +271,23 @@ impl<T> Drop for HandleInner<T> {
         let meta = self.meta();
         // First: the task must not reach this value any more.
         meta.handle.set(None);
-        if let Output::Failed(failure) = &self.output.replace(Output::None)
-            && let TaskError::Panicked(message) = &**failure
-            && !meta.retrieved()
-            && let Some(inner) = local_inner(&meta.shared)
-        {
-            inner.report(ExecutorEvent::UnretrievedPanic {
-                task: &meta.name(),
-                message,
-            });
+        let mut output = self.output.replace(Output::None);
+        self.settle(&mut output);
+        match &output {
+            Output::Failed(failure) => {
+                if let TaskError::Panicked(message) = &**failure
+                    && !meta.retrieved()
+                {
+                    report_unretrieved(meta, message);
+                }
+            }
+            // Done, and async-task does not hold the outcome yet.
+            Output::None if meta.is_done() => {
+                if let Some(message) = panic_in_flight(meta) {
+                    report_unretrieved(meta, &message);
+                }
+            }
+            Output::None | Output::Value(_) | Output::Taken => {}
         }
         // `join` is detached as it drops.
     }
@@ -268,9 +338,21 @@ pub struct Task<T> {
     /// Read and written through `take`/`set` (no borrow flag): `Empty` only in between, or
     /// once `CancelOnDrop::detach` moved the handle out.
     repr: Cell<Repr<T>>,
-    /// This handle registered a waiter (it is being awaited): at this index of the shared
-    /// part's `waiters` (0 is its first slot, or async-task's slot for a unique handle).
-    waiting: Option<u32>,
+    /// Where this handle's waker is while it is being awaited.
+    waiting: Waiting,
+}
+
+/// Where the waker of a handle being awaited is.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Waiting {
+    /// The handle is not being awaited.
+    #[default]
+    No,
+    /// In async-task's own awaiter slot: the handle was unique. Not a slot of the shared
+    /// part, which a clone may own by now: once shared, the handle registers anew.
+    AsyncTask,
+    /// In the shared part: 0 is its `first_waiter`, `i` is `waiters[i - 1]` of its extras.
+    Slot(u32),
 }
 
 /// A handle is unique (async-task's own, the one `spawn_local` gave: no allocation of its
@@ -300,7 +382,7 @@ impl<T> Task<T> {
         Task {
             meta,
             repr: Cell::new(Repr::Unique(Join::new(join))),
-            waiting: None,
+            waiting: Waiting::No,
         }
     }
 
@@ -308,7 +390,7 @@ impl<T> Task<T> {
         Task {
             meta: inner.meta,
             repr: Cell::new(Repr::Shared(inner)),
-            waiting: None,
+            waiting: Waiting::No,
         }
     }
 
@@ -409,7 +491,8 @@ impl<T: 'static> Task<T> {
     ///
     /// # Errors
     ///
-    /// [`TaskError::Pending`] while it runs, [`TaskError::Cancelled`] or
+    /// [`TaskError::Pending`] while it runs (and in a hook run by the step that finished it,
+    /// until that step returns), [`TaskError::Cancelled`] or
     /// [`TaskError::Panicked`] if it failed, [`TaskError::OutputTaken`] if a waiter moved the
     /// output out.
     ///
@@ -446,7 +529,8 @@ impl<T: 'static> Task<T> {
     ///
     /// # Errors
     ///
-    /// [`TaskError::Pending`] while it runs; otherwise as for awaiting.
+    /// [`TaskError::Pending`] while it runs (and in a hook run by the step that finished it,
+    /// until that step returns); otherwise as for awaiting.
     ///
     /// # Examples
     ///
@@ -465,7 +549,7 @@ impl<T: 'static> Task<T> {
             Repr::Unique(mut join) => {
                 let meta = self.meta();
                 let fetched = if meta.is_done() {
-                    join.fetch(meta, &mut Context::from_waker(Waker::noop()))
+                    join.fetch_now(meta)
                 } else {
                     None
                 };
@@ -638,7 +722,7 @@ impl<T> Clone for Task<T> {
         Task {
             meta: self.meta,
             repr: Cell::new(Repr::Shared(self.shared())),
-            waiting: None,
+            waiting: Waiting::No,
         }
     }
 }
@@ -654,10 +738,10 @@ impl<T: 'static> Future for Task<T> {
                 let meta = unsafe { this.meta.as_ref() };
                 // async-task's own awaiter slot holds this handle's waker meanwhile.
                 let Some(out) = join.fetch(meta, cx) else {
-                    this.waiting = Some(0);
+                    this.waiting = Waiting::AsyncTask;
                     return Poll::Pending;
                 };
-                this.waiting = None;
+                this.waiting = Waiting::No;
                 if let Err(e) = &out {
                     this.keep_failure(e);
                 }
@@ -669,38 +753,48 @@ impl<T: 'static> Future for Task<T> {
         if !inner.meta().is_done() {
             match this.waiting {
                 // Slot 0 is the shared part's own; the others are in its extras.
-                Some(0) => {
+                Waiting::Slot(0) => {
                     let old = inner.first_waiter.take();
                     inner.first_waiter.set(Some(match old {
                         Some(w) if w.will_wake(cx.waker()) => w,
                         _ => cx.waker().clone(),
                     }));
                 }
-                Some(i) => inner.with_extras(|extras| {
+                Waiting::Slot(i) => inner.with_extras(|extras| {
                     let slot = &mut extras.waiters[i as usize - 1];
                     if !slot.will_wake(cx.waker()) {
                         slot.clone_from(cx.waker());
                     }
                 }),
-                None => {
+                // A waker left in async-task's slot while the handle was unique is not one
+                // the shared part wakes: registered like a new waiter.
+                Waiting::No | Waiting::AsyncTask => {
                     let first = inner.first_waiter.take();
                     if first.is_none() {
                         inner.first_waiter.set(Some(cx.waker().clone()));
-                        this.waiting = Some(0);
+                        this.waiting = Waiting::Slot(0);
                     } else {
                         inner.first_waiter.set(first);
                         let len = inner.with_extras(|extras| {
                             extras.waiters.push(cx.waker().clone());
                             extras.waiters.len()
                         });
-                        this.waiting = Some(u32::try_from(len).unwrap_or(u32::MAX));
+                        this.waiting = Waiting::Slot(u32::try_from(len).unwrap_or(u32::MAX));
                     }
                 }
             }
             return Poll::Pending;
         }
-        this.waiting = None;
-        Poll::Ready(this.try_take())
+        this.waiting = Waiting::No;
+        match this.try_take() {
+            // Done, but async-task does not hold the outcome yet: it will once the step that
+            // finished the task returns (this is a hook of that step), so polled again then.
+            Err(TaskError::Pending) => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            out => Poll::Ready(out),
+        }
     }
 }
 
@@ -715,22 +809,23 @@ impl<T> Drop for Task<T> {
         // SAFETY: as in `Task::meta`: `repr` is not empty.
         let meta = unsafe { self.meta.as_ref() };
         // Dropped while being awaited: the awaiter was cancelled, so is the task (asyncio).
-        if self.waiting.is_some() {
+        if self.waiting != Waiting::No {
             meta.request_cancel();
         }
         if let Some(join) = unique {
             // The last handle: a panic nobody looked at is reported now (a shared part
             // reports it when it goes).
-            if meta.state() == State::Panicked
-                && !meta.retrieved()
-                && let Some(Err(TaskError::Panicked(message))) =
-                    join.fetch(meta, &mut Context::from_waker(Waker::noop()))
-                && let Some(inner) = local_inner(&meta.shared)
-            {
-                inner.report(ExecutorEvent::UnretrievedPanic {
-                    task: &meta.name(),
-                    message: &message,
-                });
+            if meta.state() == State::Panicked && !meta.retrieved() {
+                match join.fetch_now(meta) {
+                    Some(Err(TaskError::Panicked(message))) => report_unretrieved(meta, &message),
+                    // async-task does not hold the outcome yet (see `panic_in_flight`).
+                    None => {
+                        if let Some(message) = panic_in_flight(meta) {
+                            report_unretrieved(meta, &message);
+                        }
+                    }
+                    Some(_) => {}
+                }
             }
             // From now on the task reports its own panic; `join` is detached as it drops.
             meta.set_joined(false);
@@ -798,7 +893,7 @@ impl<T: 'static> CancelOnDrop<T> {
         Task {
             meta: self.task.meta,
             repr: Cell::new(self.task.repr.take()),
-            waiting: self.task.waiting.take(),
+            waiting: std::mem::take(&mut self.task.waiting),
         }
     }
 }
