@@ -123,8 +123,9 @@ impl Inner {
     /// Queues the unfinished task registered under `key` (to be cancelled).
     /// A task that has not waited yet needs no wake: its runnable is queued, or it is
     /// running and looks at the flag when its step ends.
-    pub(crate) fn wake_task(&self, key: u32) {
-        let waker = match self.tasks.borrow().get(key) {
+    pub(crate) fn wake_task(&self, key: u32, meta: &TaskMeta) {
+        // Only if `key` is still this task's slot (after a close, it may be another's).
+        let waker = match self.tasks.borrow().get_for(key, meta) {
             Some(Entry::Waiting(waker)) => Some(waker.clone()),
             _ => None,
         };

@@ -61,8 +61,9 @@ impl Registry {
         }
     }
 
-    pub(crate) fn get(&self, key: u32) -> Option<&Entry> {
-        self.slots.get(key as usize).filter(|e| !e.is_free())
+    /// The entry under `key` if it is the task of `meta`.
+    pub(crate) fn get_for(&self, key: u32, meta: &TaskMeta) -> Option<&Entry> {
+        self.slots.get(key as usize).filter(|e| e.is(meta))
     }
 
     /// Forgets the task of `meta` registered under `key`, giving back its entry.

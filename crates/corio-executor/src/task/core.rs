@@ -224,7 +224,7 @@ impl TaskMeta {
         }
         self.mark_cancel_requested();
         let key = self.registry_key.get();
-        with_local_inner(&self.shared, |inner| inner.wake_task(key));
+        with_local_inner(&self.shared, |inner| inner.wake_task(key, self));
         true
     }
 
