@@ -109,70 +109,61 @@ fn share(p: u64, producers: u64) -> impl Iterator<Item = u64> {
 }
 
 fn queue_1_corio() -> Vec<Sample> {
-    queue_corio(1)
+    corio_pipe(1, || corio_channel::Queue::new(CAP))
 }
 
 fn queue_4_corio() -> Vec<Sample> {
-    queue_corio(4)
-}
-
-fn queue_corio(n: u64) -> Vec<Sample> {
-    let (sum, timing) = rt::corio(async move {
-        let q = corio_channel::Queue::new(CAP);
-        let producers: Vec<_> = (0..n)
-            .map(|p| {
-                let q = q.clone();
-                corio_runtime::create_task(async move {
-                    for i in share(p, n) {
-                        q.put(i).await.unwrap();
-                    }
-                })
-                .unwrap()
-            })
-            .collect();
-        let consumers: Vec<_> = (0..n)
-            .map(|_| {
-                let q = q.clone();
-                corio_runtime::create_task(async move {
-                    let mut sum = 0;
-                    for _ in 0..ITEMS / n {
-                        sum += q.get().await.unwrap();
-                    }
-                    sum
-                })
-                .unwrap()
-            })
-            .collect();
-        for p in producers {
-            p.await.unwrap();
-        }
-        let mut sum = 0;
-        for c in consumers {
-            sum += c.await.unwrap();
-        }
-        sum
-    });
-    assert_eq!(sum, expected_sum(ITEMS));
-    vec![timing.cpu_sample()]
+    corio_pipe(4, || corio_channel::Queue::new(CAP))
 }
 
 fn mpmc_1_corio() -> Vec<Sample> {
-    mpmc_corio(1)
+    corio_pipe(1, || corio_channel::mpmc::bounded(CAP).unwrap())
 }
 
 fn mpmc_4_corio() -> Vec<Sample> {
-    mpmc_corio(4)
+    corio_pipe(4, || corio_channel::mpmc::bounded(CAP).unwrap())
 }
 
-fn mpmc_corio(n: u64) -> Vec<Sample> {
+/// corio's two bounded channels, seen the same way by [`corio_pipe`]: each task holds a
+/// clone and sends or receives through it.
+trait CorioPipe: Clone + 'static {
+    async fn send(&self, v: u64);
+    async fn recv(&self) -> u64;
+}
+
+impl CorioPipe for corio_channel::Queue<u64> {
+    async fn send(&self, v: u64) {
+        self.put(v).await.unwrap();
+    }
+    async fn recv(&self) -> u64 {
+        self.get().await.unwrap()
+    }
+}
+
+impl CorioPipe
+    for (
+        corio_channel::mpmc::Sender<u64>,
+        corio_channel::mpmc::Receiver<u64>,
+    )
+{
+    async fn send(&self, v: u64) {
+        self.0.send(v).await.unwrap();
+    }
+    async fn recv(&self) -> u64 {
+        self.1.recv().await.unwrap()
+    }
+}
+
+/// `n` producer tasks and `n` consumer tasks on corio's loop, over the channel `make` builds.
+fn corio_pipe<P: CorioPipe>(n: u64, make: fn() -> P) -> Vec<Sample> {
     let (sum, timing) = rt::corio(async move {
-        let (tx, rx) = corio_channel::mpmc::bounded(CAP).unwrap();
+        let pipe = make();
         let producers: Vec<_> = (0..n)
             .map(|p| {
-                let tx = tx.clone();
+                let pipe = pipe.clone();
                 corio_runtime::create_task(async move {
                     for i in share(p, n) {
-                        tx.send(i).await.unwrap();
+                        pipe.send(i).await;
                     }
                 })
                 .unwrap()
@@ -180,17 +171,18 @@ fn mpmc_corio(n: u64) -> Vec<Sample> {
             .collect();
         let consumers: Vec<_> = (0..n)
             .map(|_| {
-                let rx = rx.clone();
+                let pipe = pipe.clone();
                 corio_runtime::create_task(async move {
                     let mut sum = 0;
                     for _ in 0..ITEMS / n {
-                        sum += rx.recv().await.unwrap();
+                        sum += pipe.recv().await;
                     }
                     sum
                 })
                 .unwrap()
             })
             .collect();
+        drop(pipe);
         for p in producers {
             p.await.unwrap();
         }
