@@ -5,7 +5,7 @@
 //! - `cargo xtask goldens [AREA|PROGRAM]... [--selfcheck] [--normalize]
 //!   [--import DIR] [--jobs N] [--timeout S]`:
 //!   runs the seed programs' Rust ports (examples of the facade crate) and compares their output
-//!   with the Python goldens in `crates/corio/tests/goldens/`.
+//!   with the Python goldens in `ports/goldens/`.
 //! - `cargo xtask bench [ARGS]...`: runs the comparison benchmarks of `benches/`.
 //!
 //! It depends on nothing but `std`, so that it builds in seconds on a fresh checkout.

@@ -3,7 +3,7 @@
 //! Every Python program of the seed examples has a port, the facade crate's example of the same
 //! name with `-` turned into `_` (`s0-06-call-later` -> `examples/s0_06_call_later.rs`). This task
 //! builds the examples, runs the ports of the chosen areas (4 at a time: most of them sleep), and
-//! compares each output with the program's golden in `crates/corio/tests/goldens/` under the rules
+//! compares each output with the program's golden in `ports/goldens/` under the rules
 //! of the seed folder's `compare.py` (see [`compare`]). A port that does not exist counts as failed.
 //!
 //! ```text
@@ -44,7 +44,7 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The project's copy of the goldens and their manifest.
 fn goldens_dir() -> PathBuf {
-    project::root().join("crates/corio/tests/goldens")
+    project::root().join("ports/goldens")
 }
 
 /// What the command line asks for.
@@ -189,7 +189,7 @@ fn check(selection: &[String], jobs: usize, timeout: Duration) -> TaskResult {
         "build",
         "--release",
         "-p",
-        "corio",
+        "corio-ports",
         "--examples",
         "--all-features",
     ]);
