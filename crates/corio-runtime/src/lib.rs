@@ -52,10 +52,13 @@ mod current;
 mod debug;
 mod error;
 mod event_loop;
+mod executor_bridge;
+mod executor_future;
 mod future;
 mod handle;
 mod loop_handle;
 mod run;
+mod threadsafe;
 mod time_arg;
 mod timers;
 
@@ -66,10 +69,13 @@ pub use current::{
 pub use debug::{Report, ReportKind, default_exception_handler};
 pub use error::{FutureError, LoopError};
 pub use event_loop::EventLoop;
+pub use executor_bridge::{Executor, ExecutorArg, to_thread};
+pub use executor_future::{ExecutorFuture, wrap_future};
 pub use future::SettableFuture;
 pub use handle::TimerHandle;
 pub use loop_handle::LoopHandle;
 pub use run::run;
+pub use threadsafe::run_coroutine_threadsafe;
 pub use time_arg::{Delay, When};
 
 #[doc(no_inline)]
