@@ -35,6 +35,7 @@
 //! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`create_task`], ...); turns on `executor`, `time` and `reactor` |
 //! | `sync` | yes | [`sync`]: `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Mutex`, `RwLock` |
 //! | `channel` | yes | [`channel`]: `Queue`, `PriorityQueue`, `LifoQueue`, channels |
+//! | `blocking` | no | [`blocking`]: `to_thread`, `ConcurrentFuture`, `ThreadPoolExecutor`, `ProcessPoolExecutor`, `Process`, shared `Value` |
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
@@ -88,6 +89,13 @@ pub use corio_sync as sync;
 #[cfg_attr(docsrs, doc(cfg(feature = "channel")))]
 #[doc(inline)]
 pub use corio_channel as channel;
+
+/// Threads and processes for any executor: `to_thread`, `ConcurrentFuture`, the thread and
+/// process pool executors, `Process` and the shared `Value` (`corio-blocking`).
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+#[doc(inline)]
+pub use corio_blocking as blocking;
 
 /// The README's examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]
