@@ -253,7 +253,10 @@ impl EventLoop {
     /// })?;
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
-    pub async fn shutdown_default_executor(&self, timeout: Option<Duration>) -> Result<(), Elapsed> {
+    pub async fn shutdown_default_executor(
+        &self,
+        timeout: Option<Duration>,
+    ) -> Result<(), Elapsed> {
         let bridge = &self.inner.default_executor;
         bridge.shutdown_called.set(true);
         let Some(executor) = bridge.executor.borrow_mut().take() else {
