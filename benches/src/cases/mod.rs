@@ -1,5 +1,6 @@
 //! Every case, in the order of the table.
 
+mod bridge;
 mod channels;
 mod locks;
 mod memory;
@@ -14,5 +15,6 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(bridge::cases());
     all
 }

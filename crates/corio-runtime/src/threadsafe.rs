@@ -105,19 +105,10 @@ impl LoopHandle {
         F::Output: Send + 'static,
     {
         let result = ConcurrentFuture::new();
-        let cancel = Arc::new(CancelSignal::default());
-        // Cancelling the thread-safe future (from any thread) cancels the task.
-        let c = cancel.clone();
-        result.add_done_callback(move |f| {
-            if f.cancelled() {
-                c.cancel();
-            }
-        });
         let pending = Pending {
             submission: Some(Submission {
                 future,
                 result: result.clone(),
-                cancel,
                 handle: self.clone(),
             }),
         };
@@ -135,7 +126,6 @@ impl LoopHandle {
 struct Submission<F: Future> {
     future: F,
     result: ConcurrentFuture<F::Output>,
-    cancel: Arc<CancelSignal>,
     handle: LoopHandle,
 }
 
@@ -160,7 +150,7 @@ where
         let chained = Chained {
             future: self.future,
             result: Some(self.result),
-            cancel: self.cancel,
+            cancel: None,
             handle: self.handle,
         };
         // The task runs detached; its outcome goes to `result`.
@@ -229,7 +219,9 @@ pin_project! {
         future: F,
         // Taken when the outcome is set; still here on drop means the task ended without one.
         result: Option<ConcurrentFuture<F::Output>>,
-        cancel: Arc<CancelSignal>,
+        // Watches for a cancel of `result` from any thread, from the task's first wait on
+        // (a coroutine done in its first step, the common case, never pays for it).
+        cancel: Option<Arc<CancelSignal>>,
         handle: LoopHandle,
     }
 
@@ -257,7 +249,7 @@ impl<F: Future> Future for Chained<F> {
         if this.result.is_none() {
             return Poll::Ready(());
         }
-        if this.cancel.check(cx.waker()) {
+        if this.cancel.as_ref().is_some_and(|c| c.check(cx.waker())) {
             // The thread-safe future was cancelled (it says so already): the task ends here
             // and its future is dropped, as asyncio cancels the task.
             *this.result = None;
@@ -265,7 +257,24 @@ impl<F: Future> Future for Chained<F> {
         }
         let future = this.future;
         let outcome = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
-            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Pending) => {
+                if this.cancel.is_none()
+                    && let Some(result) = this.result.as_ref()
+                {
+                    // The first wait: from now on a cancel from any thread wakes the task.
+                    // A cancel that came already runs the callback at once, which wakes it.
+                    let signal = Arc::new(CancelSignal::default());
+                    signal.check(cx.waker());
+                    let s = signal.clone();
+                    result.add_done_callback(move |f| {
+                        if f.cancelled() {
+                            s.cancel();
+                        }
+                    });
+                    *this.cancel = Some(signal);
+                }
+                return Poll::Pending;
+            }
             Ok(Poll::Ready(value)) => Ok(value),
             Err(payload) => Err(panicked(payload.as_ref())),
         };
