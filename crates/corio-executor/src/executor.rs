@@ -11,11 +11,12 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
+use crate::context::Stepping;
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
 use crate::registry::{Entry, Registry};
 use crate::remote::{Remote, RemoteEntry, Shared};
-use crate::task::core::{Stepping, TaskFuture, TaskMeta};
+use crate::task::core::{TaskFuture, TaskMeta};
 use crate::task::raw::{TaskRunnable, check_layout, layout_known};
 use crate::task::{AnyTask, CurrentGuard, Task, TaskId, current_task};
 
@@ -30,9 +31,6 @@ thread_local! {
     /// The executors living on this thread, so that a wake on the owner thread goes straight
     /// into the local queue with no atomics and no syscall.
     static EXECUTORS: RefCell<Vec<(u64, Weak<Inner>)>> = const { RefCell::new(Vec::new()) };
-    /// The slow-step threshold of the batch running on this thread (debug mode), read by
-    /// every task step.
-    static SLOW_STEP: Cell<Option<Duration>> = const { Cell::new(None) };
     /// The executor whose batch is running on this thread (null outside a batch), so that a
     /// wake or a completion during the batch finds it without a lookup or a reference count.
     /// Set and restored by [`BatchGuard`].
@@ -51,7 +49,7 @@ impl BatchGuard {
     fn enter(inner: &Inner) -> BatchGuard {
         BatchGuard {
             running: RUNNING.with(|r| r.replace(std::ptr::from_ref(inner))),
-            slow: SLOW_STEP.with(|s| s.replace(inner.slow_step.get())),
+            slow: crate::context::replace_slow_step(inner.slow_step.get()),
         }
     }
 }
@@ -59,7 +57,7 @@ impl BatchGuard {
 impl Drop for BatchGuard {
     fn drop(&mut self) {
         let _ = RUNNING.try_with(|r| r.set(self.running));
-        let _ = SLOW_STEP.try_with(|s| s.set(self.slow));
+        crate::context::replace_slow_step(self.slow);
     }
 }
 
@@ -87,10 +85,6 @@ fn running_for(shared: &Shared) -> *const Inner {
         Some(inner) if std::ptr::eq(Arc::as_ptr(&inner.shared), shared) => running,
         _ => std::ptr::null(),
     }
-}
-
-pub(crate) fn slow_step_threshold() -> Option<Duration> {
-    SLOW_STEP.with(Cell::get)
 }
 
 type Hook = Rc<dyn Fn(ExecutorEvent<'_>)>;
