@@ -123,11 +123,15 @@ impl TaskError {
 ///
 /// let (mut parker, unparker) = park::pair();
 /// let ex = LocalExecutor::new(unparker);
-/// let task = ex.spawn_local(async { panic!("at {}", 3) });
+/// let n = 3;
+/// let task = ex.spawn_local(async move { panic!("at {n}") });
 /// let panic = ex.block_on(task, &mut parker).unwrap_err().panic().cloned().unwrap();
 /// assert_eq!(panic.message(), "at 3");
-/// let resumed = std::panic::catch_unwind(|| std::panic::resume_unwind(panic.into_payload()));
-/// assert_eq!(resumed.unwrap_err().downcast_ref::<String>().unwrap(), "at 3");
+/// let again = panic.clone();
+/// // The first payload is the original one (a `String` here, from `panic!` with arguments)...
+/// assert_eq!(panic.into_payload().downcast_ref::<String>().unwrap(), "at 3");
+/// // ...later ones carry the message.
+/// assert_eq!(again.into_payload().downcast_ref::<String>().unwrap(), "at 3");
 /// ```
 #[derive(Clone)]
 pub struct Panic {

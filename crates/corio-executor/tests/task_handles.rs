@@ -591,7 +591,8 @@ fn a_handle_abandoned_by_a_select_detaches_when_dropped_later() {
 #[test]
 fn a_task_awaiting_itself_gets_an_error() {
     let (ex, mut parker) = executor();
-    let slot: Rc<RefCell<Option<SharedTask<Result<(), TaskError>>>>> = Rc::new(RefCell::new(None));
+    type Me = SharedTask<Result<(), TaskError>>;
+    let slot: Rc<RefCell<Option<Me>>> = Rc::new(RefCell::new(None));
     let s = slot.clone();
     let task = ex
         .spawn_local(async move {

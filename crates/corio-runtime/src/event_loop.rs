@@ -594,7 +594,7 @@ impl EventLoop {
     ///
     /// ```
     /// let lp = corio_runtime::EventLoop::new()?;
-    /// let t = lp.create_task(async {})?;
+    /// let t = lp.create_task(async {})?.share();
     /// assert_eq!(lp.all_tasks(), [t.as_any()]);
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```

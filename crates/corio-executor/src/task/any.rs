@@ -61,8 +61,10 @@ impl fmt::Display for TaskId {
 /// A handle to a task of any output type: what [`current_task`] and
 /// `LocalExecutor::tasks` give.
 ///
-/// Compares and hashes by task identity, like [`Task`](crate::Task), and equals the `Task`
-/// handles of the same task through [`Task::as_any`](crate::Task::as_any).
+/// Compares and hashes by task identity, like [`SharedTask`](crate::SharedTask), and equals
+/// the shared handles of the same task through
+/// [`SharedTask::as_any`](crate::SharedTask::as_any). Holding one keeps the task's
+/// allocation (not its future) alive.
 ///
 /// # Examples
 ///
@@ -71,7 +73,7 @@ impl fmt::Display for TaskId {
 ///
 /// let (mut parker, unparker) = park::pair();
 /// let ex = LocalExecutor::new(unparker);
-/// let task = ex.spawn_local(async { current_task().unwrap().name() });
+/// let task = ex.spawn_local(async { current_task().unwrap().name() }).share();
 /// task.set_name("worker");
 /// assert_eq!(ex.block_on(task.clone(), &mut parker).unwrap(), "worker");
 /// assert!(task.as_any().done());
@@ -151,7 +153,7 @@ impl AnyTask {
     /// ```
     /// # let (_, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {}).as_any();
+    /// let t = ex.spawn_local(async {}).share().as_any();
     /// t.set_name("renamed");
     /// assert_eq!(t.name(), "renamed");
     /// ```
@@ -166,7 +168,7 @@ impl AnyTask {
     /// ```
     /// # let (_, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {}).as_any();
+    /// let t = ex.spawn_local(async {}).share().as_any();
     /// assert!(t.cancel());
     /// ```
     pub fn cancel(&self) -> bool {
@@ -189,7 +191,7 @@ impl AnyTask {
     /// ```
     /// # let (mut p, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {});
+    /// let t = ex.spawn_local(async {}).share();
     /// t.cancel();
     /// let _ = ex.block_on(t.clone(), &mut p);
     /// assert!(t.as_any().cancelled());
@@ -206,7 +208,7 @@ impl AnyTask {
     /// ```
     /// # let (_, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {}).as_any();
+    /// let t = ex.spawn_local(async {}).share().as_any();
     /// t.cancel();
     /// assert!(t.cancelling());
     /// ```
