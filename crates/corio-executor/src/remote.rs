@@ -106,6 +106,13 @@ impl Shared {
         }
     }
 
+    /// The steps kept by `keep_late` so far; later ones are still kept. On the executor's
+    /// thread, while it closes.
+    pub(crate) fn drain_late(&self) -> Vec<SendRunnable> {
+        let mut late = self.late.lock().unwrap_or_else(PoisonError::into_inner);
+        late.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     /// The steps kept by `keep_late`; later ones are leaked. On the executor's thread, when
     /// the executor goes.
     pub(crate) fn take_late(&self) -> Vec<SendRunnable> {

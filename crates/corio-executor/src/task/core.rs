@@ -38,6 +38,9 @@ const NAMED: u16 = 0b1_0000;
 /// The task's only handle is async-task's own (a `Task<T>` never cloned): a completing task
 /// gives its outcome to async-task, which keeps it for that handle.
 const JOINED: u16 = 0b10_0000;
+/// The task's future is being polled or dropped (by its step, or by a discard): it is not
+/// queued anywhere meanwhile.
+const IN_STEP: u16 = 0b100_0000;
 /// The task has an entry in [`FAILURES`].
 const FAILED: u16 = 0b1000_0000;
 /// The registry holds the task's own waker (stored when the task first waits; until then
@@ -149,6 +152,12 @@ impl TaskMeta {
         let flags = self.flags.get();
         self.flags
             .set(if on { flags | flag } else { flags & !flag });
+    }
+
+    /// Whether the task's future is being polled or dropped right now (on this thread, up
+    /// the stack).
+    pub(crate) fn in_step(&self) -> bool {
+        self.has(IN_STEP)
     }
 
     pub(crate) fn joined(&self) -> bool {
@@ -318,6 +327,7 @@ pin_project! {
                 // the current task: `discard` sets it), and the handles see a cancelled task
                 // rather than waiting forever.
                 let meta = context::Stepping::meta();
+                let _in_step = InStep::enter(meta);
                 let outcome = match drop_cancelled(this.future, meta) {
                     None => Err(TaskError::Cancelled),
                     Some(panic) => Err(TaskError::Panicked(panic)),
@@ -352,6 +362,7 @@ where
             "a corio task was polled with a waker that is not its own"
         );
         let _current = CurrentGuard::set(cx.waker());
+        let _in_step = InStep::enter(meta);
         if meta.cancel_requested() {
             // Stopped at the await point instead of being polled again. A task cancelled
             // before its first step never runs its body. Its destructors run now, as the
@@ -425,6 +436,27 @@ where
             }));
         }
         result
+    }
+}
+
+/// Marks a task's future as being polled or dropped, for the length of that call (see
+/// [`TaskMeta::in_step`]); restores the previous mark, so that it nests.
+struct InStep<'a> {
+    meta: &'a TaskMeta,
+    previous: bool,
+}
+
+impl<'a> InStep<'a> {
+    fn enter(meta: &'a TaskMeta) -> InStep<'a> {
+        let previous = meta.has(IN_STEP);
+        meta.set(IN_STEP, true);
+        InStep { meta, previous }
+    }
+}
+
+impl Drop for InStep<'_> {
+    fn drop(&mut self) {
+        self.meta.set(IN_STEP, self.previous);
     }
 }
 
