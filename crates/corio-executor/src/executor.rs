@@ -4,87 +4,27 @@ use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::pin;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
-use crate::context::Stepping;
+use crate::context::{self, Batch, TaskStep, local_inner, running_for};
 use crate::error::panic_message;
 use crate::park::{Park, Unpark};
 use crate::registry::{Entry, Registry};
 use crate::remote::{Remote, RemoteEntry, Shared};
 use crate::task::core::{TaskFuture, TaskMeta};
 use crate::task::raw::{TaskRunnable, check_layout, layout_known};
-use crate::task::{AnyTask, CurrentGuard, Task, TaskId, current_task};
+use crate::task::{AnyTask, Task, TaskId, current_task};
 
 /// One entry of the ready queue: a task step or a callback (a `call_soon_threadsafe` one
 /// too, wrapped). Two variants keep it at 16 bytes, which every queued task pays.
 pub(crate) enum Ready {
     Task(TaskRunnable),
     Callback(Rc<dyn LocalCallback>),
-}
-
-thread_local! {
-    /// The executors living on this thread, so that a wake on the owner thread goes straight
-    /// into the local queue with no atomics and no syscall.
-    static EXECUTORS: RefCell<Vec<(u64, Weak<Inner>)>> = const { RefCell::new(Vec::new()) };
-    /// The executor whose batch is running on this thread (null outside a batch), so that a
-    /// wake or a completion during the batch finds it without a lookup or a reference count.
-    /// Set and restored by [`BatchGuard`].
-    static RUNNING: Cell<*const Inner> = const { Cell::new(std::ptr::null()) };
-}
-
-/// Marks a batch as running on this thread; restores the previous marks when dropped (also
-/// when unwinding), so that nested batches (a `block_on` inside a task) nest properly.
-struct BatchGuard {
-    running: *const Inner,
-    slow: Option<Duration>,
-}
-
-impl BatchGuard {
-    /// `inner` must outlive the guard: the caller borrows it for the whole batch.
-    fn enter(inner: &Inner) -> BatchGuard {
-        BatchGuard {
-            running: RUNNING.with(|r| r.replace(std::ptr::from_ref(inner))),
-            slow: crate::context::replace_slow_step(inner.slow_step.get()),
-        }
-    }
-}
-
-impl Drop for BatchGuard {
-    fn drop(&mut self) {
-        let _ = RUNNING.try_with(|r| r.set(self.running));
-        crate::context::replace_slow_step(self.slow);
-    }
-}
-
-/// Runs `f` with the executor of `shared` if that executor lives on this thread: the one
-/// whose batch is running, at no cost, or else one found in this thread's list.
-pub(crate) fn with_local_inner<R>(shared: &Shared, f: impl FnOnce(&Inner) -> R) -> Option<R> {
-    let running = running_for(shared);
-    // SAFETY: see `running_for`; `f` runs within the batch.
-    if let Some(inner) = unsafe { running.as_ref() } {
-        return Some(f(inner));
-    }
-    local_inner(shared).map(|inner| f(&inner))
-}
-
-/// The executor of `shared` if its batch is running on this thread right now, else null.
-///
-/// The pointer may be dereferenced until the batch ends, that is, within the current call
-/// from the executor (a wake, a completion): `BatchGuard::enter` set `RUNNING` from a borrow
-/// that the batch holds until the guard is dropped, which restores the previous (outer,
-/// also live) value.
-fn running_for(shared: &Shared) -> *const Inner {
-    let running = RUNNING.try_with(Cell::get).unwrap_or(std::ptr::null());
-    // SAFETY: as said above, a non-null `RUNNING` points to a live `Inner`.
-    match unsafe { running.as_ref() } {
-        Some(inner) if std::ptr::eq(Arc::as_ptr(&inner.shared), shared) => running,
-        _ => std::ptr::null(),
-    }
 }
 
 type Hook = Rc<dyn Fn(ExecutorEvent<'_>)>;
@@ -306,30 +246,15 @@ impl Drop for Inner {
         for runnable in self.shared.take_late() {
             discard(runnable.into_inner());
         }
-        let _ = EXECUTORS.try_with(|list| list.borrow_mut().retain(|(_, w)| w.strong_count() > 0));
+        context::forget_dropped_executors();
     }
-}
-
-/// The executor of `shared` if it lives on this thread.
-pub(crate) fn local_inner(shared: &Shared) -> Option<Rc<Inner>> {
-    EXECUTORS
-        .try_with(|list| {
-            // Ids first: only the matching entry pays for an upgrade.
-            list.borrow()
-                .iter()
-                .find(|(id, _)| *id == shared.id)
-                .and_then(|(_, w)| w.upgrade())
-        })
-        .ok()
-        .flatten()
 }
 
 /// Drops a task step that will not run (the executor is closed): the task's future is
 /// dropped now, as the current task, so that its destructors see themselves in it.
 pub(crate) fn discard(runnable: TaskRunnable) {
     let waker = runnable.waker();
-    let _current = CurrentGuard::set(&waker);
-    let _stepping = Stepping::enter(runnable.metadata());
+    let _current = TaskStep::drop_only(&waker);
     drop(runnable);
 }
 
@@ -560,10 +485,7 @@ impl LocalExecutor {
             slow_step: Cell::new(None),
             closed: Cell::new(false),
         });
-        EXECUTORS.with(|list| {
-            list.borrow_mut()
-                .push((inner.shared.id, Rc::downgrade(&inner)))
-        });
+        context::register_executor(&inner);
         LocalExecutor { inner }
     }
 
@@ -715,12 +637,11 @@ impl LocalExecutor {
         inner.drain_remote();
         let n = inner.local.borrow().len();
         let slow = inner.slow_step.get();
-        let _batch = BatchGuard::enter(inner);
+        let _batch = Batch::enter(inner, slow);
         for _ in 0..n {
             let entry = inner.local.borrow_mut().pop_front();
             match entry {
                 Some(Ready::Task(runnable)) => {
-                    let _stepping = Stepping::enter(runnable.metadata());
                     runnable.run();
                 }
                 Some(Ready::Callback(cb)) => inner.run_callback(|| cb.run(), cb.name(), slow),

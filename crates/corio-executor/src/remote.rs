@@ -254,7 +254,7 @@ impl Remote {
         });
         // On the executor's own thread the callback joins the local queue directly, so it
         // keeps its FIFO place among `call_soon` callbacks (asyncio's order).
-        if let Some(inner) = crate::executor::local_inner(&self.shared) {
+        if let Some(inner) = crate::context::local_inner(&self.shared) {
             if inner.is_closed() {
                 return Err(Closed);
             }

@@ -12,11 +12,12 @@ use std::time::Instant;
 use pin_project_lite::pin_project;
 
 use crate::context;
+use crate::context::{local_inner, with_local_inner};
 use crate::error::{Panic, TaskError};
-use crate::executor::{ExecutorEvent, SlowStep, StepKind, local_inner, with_local_inner};
+use crate::executor::{ExecutorEvent, SlowStep, StepKind};
 use crate::remote::Shared;
-use crate::task::any::{AnyTask, CurrentGuard, TaskId};
-use crate::task::raw::is_own_waker;
+use crate::task::any::{AnyTask, TaskId};
+use crate::task::raw::meta_of;
 use crate::task::shared::SharedInner;
 
 /// Where a task is in its life (the low two bits of [`TaskMeta::flags`]).
@@ -91,7 +92,7 @@ pub(crate) struct TaskMeta {
     /// there and wakes its waiters and callbacks. Cleared by `SharedInner::drop` before the
     /// pointee goes away.
     pub(crate) handle: Cell<Option<NonNull<()>>>,
-    /// The number of the task's last step (see [`context::enter_step`]): an await that was
+    /// The number of the task's last step (see [`context::TaskStep`]): an await that was
     /// polled in it is the one the task is suspended in (see [`AwaitMark`](crate::AwaitMark)).
     /// In the allocation's slack: async-task's header with this field still fits glibc's
     /// 112-byte chunk.
@@ -303,7 +304,8 @@ impl Drop for TaskMeta {
 
 pin_project! {
     /// The future async-task runs: the user's future plus the bookkeeping around each step.
-    /// It finds its task's metadata through [`context::Stepping`].
+    /// It finds its task's metadata through its own waker: the one async-task polls it with,
+    /// or the current task's while it is dropped (see [`context::TaskStep`]).
     pub(crate) struct TaskFuture<F>
     where
         F: Future,
@@ -326,20 +328,24 @@ pin_project! {
                 // Dropped before it finished (the executor closed): destructors run now (as
                 // the current task: `discard` sets it), and the handles see a cancelled task
                 // rather than waiting forever.
-                let meta = context::Stepping::meta();
-                let _in_step = InStep::enter(meta);
-                let outcome = match drop_cancelled(this.future, meta) {
-                    None => Err(TaskError::Cancelled),
-                    Some(panic) => Err(TaskError::Panicked(panic)),
-                };
-                if !meta.is_done()
-                    && let Some(Err(TaskError::Panicked(panic))) =
-                        meta.complete::<F::Output>(outcome)
-                {
-                    // async-task keeps no output for a dropped future: kept aside for the
-                    // only handle.
-                    meta.remember_failure(panic);
-                }
+                context::with_current_meta(|meta| {
+                    let meta = meta.expect(
+                        "a corio task's future was dropped outside the executor",
+                    );
+                    let _in_step = InStep::enter(meta);
+                    let outcome = match drop_cancelled(this.future, meta) {
+                        None => Err(TaskError::Cancelled),
+                        Some(panic) => Err(TaskError::Panicked(panic)),
+                    };
+                    if !meta.is_done()
+                        && let Some(Err(TaskError::Panicked(panic))) =
+                            meta.complete::<F::Output>(outcome)
+                    {
+                        // async-task keeps no output for a dropped future: kept aside for
+                        // the only handle.
+                        meta.remember_failure(panic);
+                    }
+                });
             }
         }
     }
@@ -354,14 +360,12 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        let meta = context::Stepping::meta();
-        // async-task polls with the task's own waker, which `current_task()` hands out: checked,
-        // since `meta_of` reads through it.
-        assert!(
-            is_own_waker(cx.waker(), meta),
-            "a corio task was polled with a waker that is not its own"
-        );
-        let _current = CurrentGuard::set(cx.waker());
+        // SAFETY: async-task polls a task's future with the task's own waker, made by
+        // `Runnable<TaskMeta>` (its data pointer is the task's allocation); the layout was
+        // measured when the first task was spawned (`check_layout`). The metadata lives as
+        // long as the allocation, which outlives this poll.
+        let meta = unsafe { meta_of(cx.waker()) };
+        let (_step, step) = context::TaskStep::poll(cx.waker());
         let _in_step = InStep::enter(meta);
         if meta.cancel_requested() {
             // Stopped at the await point instead of being polled again. A task cancelled
@@ -378,10 +382,8 @@ where
         };
         let slow = context::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
-        let step = context::enter_step();
-        meta.last_step.set(step.number());
+        meta.last_step.set(step);
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
-        drop(step);
         let elapsed = started.map(|s| s.elapsed());
         let result = match polled {
             Ok(Poll::Pending) => {

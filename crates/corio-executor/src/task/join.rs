@@ -5,8 +5,9 @@ use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+use crate::context::local_inner;
 use crate::error::TaskError;
-use crate::executor::{ExecutorEvent, local_inner};
+use crate::executor::ExecutorEvent;
 use crate::task::core::{Outcome, TaskMeta};
 
 /// async-task's own handle of a task: keeps the task's allocation (and its metadata) alive,

@@ -10,12 +10,11 @@ pub(crate) mod raw;
 pub(crate) mod shared;
 mod unique;
 
-pub(crate) use any::CurrentGuard;
 pub use any::{AnyTask, TaskId, current_task};
 pub use shared::SharedTask;
 pub use unique::{CancelOnDrop, Task};
 
-use crate::context::Stepping;
+use crate::context::with_current_meta;
 use crate::error::TaskError;
 use crate::task::core::TaskMeta;
 
@@ -23,11 +22,9 @@ use crate::task::core::TaskMeta;
 /// it is that task (it would wait for itself forever), or it runs on another executor
 /// (which does not run `meta`'s task while it waits).
 pub(crate) fn await_misuse(meta: &TaskMeta) -> Option<TaskError> {
-    if Stepping::is(meta) {
-        return Some(TaskError::AwaitedItself);
-    }
-    match Stepping::executor_id() {
-        Some(id) if id != meta.shared.id => Some(TaskError::OtherExecutor),
+    with_current_meta(|current| match current {
+        Some(current) if std::ptr::eq(current, meta) => Some(TaskError::AwaitedItself),
+        Some(current) if current.shared.id != meta.shared.id => Some(TaskError::OtherExecutor),
         _ => None,
-    }
+    })
 }

@@ -12,8 +12,9 @@ use std::task::{Context, Poll, Waker};
 
 use crate::await_mark::AwaitMark;
 use crate::callback::CallbackCell;
+use crate::context::{local_inner, with_local_inner};
 use crate::error::TaskError;
-use crate::executor::{Ready, local_inner, with_local_inner};
+use crate::executor::Ready;
 use crate::task::any::{AnyTask, HasMeta, TaskId};
 use crate::task::core::{State, TaskMeta};
 use crate::task::join::{Join, panic_in_flight, report_unretrieved};
