@@ -1,4 +1,4 @@
-//! [`Task`]: the unique handle `spawn_local` gives, and [`CancelOnDrop`].
+//! [`Task`]: the unique handle `LocalExecutor::spawn_local` gives, and [`CancelOnDrop`].
 
 use std::fmt;
 use std::future::Future;
@@ -39,6 +39,15 @@ use crate::task::shared::SharedTask;
 /// task.set_name("worker");
 /// assert!(!task.done());
 /// assert_eq!(ex.block_on(task, &mut parker), Ok("the result"));
+/// ```
+///
+/// It is unique; [`share`](Task::share) it to hand it to several awaiters:
+///
+/// ```compile_fail
+/// # let (_, unparker) = corio_executor::park::pair();
+/// # let ex = corio_executor::LocalExecutor::new(unparker);
+/// let task = ex.spawn_local(async {});
+/// let other = task.clone(); // error: `Task` is not `Clone`
 /// ```
 pub struct Task<T> {
     /// async-task's handle; `None` only once [`Task::share`] or [`CancelOnDrop::detach`]
