@@ -10,22 +10,17 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
-use crate::callback::{CallbackCell, CallbackOutput, Handle, LocalCallback};
-use crate::context::{self, Batch, TaskStep, local_inner, running_for};
+use crate::callback::{CallbackCell, CallbackOutput, Handle};
+use crate::context::{self, Batch};
 use crate::error::panic_message;
+use crate::event::{ExecutorEvent, SlowStep, StepKind};
 use crate::park::{Park, Unpark};
+use crate::ready::{Ready, discard, discard_entry, schedule};
 use crate::registry::{Entry, Registry};
 use crate::remote::{Remote, RemoteEntry, Shared};
 use crate::task::core::{TaskFuture, TaskMeta};
-use crate::task::raw::{TaskRunnable, check_layout, layout_known};
+use crate::task::raw::{check_layout, layout_known};
 use crate::task::{AnyTask, Task, TaskId, current_task};
-
-/// One entry of the ready queue: a task step or a callback (a `call_soon_threadsafe` one
-/// too, wrapped). Two variants keep it at 16 bytes, which every queued task pays.
-pub(crate) enum Ready {
-    Task(TaskRunnable),
-    Callback(Rc<dyn LocalCallback>),
-}
 
 type Hook = Rc<dyn Fn(ExecutorEvent<'_>)>;
 
@@ -247,171 +242,6 @@ impl Drop for Inner {
             discard(runnable.into_inner());
         }
         context::forget_dropped_executors();
-    }
-}
-
-/// Drops a task step that will not run (the executor is closed): the task's future is
-/// dropped now, as the current task, so that its destructors see themselves in it.
-pub(crate) fn discard(runnable: TaskRunnable) {
-    let waker = runnable.waker();
-    let _current = TaskStep::drop_only(&waker);
-    drop(runnable);
-}
-
-fn discard_entry(entry: Ready) {
-    match entry {
-        Ready::Task(r) => discard(r),
-        other => drop(other),
-    }
-}
-
-/// Puts a woken task back in a ready queue: the local one on the executor's own thread, the
-/// remote one (plus an unpark) elsewhere. async-task's schedule function; it captures
-/// nothing (the executor is in the task's metadata), so that async-task stores nothing for
-/// it and makes no temporary waker around each call.
-fn schedule(runnable: TaskRunnable) {
-    let running = running_for(&runnable.metadata().shared);
-    // SAFETY: see `running_for`: we are inside a wake during the batch.
-    if let Some(inner) = unsafe { running.as_ref() } {
-        inner.push_local(Ready::Task(runnable));
-        return;
-    }
-    if let Some(inner) = local_inner(&runnable.metadata().shared) {
-        inner.push_local(Ready::Task(runnable));
-        return;
-    }
-    let shared = &runnable.metadata().shared;
-    let owner = shared.owner;
-    let shared = shared.clone();
-    if let Err(RemoteEntry::Task(runnable)) = shared.push(RemoteEntry::Task(runnable.into())) {
-        // The executor is closed. A task's future may only be dropped on its own thread:
-        // there, now; elsewhere it is kept for that thread to drop when the executor goes
-        // (or leaked, if it is gone already).
-        if std::thread::current().id() == owner {
-            discard(runnable.into_inner());
-        } else {
-            shared.keep_late(runnable);
-        }
-    }
-}
-
-/// What the executor reports: a slow step (debug mode), a panicking callback, a task panic
-/// that no one looked at.
-///
-/// Install a hook with [`LocalExecutor::set_hook`]; without one, events are printed to
-/// stderr.
-///
-/// # Examples
-///
-/// ```
-/// use std::{cell::RefCell, rc::Rc};
-/// use corio_executor::{ExecutorEvent, LocalExecutor, park};
-///
-/// let (mut parker, unparker) = park::pair();
-/// let ex = LocalExecutor::new(unparker);
-/// let seen = Rc::new(RefCell::new(Vec::new()));
-/// let s = seen.clone();
-/// ex.set_hook(move |event| s.borrow_mut().push(event.to_string()));
-/// ex.call_soon(|| -> () { panic!("boom") });
-/// ex.run_batch();
-/// assert!(seen.borrow()[0].contains("boom"));
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum ExecutorEvent<'a> {
-    /// A step took longer than the slow-step threshold.
-    SlowStep(&'a SlowStep),
-    /// A callback returned an error (see [`CallbackOutput`]); the executor went on.
-    CallbackFailed {
-        /// The callback's type name.
-        callback: &'a str,
-        /// The error's message.
-        message: &'a str,
-    },
-    /// A callback panicked; the executor went on.
-    CallbackPanicked {
-        /// The callback's type name.
-        callback: &'a str,
-        /// The panic's message.
-        message: &'a str,
-    },
-    /// A task panicked and every handle was dropped without looking at the failure
-    /// (asyncio's "Task exception was never retrieved").
-    UnretrievedPanic {
-        /// The task's name.
-        task: &'a str,
-        /// The panic's message.
-        message: &'a str,
-    },
-}
-
-impl fmt::Display for ExecutorEvent<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExecutorEvent::SlowStep(step) => step.fmt(f),
-            ExecutorEvent::CallbackFailed { callback, message } => {
-                write!(f, "Exception in callback {callback}: {message}")
-            }
-            ExecutorEvent::CallbackPanicked { callback, message } => {
-                write!(f, "Exception in callback {callback}: panicked: {message}")
-            }
-            ExecutorEvent::UnretrievedPanic { task, message } => {
-                write!(
-                    f,
-                    "Task exception was never retrieved: {task} panicked: {message}"
-                )
-            }
-        }
-    }
-}
-
-/// A step slower than the threshold set with [`LocalExecutor::set_slow_step_threshold`].
-///
-/// # Examples
-///
-/// See [`LocalExecutor::set_slow_step_threshold`].
-#[derive(Debug, Clone)]
-pub struct SlowStep {
-    /// What ran.
-    pub kind: StepKind,
-    /// How long it took.
-    pub elapsed: Duration,
-}
-
-impl fmt::Display for SlowStep {
-    /// asyncio's wording: `Executing <what> took 0.207 seconds`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Executing {:?} took {:.3} seconds",
-            self.kind,
-            self.elapsed.as_secs_f64()
-        )
-    }
-}
-
-/// What a [`SlowStep`] ran.
-///
-/// # Examples
-///
-/// ```
-/// let kind = corio_executor::StepKind::Callback("my_callback".into());
-/// assert_eq!(format!("{kind:?}"), "<Handle my_callback>");
-/// ```
-#[derive(Clone)]
-pub enum StepKind {
-    /// A step of this task.
-    Task(AnyTask),
-    /// A callback, by its type name.
-    Callback(String),
-}
-
-impl fmt::Debug for StepKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StepKind::Task(t) => t.fmt(f),
-            StepKind::Callback(name) => write!(f, "<Handle {name}>"),
-        }
     }
 }
 

@@ -59,7 +59,7 @@ impl Drop for SendRunnable {
         if std::thread::current().id() == self.owner {
             // SAFETY: taken once, here, and `runnable` is not used again.
             let runnable = unsafe { ManuallyDrop::take(&mut self.runnable) };
-            crate::executor::discard(runnable);
+            crate::ready::discard(runnable);
         }
     }
 }
@@ -258,7 +258,7 @@ impl Remote {
             if inner.is_closed() {
                 return Err(Closed);
             }
-            inner.push_local(crate::executor::Ready::Callback(cb.clone().into_local()));
+            inner.push_local(crate::ready::Ready::Callback(cb.clone().into_local()));
             return Ok(ThreadsafeHandle { cb });
         }
         self.shared

@@ -14,7 +14,7 @@ use pin_project_lite::pin_project;
 use crate::context;
 use crate::context::{local_inner, with_local_inner};
 use crate::error::{Panic, TaskError};
-use crate::executor::{ExecutorEvent, SlowStep, StepKind};
+use crate::event::{ExecutorEvent, SlowStep, StepKind};
 use crate::remote::Shared;
 use crate::task::any::{AnyTask, TaskId};
 use crate::task::raw::meta_of;

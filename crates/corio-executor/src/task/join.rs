@@ -7,7 +7,7 @@ use std::task::{Context, Poll, Waker};
 
 use crate::context::local_inner;
 use crate::error::TaskError;
-use crate::executor::ExecutorEvent;
+use crate::event::ExecutorEvent;
 use crate::task::core::{Outcome, TaskMeta};
 
 /// async-task's own handle of a task: keeps the task's allocation (and its metadata) alive,

@@ -14,7 +14,7 @@ use crate::await_mark::AwaitMark;
 use crate::callback::CallbackCell;
 use crate::context::{local_inner, with_local_inner};
 use crate::error::TaskError;
-use crate::executor::Ready;
+use crate::ready::Ready;
 use crate::task::any::{AnyTask, HasMeta, TaskId};
 use crate::task::core::{State, TaskMeta};
 use crate::task::join::{Join, panic_in_flight, report_unretrieved};
