@@ -70,6 +70,15 @@ fn a_settable_future_given_up_by_a_select_is_not_cancelled_when_dropped() {
     lp.run_until_complete(async move {
         let mut f = f;
         assert!(timeout(Duration::from_millis(10), &mut f).await.is_err());
+        // Dropped right away (a clone given up by a timeout), or held by a task that is
+        // cancelled while waiting on something else: neither cancels the future.
+        let mut dropped = f.clone();
+        assert!(
+            timeout(Duration::from_millis(10), &mut dropped)
+                .await
+                .is_err()
+        );
+        drop(dropped);
         let holder = spawn(async move {
             let _f = f;
             sleep(Duration::from_secs(1)).await;
