@@ -27,9 +27,9 @@ async fn get_example_status(url: Rc<str>) -> Result<u16, ureq::Error> {
 
 async fn main_task(url: Rc<str>) -> Result<(), BoxError> {
     async_timed("main", (), async {
-        let task_1 = corio::create_task(get_example_status(url.clone()))?;
-        let task_2 = corio::create_task(get_example_status(url.clone()))?;
-        let task_3 = corio::create_task(get_example_status(url.clone()))?;
+        let task_1 = corio::spawn(get_example_status(url.clone()));
+        let task_2 = corio::spawn(get_example_status(url.clone()));
+        let task_3 = corio::spawn(get_example_status(url.clone()));
         task_1.await??;
         task_2.await??;
         task_3.await??;

@@ -2,6 +2,8 @@
 //! the coroutine runs as a task on the loop's thread, and the caller gets a thread-safe
 //! future of its output that any thread can block on.
 
+use std::any::Any;
+use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -10,7 +12,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use corio_blocking::ConcurrentFuture;
-use corio_executor::TaskError;
 use pin_project_lite::pin_project;
 
 use crate::{LoopError, LoopHandle};
@@ -27,7 +28,7 @@ use crate::{LoopError, LoopHandle};
 /// Nothing is dropped silently: the returned future always ends.
 /// - With the task's output, or [`FutureError::Cancelled`](corio_blocking::FutureError)
 ///   if it was cancelled (through the returned future, or on the loop).
-/// - With a [`TaskError::Panicked`] failure if the task panicked.
+/// - With a [`CoroutinePanicked`] failure if the task panicked.
 /// - With a [`LoopError::Closed`] failure if the loop was closed before the task
 ///   could start or finish.
 ///
@@ -276,7 +277,7 @@ impl<F: Future> Future for Chained<F> {
                 return Poll::Pending;
             }
             Ok(Poll::Ready(value)) => Ok(value),
-            Err(payload) => Err(panicked(payload.as_ref())),
+            Err(payload) => Err(panicked(payload)),
         };
         if let Some(result) = this.result.take() {
             // A cancel that raced the last step wins: the value is dropped, as asyncio's
@@ -291,7 +292,7 @@ impl<F: Future> Future for Chained<F> {
 }
 
 /// The failure a panic of the submitted future becomes.
-fn panicked(payload: &(dyn std::any::Any + Send)) -> TaskError {
+fn panicked(payload: Box<dyn Any + Send>) -> CoroutinePanicked {
     let message = if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -299,5 +300,72 @@ fn panicked(payload: &(dyn std::any::Any + Send)) -> TaskError {
     } else {
         "Box<dyn Any>".to_owned()
     };
-    TaskError::Panicked(message)
+    CoroutinePanicked {
+        message,
+        payload: Mutex::new(Some(payload)),
+    }
+}
+
+/// How a coroutine given to [`run_coroutine_threadsafe`] panicked: the failure of its
+/// thread-safe future ([`FutureError::Failed`](corio_blocking::FutureError::Failed), which
+/// downcasts to this). The loop goes on.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_blocking::FutureError;
+/// use corio_runtime::{CoroutinePanicked, EventLoop};
+///
+/// let lp = EventLoop::new()?;
+/// let fut = lp.handle().run_coroutine_threadsafe(async { panic!("boom") })?;
+/// lp.run_until_complete(corio_runtime::sleep(Duration::from_millis(1)))?;
+/// match fut.result(Duration::ZERO) {
+///     Err(FutureError::Failed(e)) => {
+///         let panic = e.downcast_ref::<CoroutinePanicked>().unwrap();
+///         assert_eq!(panic.message(), "boom");
+///         assert_eq!(panic.take_payload().unwrap().downcast_ref::<&str>(), Some(&"boom"));
+///     }
+///     other => unreachable!("{other:?}"),
+/// }
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+#[derive(thiserror::Error)]
+#[error("coroutine panicked: {message}")]
+pub struct CoroutinePanicked {
+    message: String,
+    payload: Mutex<Option<Box<dyn Any + Send>>>,
+}
+
+impl CoroutinePanicked {
+    /// The panic message (`"Box<dyn Any>"` when the payload was neither `&str` nor
+    /// `String`).
+    ///
+    /// # Examples
+    ///
+    /// See [`CoroutinePanicked`].
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Takes the panic's payload, to re-raise it with `std::panic::resume_unwind`; `None`
+    /// once taken.
+    ///
+    /// # Examples
+    ///
+    /// See [`CoroutinePanicked`].
+    pub fn take_payload(&self) -> Option<Box<dyn Any + Send>> {
+        self.payload
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+}
+
+impl fmt::Debug for CoroutinePanicked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CoroutinePanicked")
+            .field(&self.message)
+            .finish()
+    }
 }

@@ -181,7 +181,7 @@ fn shutdown_default_executor_waits_for_the_jobs_without_blocking_the_loop() {
                 // A ticker on the loop, and a thread that releases the job after a while.
                 let ticks = Arc::new(AtomicUsize::new(0));
                 let t = ticks.clone();
-                let ticker = corio_runtime::create_task(async move {
+                let ticker = corio_runtime::try_spawn(async move {
                     loop {
                         t.fetch_add(1, Ordering::SeqCst);
                         sleep(Duration::from_millis(1)).await;

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use corio_blocking::{ConcurrentFuture, FutureError};
 use corio_runtime::{
-    EventLoop, LoopError, LoopHandle, TaskError, get_running_loop, run_coroutine_threadsafe, sleep,
-    yield_now,
+    CoroutinePanicked, EventLoop, LoopError, LoopHandle, get_running_loop,
+    run_coroutine_threadsafe, sleep, yield_now,
 };
 
 /// Long enough never to fire on a slow, loaded machine; only a lost wakeup or a hang hits it.
@@ -293,7 +293,7 @@ fn one_loop_per_thread_in_many_threads_at_once() {
                         let mut tasks = Vec::new();
                         for k in 0..50u64 {
                             tasks.push(
-                                corio_runtime::create_task(async move {
+                                corio_runtime::try_spawn(async move {
                                     sleep(Duration::from_millis(k % 5)).await;
                                     k
                                 })
@@ -408,8 +408,10 @@ fn run_coroutine_threadsafe_reports_a_panic_as_a_typed_failure() {
         .unwrap();
     match fut.result(PATIENCE) {
         Err(FutureError::Failed(e)) => {
-            let e = e.downcast_ref::<TaskError>().expect("a TaskError");
-            assert_eq!(*e, TaskError::Panicked("boom".into()));
+            let e = e
+                .downcast_ref::<CoroutinePanicked>()
+                .expect("a CoroutinePanicked");
+            assert_eq!(e.message(), "boom");
         }
         other => panic!("{other:?}"),
     }

@@ -16,11 +16,10 @@
 //! let out = corio::run(async {
 //!     let lp = corio::get_running_loop().unwrap();
 //!     lp.call_soon(|| println!("a callback, before the task's next step")).unwrap();
-//!     let task = corio::create_task(async {
+//!     let task = corio::spawn(async {
 //!         corio::sleep(Duration::from_millis(10)).await;
 //!         "from a task"
-//!     })
-//!     .unwrap();
+//!     });
 //!     task.await.unwrap()
 //! })
 //! .unwrap();
@@ -32,7 +31,7 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`create_task`], [`to_thread`], [`run_coroutine_threadsafe`], ...); turns on `executor`, `time`, `reactor` and `blocking` |
+//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], [`to_thread`], [`run_coroutine_threadsafe`], ...); turns on `executor`, `time`, `reactor` and `blocking` |
 //! | `sync` | yes | [`sync`]: `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Mutex`, `RwLock` |
 //! | `channel` | yes | [`channel`]: `Queue`, `PriorityQueue`, `LifoQueue`, channels |
 //! | `blocking` | via `runtime` | [`blocking`]: `to_thread`, `ConcurrentFuture`, `ThreadPoolExecutor`, `ProcessPoolExecutor`, `Process`, shared `Value` |
@@ -53,12 +52,12 @@ pub use corio_runtime as runtime;
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    AnyTask, Builder, CancelOnDrop, Delay, EventLoop, Executor, ExecutorArg, ExecutorFuture,
-    FutureError, Handle, LoopError, LoopHandle, Report, ReportKind, SettableFuture, Task,
-    TaskError, TaskId, ThreadsafeHandle, TimerHandle, When, all_tasks, create_task, current_task,
-    default_exception_handler, get_event_loop, get_running_loop, interval, run,
-    run_coroutine_threadsafe, set_event_loop, sleep, sleep_until, spawn, spawn_local, timeout,
-    to_thread, wrap_future, yield_now,
+    AnyTask, Builder, CancelOnDrop, CoroutinePanicked, Delay, EventLoop, Executor, ExecutorArg,
+    ExecutorFuture, FutureError, Handle, LoopError, LoopHandle, Panic, Report, ReportKind,
+    SettableFuture, SharedTask, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle, When,
+    all_tasks, current_task, default_exception_handler, get_event_loop, get_running_loop, interval,
+    run, run_coroutine_threadsafe, set_event_loop, sleep, sleep_until, spawn, timeout, to_thread,
+    try_spawn, wrap_future, yield_now,
 };
 
 /// The task executor (`corio-executor`).
