@@ -7,6 +7,8 @@
 // Every port includes the whole module but uses only some of its helpers.
 #![allow(dead_code)]
 
+pub(crate) mod fakepg;
+
 use std::fmt::Debug;
 use std::future::Future;
 use std::time::{Duration, Instant};
