@@ -48,6 +48,7 @@
 //! ```
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
 
 mod error;
 mod future;
