@@ -8,6 +8,8 @@ use crate::measure::{Case, Contender, Metric, Repeat, Sample, Unit};
 use crate::rt::{self, Stopwatch};
 
 const THREAD_JOBS: u64 = 100_000;
+/// Round trips awaited one after the other (the `await to_thread(f)` in a loop pattern).
+const ROUND_TRIPS: u64 = 10_000;
 /// Jobs run before the clock starts, so that every pool has started its threads (tokio's
 /// pool belongs to a runtime built for the run; the others are process-wide).
 const WARM_UP: u64 = 1_000;
@@ -52,6 +54,27 @@ pub(crate) fn cases() -> Vec<Case> {
             }),
             repeat: Repeat::Timed,
             note: "Hands 100,000 trivial closures (each returns its index) to the runtime's thread pool at once, then awaits every future in order on a single-thread executor and checks the sum. Each pool first runs 1,000 closures untimed, so that its threads exist (tokio's pool belongs to the runtime built for the run; corio's and blocking's are process-wide). CPU time counts the pool threads too.",
+        },
+        Case {
+            metrics: vec![Metric {
+                id: "to_thread_seq",
+                title: "10k to_thread round trips, one at a time",
+                unit: Unit::Wall,
+            }],
+            corio: Contender {
+                label: "corio_blocking::to_thread",
+                bench: round_trips_corio,
+            },
+            tokio: Some(Contender {
+                label: "tokio::task::spawn_blocking",
+                bench: round_trips_tokio,
+            }),
+            smol: Some(Contender {
+                label: "blocking::unblock",
+                bench: round_trips_smol,
+            }),
+            repeat: Repeat::Timed,
+            note: "Awaits 10,000 trivial closures one after the other, each handed to the pool only when the previous one came back: the latency of a hand-off to a pool thread and back to a single-thread executor. Wall-clock time (the waiting is the cost); pools warmed up as in the row above.",
         },
         Case {
             metrics: vec![Metric {
@@ -147,6 +170,51 @@ fn to_thread_smol() -> Vec<Sample> {
     });
     assert_eq!(sum, THREAD_JOBS * (THREAD_JOBS - 1) / 2);
     vec![timing.cpu_sample()]
+}
+
+fn round_trips_corio() -> Vec<Sample> {
+    futures_lite::future::block_on(corio_blocking::to_thread(|| ())).unwrap();
+    let (sum, timing) = rt::corio(async {
+        let mut sum = 0;
+        for i in 0..ROUND_TRIPS {
+            sum += corio_blocking::to_thread(move || i).await.unwrap();
+        }
+        sum
+    });
+    assert_eq!(sum, ROUND_TRIPS * (ROUND_TRIPS - 1) / 2);
+    vec![Sample::plain(timing.wall)]
+}
+
+fn round_trips_tokio() -> Vec<Sample> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async { tokio::task::spawn_blocking(|| ()).await.unwrap() });
+    let clock = Stopwatch::start();
+    let sum = rt.block_on(async {
+        let mut sum = 0;
+        for i in 0..ROUND_TRIPS {
+            sum += tokio::task::spawn_blocking(move || i).await.unwrap();
+        }
+        sum
+    });
+    let timing = clock.stop();
+    assert_eq!(sum, ROUND_TRIPS * (ROUND_TRIPS - 1) / 2);
+    vec![Sample::plain(timing.wall)]
+}
+
+fn round_trips_smol() -> Vec<Sample> {
+    futures_lite::future::block_on(blocking::unblock(|| ()));
+    let (sum, timing) = rt::smol(|_ex| async {
+        let mut sum = 0;
+        for i in 0..ROUND_TRIPS {
+            sum += blocking::unblock(move || i).await;
+        }
+        sum
+    });
+    assert_eq!(sum, ROUND_TRIPS * (ROUND_TRIPS - 1) / 2);
+    vec![Sample::plain(timing.wall)]
 }
 
 fn process_pool_corio() -> Vec<Sample> {

@@ -70,8 +70,8 @@ enum State {
 /// [`exitcode`](Self::exitcode) is 0, or 1 if the function panicked, or minus the signal
 /// that killed it.
 ///
-/// Dropping a started, unjoined `Process` leaves the child running (Python joins it at
-/// exit; here it is reaped by nobody until this process exits).
+/// Dropping a started, unjoined `Process` leaves the child running; a background thread
+/// waits for it and reaps it (Python joins it at exit).
 ///
 /// # Examples
 ///
@@ -270,6 +270,23 @@ impl Process {
         match &self.state {
             State::Exited { status, .. } => status.code().or_else(|| status.signal().map(|s| -s)),
             _ => None,
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        if let State::Running(mut worker) = std::mem::replace(&mut self.state, State::New) {
+            // Reap it when it ends, so that no zombie is left behind.
+            let reaper = std::thread::Builder::new()
+                .name("corio-process-reaper".into())
+                .spawn(move || {
+                    while worker.recv().is_ok() {}
+                    let _ = worker.child.wait();
+                });
+            if let Err(e) = reaper {
+                log::warn!("corio-blocking: cannot start a thread to reap a child: {e}");
+            }
         }
     }
 }
