@@ -1,5 +1,5 @@
-//! [`ThreadPool`]: the threads behind `to_thread`, `unblock` and [`ThreadPoolExecutor`]
-//! (crate::ThreadPoolExecutor). Threads start on demand, up to a limit, and an idle one
+//! [`ThreadPool`]: the threads behind `to_thread`, `unblock` and
+//! [`ThreadPoolExecutor`](crate::ThreadPoolExecutor). Threads start on demand, up to a limit, and an idle one
 //! exits after its keep-alive.
 //!
 //! Jobs are `async-task` runnables: one allocation a job holds the closure, its output

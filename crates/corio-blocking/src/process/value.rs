@@ -140,8 +140,8 @@ impl Drop for Inner {
 
 /// A number shared between processes, with a lock (Python's `multiprocessing.Value`).
 ///
-/// Clone it to share it between threads; pass it (it is `Serialize`) to a [`Process`]
-/// (super::Process) or a pool's initializer to share it with other processes.
+/// Clone it to share it between threads; pass it (it is `Serialize`) to a [`Process`](super::Process)
+/// or a pool's initializer to share it with other processes.
 /// [`get`](Self::get) and [`set`](Self::set) take the lock for their own access, as
 /// Python's synchronized `.value` does; [`get_lock`](Self::get_lock) holds it across a
 /// read-modify-write. See the module source for why it is a lock file on tmpfs.
