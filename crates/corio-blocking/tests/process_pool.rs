@@ -27,6 +27,16 @@ fn fail(message: String) -> u8 {
 }
 static FAIL: ProcessFn<String, u8> = ProcessFn::new("fail", fail);
 
+/// Waits until the shared flag is set, then answers: a job the test holds for as long as
+/// it needs, whatever the machine's speed.
+fn held(args: (SharedValue<u32>, String)) -> String {
+    while args.0.get().unwrap() == 0 {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    args.1
+}
+static HELD: ProcessFn<(SharedValue<u32>, String), String> = ProcessFn::new("held", held);
+
 /// Writes its pid into the shared value, then sleeps far longer than the test waits.
 fn report_and_hang(slot: SharedValue<u32>) {
     slot.set(std::process::id()).unwrap();
@@ -61,6 +71,7 @@ fn main() {
         &PID,
         &SLOW_ECHO,
         &FAIL,
+        &HELD,
         &REPORT_AND_HANG,
         &INIT_COUNTER,
         &INCREMENT,
@@ -129,12 +140,20 @@ fn map_keeps_input_order() {
 
 fn as_completed_over_process_futures() {
     let pool = ProcessPoolExecutor::with_max_workers(2);
-    let slow = pool.submit(&SLOW_ECHO, (1500, "slow".into())).unwrap();
+    let gate = SharedValue::new(0u32).unwrap();
+    let slow = pool.submit(&HELD, (gate.clone(), "slow".into())).unwrap();
     let fast = pool.submit(&SLOW_ECHO, (0, "fast".into())).unwrap();
-    let order: Vec<String> = as_completed([slow, fast], PATIENCE)
-        .map(|f| f.unwrap().result(None).unwrap())
-        .collect();
-    assert_eq!(order, ["fast", "slow"]);
+    let mut finished = as_completed([slow, fast], PATIENCE);
+    assert_eq!(
+        finished.next().unwrap().unwrap().result(None).unwrap(),
+        "fast"
+    );
+    gate.set(1).unwrap();
+    assert_eq!(
+        finished.next().unwrap().unwrap().result(None).unwrap(),
+        "slow"
+    );
+    assert!(finished.next().is_none());
 }
 
 fn a_panic_is_typed_and_the_worker_lives() {
@@ -216,18 +235,23 @@ fn unregistered_functions_are_refused() {
 
 fn shutdown_semantics() {
     let pool = ProcessPoolExecutor::with_max_workers(1);
-    let running = pool.submit(&SLOW_ECHO, (300, "ran".into())).unwrap();
+    let gate = SharedValue::new(0u32).unwrap();
+    let running = pool.submit(&HELD, (gate.clone(), "ran".into())).unwrap();
     eventually("the first job runs", || running.running());
     let queued: Vec<_> = (0..3)
         .map(|_| pool.submit(&SLOW_ECHO, (0, "queued".into())).unwrap())
         .collect();
-    pool.shutdown(true, true);
-    assert_eq!(running.result(Duration::ZERO).unwrap(), "ran");
+    pool.shutdown(false, true);
     for q in &queued {
         assert!(q.cancelled());
     }
-    assert!(pool.pids().is_empty(), "workers exited and were reaped");
     assert!(matches!(pool.submit(&PID, ()), Err(SubmitError::Shutdown)));
+    // The running job is not cancelled; shutdown(wait) waits for it.
+    assert!(!running.cancel());
+    gate.set(1).unwrap();
+    pool.shutdown(true, false);
+    assert_eq!(running.result(Duration::ZERO).unwrap(), "ran");
+    assert!(pool.pids().is_empty(), "workers exited and were reaped");
 
     // Without cancel_futures, the queued jobs run before the workers leave.
     let pool = ProcessPoolExecutor::with_max_workers(1);
