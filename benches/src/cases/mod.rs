@@ -1,5 +1,6 @@
 //! Every case, in the order of the table.
 
+mod blocking;
 mod bridge;
 mod channels;
 mod locks;
@@ -15,6 +16,12 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(blocking::cases());
     all.extend(bridge::cases());
     all
+}
+
+/// Must run first in `main`: see `blocking::init_process_workers`.
+pub(crate) fn init_process_workers() {
+    blocking::init_process_workers();
 }

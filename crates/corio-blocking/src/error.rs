@@ -147,6 +147,14 @@ impl Panic {
         }
     }
 
+    /// A panic reported by another process: only its message crossed.
+    pub(crate) fn from_message(message: &str) -> Panic {
+        Panic {
+            message: Arc::from(message),
+            payload: Arc::new(Mutex::new(None)),
+        }
+    }
+
     /// The panic message (`"Box<dyn Any>"` when the payload was neither `&str` nor
     /// `String`).
     ///
@@ -247,4 +255,16 @@ pub enum SubmitError {
     /// The pool is broken: its initializer failed (Python's `BrokenThreadPool`).
     #[error("pool is broken: {0}")]
     Broken(Arc<str>),
+    /// A process pool was used before
+    /// [`process::init`](crate::process::init) ran in this process.
+    #[error(
+        "corio_blocking::process::init() must be called at the start of main before processes are started"
+    )]
+    NotInitialized,
+    /// The function was not listed in [`process::init`](crate::process::init).
+    #[error("function `{0}` is not registered: list it in corio_blocking::process::init")]
+    NotRegistered(&'static str),
+    /// The argument could not be serialised.
+    #[error("cannot serialise the argument: {0}")]
+    Serialize(Arc<str>),
 }

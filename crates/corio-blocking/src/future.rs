@@ -348,13 +348,16 @@ impl<T> ConcurrentFuture<T> {
     /// # Examples
     ///
     /// ```
+    /// use std::sync::mpsc;
     /// use std::time::Duration;
     /// use corio_blocking::{FutureError, ThreadPoolExecutor};
     ///
     /// let pool = ThreadPoolExecutor::new();
-    /// let slow = pool.submit(|| std::thread::sleep(Duration::from_millis(200)))?;
-    /// assert!(matches!(slow.result(Duration::ZERO), Err(FutureError::Timeout)));
-    /// slow.result(None)?;
+    /// let (release, gate) = mpsc::channel::<()>();
+    /// let held = pool.submit(move || gate.recv().unwrap())?;
+    /// assert!(matches!(held.result(Duration::from_millis(10)), Err(FutureError::Timeout)));
+    /// release.send(()).unwrap();
+    /// held.result(None)?; // now it finishes
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn result(&self, timeout: impl Into<Option<Duration>>) -> Result<T, FutureError>

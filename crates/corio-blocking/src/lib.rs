@@ -14,6 +14,9 @@
 //! | `concurrent.futures.as_completed` / `wait` | [`as_completed`] / [`wait`] | blocking, from any thread |
 //! | `ThreadPoolExecutor` | [`ThreadPoolExecutor`] | `submit`, `map` (input order), `shutdown(wait, cancel_futures)` |
 //! | the default executor's threads | [`ThreadPool`], [`global_pool`] | min(32, cpus + 4) threads, started on demand, idle ones leave |
+//! | `ProcessPoolExecutor`, `multiprocessing.Pool` | [`process::ProcessPoolExecutor`] | workers are this binary re-run; functions registered by name |
+//! | `multiprocessing.Process` | [`process::Process`] | `start`, `join`, `pid`, `exitcode`, `kill` |
+//! | `multiprocessing.Value` + `get_lock()` | [`process::SharedValue`] | a lock shared by processes, released if its holder dies |
 //!
 //! # When not to use it
 //!
@@ -45,10 +48,14 @@
 //! ```
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
 
 mod error;
 mod future;
 mod pool;
+#[cfg(unix)]
+#[cfg_attr(docsrs, doc(cfg(unix)))]
+pub mod process;
 mod thread_executor;
 mod unblock;
 mod wait;

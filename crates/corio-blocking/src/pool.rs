@@ -1,5 +1,5 @@
-//! [`ThreadPool`]: the threads behind `to_thread`, `unblock` and [`ThreadPoolExecutor`]
-//! (crate::ThreadPoolExecutor). Threads start on demand, up to a limit, and an idle one
+//! [`ThreadPool`]: the threads behind `to_thread`, `unblock` and
+//! [`ThreadPoolExecutor`](crate::ThreadPoolExecutor). Threads start on demand, up to a limit, and an idle one
 //! exits after its keep-alive.
 //!
 //! Jobs are `async-task` runnables: one allocation a job holds the closure, its output
@@ -434,6 +434,10 @@ impl fmt::Debug for ThreadPool {
     }
 }
 
+/// How long [`PoolInner::spin_for_work`] watches the queue: half of the rounds spin (a
+/// few microseconds in all), half yield the CPU.
+const SPIN_ROUNDS: u32 = 64;
+
 impl PoolInner {
     fn lock(&self) -> MutexGuard<'_, Queue> {
         // No code that can panic runs under this lock (jobs and drops run outside it).
@@ -528,6 +532,7 @@ impl PoolInner {
                 if catch_unwind(AssertUnwindSafe(|| runnable.run())).is_err() {
                     log::error!("corio-blocking: a pool job's machinery panicked");
                 }
+                self.spin_for_work();
                 queue = self.lock();
                 queue.busy -= 1;
                 continue;
@@ -569,6 +574,27 @@ impl PoolInner {
         self.exited.notify_all();
         // A thread leaving at shutdown wakes the next parked one, which must see the flag.
         self.work.notify_all();
+    }
+
+    /// After a job, watches the queue for a short while before parking. Waking a parked
+    /// thread costs tens of microseconds; a caller that awaits one job and then submits
+    /// the next (`to_thread` in a loop) gets its next job taken here, without that wake.
+    /// The thread still counts as busy meanwhile, so a push neither wakes another thread
+    /// nor starts one for a job it will take. Bounded, so an idle pool burns no CPU.
+    fn spin_for_work(&self) {
+        for round in 0..SPIN_ROUNDS {
+            if self.queued.load(Ordering::Relaxed) > 0 {
+                return;
+            }
+            if round < SPIN_ROUNDS / 2 {
+                for _ in 0..32 {
+                    std::hint::spin_loop();
+                }
+            } else {
+                // Let the thread that is about to push run, on a busy machine.
+                std::thread::yield_now();
+            }
+        }
     }
 
     /// The initializer panicked: refuse new jobs, fail the queued ones, let threads go.

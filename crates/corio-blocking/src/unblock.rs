@@ -16,8 +16,8 @@ use crate::pool::ThreadPool;
 ///   down with `cancel_queued`, or had shut down before the job came).
 ///
 /// Dropping an `Unblock` cancels its job if the job has not started; a started job runs to
-/// the end (threads cannot be interrupted) and its output is dropped. [`detach`]
-/// (Self::detach) lets the job run unobserved.
+/// the end (threads cannot be interrupted) and its output is dropped. [`detach`](Self::detach)
+/// lets the job run unobserved.
 ///
 /// # Examples
 ///
@@ -85,8 +85,8 @@ impl<T> fmt::Debug for Unblock<T> {
     }
 }
 
-/// The process-wide pool behind [`to_thread`] and [`unblock`]: [`default_thread_count`]
-/// (crate::default_thread_count) threads at most, idle ones leaving after
+/// The process-wide pool behind [`to_thread`] and [`unblock`]: [`default_thread_count`](crate::default_thread_count)
+/// threads at most, idle ones leaving after
 /// [`DEFAULT_KEEP_ALIVE`](crate::DEFAULT_KEEP_ALIVE).
 ///
 /// # Examples

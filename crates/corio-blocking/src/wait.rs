@@ -94,19 +94,19 @@ fn deadline(timeout: Option<Duration>) -> Option<Instant> {
 /// # Examples
 ///
 /// ```
-/// use std::time::Duration;
+/// use std::sync::mpsc;
 /// use corio_blocking::{ThreadPoolExecutor, as_completed};
 ///
 /// let pool = ThreadPoolExecutor::new();
-/// let futures: Vec<_> = [60u64, 1]
-///     .into_iter()
-///     .map(|ms| pool.submit(move || { std::thread::sleep(Duration::from_millis(ms)); ms }))
-///     .collect::<Result<_, _>>()?;
-/// let order: Vec<u64> = as_completed(futures, None)
-///     .map(|fut| fut.unwrap().result(None).unwrap())
-///     .collect();
-/// assert_eq!(order, [1, 60]);
-/// # Ok::<(), corio_blocking::SubmitError>(())
+/// let (release, gate) = mpsc::channel::<()>();
+/// let slow = pool.submit(move || { gate.recv().unwrap(); "slow" })?;
+/// let fast = pool.submit(|| "fast")?;
+/// let mut finished = as_completed([slow, fast], None);
+/// assert_eq!(finished.next().unwrap()?.result(None)?, "fast");
+/// release.send(()).unwrap();
+/// assert_eq!(finished.next().unwrap()?.result(None)?, "slow");
+/// assert!(finished.next().is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[doc(alias = "concurrent.futures.as_completed")]
 pub fn as_completed<T, I>(futures: I, timeout: impl Into<Option<Duration>>) -> AsCompleted<T>
@@ -229,16 +229,20 @@ pub struct DoneAndNotDone<T> {
 /// # Examples
 ///
 /// ```
+/// use std::sync::mpsc;
 /// use std::time::Duration;
 /// use corio_blocking::{ReturnWhen, ThreadPoolExecutor, wait};
 ///
 /// let pool = ThreadPoolExecutor::new();
-/// let quick = pool.submit(|| 1)?;
-/// let slow = pool.submit(|| std::thread::sleep(Duration::from_millis(300)))?;
-/// let sets = wait(vec![quick.clone()], None, ReturnWhen::AllCompleted);
-/// assert_eq!(sets.done.len(), 1);
-/// let sets = wait(vec![slow], Duration::from_millis(1), ReturnWhen::FirstCompleted);
-/// assert_eq!(sets.not_done.len(), 1);
+/// let (release, gate) = mpsc::channel::<()>();
+/// let quick = pool.submit(|| ())?;
+/// let held = pool.submit(move || gate.recv().unwrap())?;
+/// let sets = wait([quick, held.clone()], None, ReturnWhen::FirstCompleted);
+/// assert_eq!((sets.done.len(), sets.not_done.len()), (1, 1));
+/// let sets = wait([held.clone()], Duration::from_millis(1), ReturnWhen::AllCompleted);
+/// assert_eq!(sets.not_done.len(), 1); // a timeout is not an error
+/// release.send(()).unwrap();
+/// assert_eq!(wait([held], None, ReturnWhen::AllCompleted).done.len(), 1);
 /// # Ok::<(), corio_blocking::SubmitError>(())
 /// ```
 #[doc(alias = "concurrent.futures.wait")]

@@ -18,3 +18,15 @@ fn handles_are_send_sync_unpin() {
     send_unpin::<MapResults<String>>();
     send_unpin::<AsCompleted<String>>();
 }
+
+#[cfg(unix)]
+#[test]
+fn process_types_are_send_sync() {
+    use corio_blocking::process::*;
+    all3::<ProcessPoolExecutor>();
+    all3::<SharedValue<i32>>();
+    all3::<ProcessFn<u8, String>>();
+    all3::<ProcessError>();
+    all3::<SharedValueError>();
+    send_unpin::<Process>();
+}

@@ -139,9 +139,10 @@ fn as_completed_yields_in_completion_order() {
     let pool = ThreadPoolExecutor::with_max_workers(4);
     let already = ConcurrentFuture::new();
     already.set_result(0u64).unwrap();
+    let (go_slow_tx, go_slow_rx) = mpsc::channel::<()>();
     let mut futures = vec![
-        pool.submit(|| {
-            std::thread::sleep(Duration::from_millis(200));
+        pool.submit(move || {
+            go_slow_rx.recv().unwrap();
             200u64
         })
         .unwrap(),
@@ -160,6 +161,7 @@ fn as_completed_yields_in_completion_order() {
     assert_eq!(it.next().unwrap().unwrap().result(None).unwrap(), 0);
     go_tx.send(()).unwrap();
     assert_eq!(it.next().unwrap().unwrap().result(None).unwrap(), 1);
+    go_slow_tx.send(()).unwrap();
     assert_eq!(it.next().unwrap().unwrap().result(None).unwrap(), 200);
     assert!(it.next().is_none());
 }

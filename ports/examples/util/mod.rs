@@ -9,6 +9,7 @@
 // Every port includes the whole module but uses only some of its helpers.
 #![allow(dead_code)]
 
+pub(crate) mod fakepg;
 pub(crate) mod redis_server;
 pub(crate) mod standin;
 
