@@ -45,7 +45,7 @@ async fn query_products_concurrently(
         let tasks = (0..queries)
             .map(|_| {
                 let pool = pool.clone();
-                corio::create_task(async move { query_product(&pool).await })
+                corio::try_spawn(async move { query_product(&pool).await })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::with_capacity(queries);
