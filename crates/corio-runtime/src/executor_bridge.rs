@@ -6,7 +6,10 @@ use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use corio_blocking::process::{ProcessFn, ProcessPoolExecutor};
 use corio_blocking::{ConcurrentFuture, SubmitError, ThreadPoolExecutor};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::executor_future::ExecutorFuture;
 use crate::{Elapsed, EventLoop, LoopError};
@@ -36,8 +39,10 @@ impl Drop for DefaultExecutor {
 /// Something [`EventLoop::run_in_executor`] can hand a job `J` to: Python's
 /// `concurrent.futures.Executor`.
 ///
-/// Implemented for corio-blocking's [`ThreadPoolExecutor`] (a job is a closure); implement it
-/// for your own executors, making the future with [`wrap_future`](crate::wrap_future).
+/// Implemented for corio-blocking's [`ThreadPoolExecutor`] (a job is a closure) and
+/// [`ProcessPoolExecutor`] (a job is `(&FUNCTION, arg)`, a registered function and its
+/// argument); implement it for your own executors, making the future with
+/// [`wrap_future`](crate::wrap_future).
 ///
 /// # Examples
 ///
@@ -92,6 +97,46 @@ where
             *s.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
         })?;
         Ok(ExecutorFuture::from_slot(done, slot))
+    }
+}
+
+/// A job for a process pool is a registered function and its argument, `(&FUNCTION, arg)`
+/// (Python's `functools.partial(function, arg)`): the argument is serialised to a worker
+/// process, the result deserialised back. The result must be `Clone` (it crosses through a
+/// [`ConcurrentFuture`], whose handles all see it).
+///
+/// ```
+/// use corio_blocking::process::{self, ProcessFn, ProcessPoolExecutor};
+///
+/// fn square(x: u64) -> (u64, u32) {
+///     (x * x, std::process::id())
+/// }
+/// static SQUARE: ProcessFn<u64, (u64, u32)> = ProcessFn::new("square", square);
+///
+/// fn main() {
+///     process::init(&[&SQUARE]); // a worker process starts here, runs its job, and exits
+///     let pool = ProcessPoolExecutor::with_max_workers(2);
+///     let (value, pid) = corio_runtime::run(async move {
+///         let lp = corio_runtime::get_running_loop().unwrap();
+///         lp.run_in_executor(&pool, (&SQUARE, 12)).unwrap().await.unwrap()
+///     })
+///     .unwrap();
+///     assert_eq!(value, 144);
+///     assert_ne!(pid, std::process::id()); // it ran in another process
+/// }
+/// ```
+impl<A, R> Executor<(&'static ProcessFn<A, R>, A)> for ProcessPoolExecutor
+where
+    A: Serialize,
+    R: DeserializeOwned + Clone + Send + 'static,
+{
+    type Output = R;
+
+    fn submit_job(
+        &self,
+        (function, arg): (&'static ProcessFn<A, R>, A),
+    ) -> Result<ExecutorFuture<R>, SubmitError> {
+        Ok(crate::wrap_future(self.submit(function, arg)?))
     }
 }
 
