@@ -617,6 +617,23 @@ impl EventLoop {
         }
     }
 
+    /// The address of the loop's shared state: the same for every clone of this loop,
+    /// different from every other live loop's (Python's `id(loop)`). Compare loops with
+    /// `==`; this is for printing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lp = corio_runtime::EventLoop::new()?;
+    /// assert_eq!(lp.as_ptr(), lp.clone().as_ptr());
+    /// assert_ne!(lp.as_ptr(), corio_runtime::EventLoop::new()?.as_ptr());
+    /// println!("loop:{}", lp.as_ptr() as usize);
+    /// # Ok::<(), corio_runtime::LoopError>(())
+    /// ```
+    pub fn as_ptr(&self) -> *const () {
+        Rc::as_ptr(&self.inner).cast()
+    }
+
     // ----- time -----
 
     /// The loop's clock in seconds (asyncio's `loop.time()`); only differences mean anything.
