@@ -55,6 +55,7 @@ mod event_loop;
 mod future;
 mod handle;
 mod loop_handle;
+mod owners;
 mod run;
 mod time_arg;
 mod timers;
