@@ -290,10 +290,13 @@ impl<T: 'static> SettableFuture<T> {
     /// fut.set_result(()).unwrap();
     /// ```
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        let mut callbacks = self.inner.callbacks.borrow_mut();
-        let before = callbacks.len();
-        callbacks.retain(|(i, _)| *i != id);
-        callbacks.len() != before
+        let removed = {
+            let mut callbacks = self.inner.callbacks.borrow_mut();
+            let index = callbacks.iter().position(|(i, _)| *i == id);
+            index.map(|index| callbacks.remove(index))
+        };
+        // Dropped with the list released: the closure's captures may use this future.
+        removed.is_some()
     }
 }
 
@@ -313,17 +316,21 @@ impl<T: Clone + 'static> Future for SettableFuture<T> {
         let this = &mut *self;
         if !this.done() {
             let mut waiters = this.inner.waiters.borrow_mut();
-            match this.waiting {
-                Some(i) => {
-                    if !waiters[i].will_wake(cx.waker()) {
-                        waiters[i].clone_from(cx.waker());
-                    }
+            let replaced = match this.waiting {
+                Some(i) if !waiters[i].will_wake(cx.waker()) => {
+                    Some(std::mem::replace(&mut waiters[i], cx.waker().clone()))
                 }
+                Some(_) => None,
                 None => {
                     this.waiting = Some(waiters.len());
                     waiters.push(cx.waker().clone());
+                    None
                 }
-            }
+            };
+            // The old waker is dropped with the list released: its drop is foreign code,
+            // which may poll this future again.
+            drop(waiters);
+            drop(replaced);
             return Poll::Pending;
         }
         this.waiting = None;
