@@ -19,12 +19,14 @@ fn loops_held_by_their_tasks_give_back_their_fds() {
     for _ in 0..100 {
         let lp = EventLoop::new().unwrap();
         lp.run_until_complete(async {
-            corio_runtime::create_task(async {
-                let lp = get_running_loop().unwrap();
-                sleep(Duration::from_secs(3600)).await;
-                drop(lp);
-            })
-            .unwrap();
+            get_running_loop()
+                .unwrap()
+                .create_task(async {
+                    let lp = get_running_loop().unwrap();
+                    sleep(Duration::from_secs(3600)).await;
+                    drop(lp);
+                })
+                .unwrap();
             corio_runtime::yield_now().await;
         })
         .unwrap();

@@ -200,14 +200,16 @@ fn a_task_holding_its_loop_does_not_leak_it() {
     let outside = lp.clone(); // an owning clone: the loop lives until both are gone
     let g = Guard(dropped.clone());
     lp.run_until_complete(async move {
-        let task = corio_runtime::create_task(async move {
-            let lp = get_running_loop().unwrap();
-            let again = lp.clone();
-            let _g = g;
-            sleep(Duration::from_secs(3600)).await;
-            (lp.time(), again.time())
-        })
-        .unwrap();
+        let task = get_running_loop()
+            .unwrap()
+            .create_task(async move {
+                let lp = get_running_loop().unwrap();
+                let again = lp.clone();
+                let _g = g;
+                sleep(Duration::from_secs(3600)).await;
+                (lp.time(), again.time())
+            })
+            .unwrap();
         drop(task); // detached: it keeps running
         corio_runtime::yield_now().await;
     })

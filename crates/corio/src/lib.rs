@@ -84,7 +84,8 @@ pub use corio_runtime::{
 ///
 /// #[corio::main]
 /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
-///     let task = corio::create_task(async {
+///     let lp = corio::get_running_loop()?;
+///     let task = lp.create_task(async {
 ///         corio::sleep(Duration::from_millis(5)).await;
 ///         21
 ///     })?;

@@ -10,7 +10,7 @@ async fn a_test_runs_on_a_running_loop() {
     let lp = corio::get_running_loop().expect("a running loop");
     assert!(lp.is_running());
     assert!(!lp.is_virtual_time());
-    let task = corio::create_task(async { 40 + 2 }).unwrap();
+    let task = lp.create_task(async { 40 + 2 }).unwrap();
     assert_eq!(task.await.unwrap(), 42);
 }
 
@@ -55,8 +55,8 @@ async fn a_panicking_body_fails_the_test() {
 /// Left pending when the body returns: cancelled, and the loop closed, as `corio::run` does.
 #[corio::main]
 async fn entry() -> Result<corio::EventLoop, Box<dyn Error>> {
-    corio::create_task(corio::sleep(Duration::from_secs(3600)))?;
     let lp = corio::get_running_loop()?;
+    lp.create_task(corio::sleep(Duration::from_secs(3600)))?;
     if lp.is_virtual_time() {
         return Err("not asked for".into());
     }
