@@ -360,26 +360,61 @@ fn storms_keep_every_invariant() {
         s.put.load(Ordering::SeqCst),
         s.got.load(Ordering::SeqCst),
     );
-    assert_eq!(s.violations.load(Ordering::SeqCst), 0, "invariants broken");
-    assert_eq!(
-        s.reports.load(Ordering::SeqCst),
-        0,
-        "loops reported failures"
+    // Every invariant is checked, and every broken one named, before the test fails.
+    let mut broken: Vec<String> = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            broken.push(what);
+        }
+    };
+    let violations = s.violations.load(Ordering::SeqCst);
+    check(
+        violations == 0,
+        format!("{violations} invariant violations (see above)"),
     );
-    assert_eq!(s.inside_lock.load(Ordering::SeqCst), 0);
-    assert_eq!(s.inside_cond.load(Ordering::SeqCst), 0);
-    assert_eq!(s.inside_sem.load(Ordering::SeqCst), 0);
-    assert!(!s.lock.locked(), "the lock was left held");
-    assert!(!s.cond.locked(), "the condition's lock was left held");
-    assert_eq!(s.cond.waiters(), 0, "a waiter was left on the condition");
-    assert_eq!(s.sem.available_permits(), PERMITS, "a permit was lost");
-    let queued = s.queue.qsize() as u64;
-    assert_eq!(
+    let reports = s.reports.load(Ordering::SeqCst);
+    check(reports == 0, format!("{reports} loop reports of failures"));
+    check(
+        s.inside_lock.load(Ordering::SeqCst) == 0,
+        "a lock holder left inside".into(),
+    );
+    check(
+        s.inside_cond.load(Ordering::SeqCst) == 0,
+        "a condition holder left inside".into(),
+    );
+    check(
+        s.inside_sem.load(Ordering::SeqCst) == 0,
+        "a permit holder left inside".into(),
+    );
+    check(!s.lock.locked(), "the lock was left held".into());
+    check(
+        !s.cond.locked(),
+        "the condition's lock was left held".into(),
+    );
+    check(
+        s.cond.waiters() == 0,
+        "a waiter was left on the condition".into(),
+    );
+    let permits = s.sem.available_permits();
+    check(
+        permits == PERMITS,
+        format!("{permits} of {PERMITS} permits are back"),
+    );
+    let (put, got, queued) = (
         s.put.load(Ordering::SeqCst),
-        s.got.load(Ordering::SeqCst) + queued,
-        "an item was lost (or made up)"
+        s.got.load(Ordering::SeqCst),
+        s.queue.qsize() as u64,
+    );
+    check(
+        put == got + queued,
+        format!("{put} items put, {got} got and {queued} queued: an item was lost or made up"),
     );
     if let Some(before) = fds_before {
-        assert_eq!(open_fds(), Some(before), "file descriptors leaked");
+        let after = open_fds();
+        check(
+            after == Some(before),
+            format!("{before} fds before, {after:?} after"),
+        );
     }
+    assert!(broken.is_empty(), "broken invariants: {broken:#?}");
 }
