@@ -68,16 +68,24 @@ pub(crate) fn expand(kind: Kind, attr: TokenStream, item: TokenStream) -> syn::R
     // The body runs as the loop's main task. Its output type is the function's return type:
     // the `run(..)` result is returned from the function, which lets `?` in the body infer
     // its error type, as it would in the async fn.
-    let message = format!("#[{}]: the event loop failed", kind.name());
+    // A panic in the body is resumed with its own payload, so the process (or the test
+    // harness, `#[should_panic(expected = ..)]` included) sees the body's panic; any other
+    // failure of the loop (no fd for its reactor) panics with a message.
+    let message = format!("#[{}]: the event loop failed: {{}}", kind.name());
     let run = quote_spanned! {span=>
         let body = async move #body;
-        #[allow(clippy::expect_used)]
         {
-            return #krate::runtime::Builder::new()
+            return match #krate::runtime::Builder::new()
                 .virtual_time(#virtual_time)
                 #debug
                 .run(body)
-                .expect(#message);
+            {
+                ::core::result::Result::Ok(output) => output,
+                ::core::result::Result::Err(#krate::runtime::LoopError::Task(
+                    #krate::runtime::TaskError::Panicked(panic),
+                )) => panic.resume(),
+                ::core::result::Result::Err(error) => ::core::panic!(#message, error),
+            };
         }
     };
     function.sig.asyncness = None;

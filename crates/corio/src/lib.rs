@@ -73,8 +73,8 @@ pub use corio_runtime::{
 ///
 /// # Panics
 ///
-/// If the loop cannot be made (out of file descriptors), or the body panics (the panic's
-/// message is kept).
+/// If the body panics, with the body's own payload (resumed as it was); if the loop cannot
+/// be made (out of file descriptors), with a message.
 ///
 /// # Examples
 ///

@@ -52,6 +52,17 @@ async fn a_panicking_body_fails_the_test() {
     panic!("boom from the body");
 }
 
+/// The body's own panic payload comes out, not a wrapper around its message.
+#[test]
+fn the_body_s_panic_payload_is_resumed() {
+    #[corio::main]
+    async fn panics() {
+        std::panic::panic_any(7_u32);
+    }
+    let payload = std::panic::catch_unwind(panics).unwrap_err();
+    assert_eq!(payload.downcast_ref::<u32>(), Some(&7));
+}
+
 /// Left pending when the body returns: cancelled, and the loop closed, as `corio::run` does.
 #[corio::main]
 async fn entry() -> Result<corio::EventLoop, Box<dyn Error>> {
