@@ -234,3 +234,34 @@ fn a_task_holding_its_loop_does_not_leak_it() {
         Err(LoopError::Closed)
     ));
 }
+
+/// The last owning handle dropped while the loop runs (a run made through a handle from
+/// inside the loop): the loop is closed as that run returns, and the run's output is kept.
+#[test]
+fn last_owner_dropped_during_a_run_closes_the_loop_after_it() {
+    let lp = EventLoop::new().unwrap();
+    let inside = lp
+        .run_until_complete(async { get_running_loop().unwrap() })
+        .unwrap();
+    let owner = lp;
+    let pending = inside
+        .create_task(async {
+            sleep(Duration::from_secs(3600)).await;
+        })
+        .unwrap();
+    inside
+        .create_task(async move {
+            drop(owner); // the last owning handle
+        })
+        .unwrap();
+    let out = inside.run_until_complete(async {
+        sleep(Duration::from_millis(1)).await;
+        "kept"
+    });
+    assert_eq!(out.unwrap(), "kept");
+    assert!(inside.is_closed());
+    assert!(
+        pending.cancelled(),
+        "the pending task was dropped by the close"
+    );
+}
