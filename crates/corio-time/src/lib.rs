@@ -12,6 +12,10 @@
 //!   register with the timer source of the running event loop ([`TimerSource`], installed
 //!   with [`enter`]), or, when no loop is running on this thread, with a small shared timer
 //!   thread, so they work under any executor.
+//! - [`far_future`]: the last instant the platform represents, which stands for "never".
+//!   Every overflowing deadline (`sleep(Duration::MAX)`, an interval's tick past the end of
+//!   time) saturates to it, and it never comes; every earlier deadline is exact, also after
+//!   a virtual clock has run for centuries.
 //!
 //! # When not to use it
 //!
