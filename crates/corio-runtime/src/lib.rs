@@ -57,6 +57,7 @@ mod executor_future;
 mod future;
 mod handle;
 mod loop_handle;
+mod owners;
 mod run;
 mod threadsafe;
 mod time_arg;
