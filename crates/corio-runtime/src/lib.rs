@@ -48,6 +48,7 @@
 #![forbid(unsafe_code)]
 
 mod builder;
+mod combinators;
 mod current;
 mod debug;
 mod error;
@@ -60,6 +61,13 @@ mod time_arg;
 mod timers;
 
 pub use builder::Builder;
+pub use combinators::{
+    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
+    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
+    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
+};
+#[doc(hidden)]
+pub use combinators::{GatherChild, GatherChildren, TryGatherChildren};
 pub use current::{
     all_tasks, create_task, get_event_loop, get_running_loop, set_event_loop, spawn, spawn_local,
 };
