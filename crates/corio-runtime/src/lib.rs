@@ -86,4 +86,6 @@ pub use corio_executor::{
     current_task, yield_now,
 };
 #[doc(no_inline)]
-pub use corio_time::{Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout};
+pub use corio_time::{
+    Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout, timeout_at,
+};

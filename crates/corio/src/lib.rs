@@ -52,11 +52,22 @@ pub use corio_runtime as runtime;
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    AnyTask, Builder, CancelOnDrop, Delay, EventLoop, FutureError, Handle, LoopError, LoopHandle,
-    Report, ReportKind, SettableFuture, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle,
-    When, all_tasks, create_task, current_task, default_exception_handler, get_event_loop,
-    get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn, spawn_local,
-    timeout, yield_now,
+    AnyTask, Builder, CancelOnDrop, Delay, Elapsed, EventLoop, FutureError, Handle, LoopError,
+    LoopHandle, Report, ReportKind, SettableFuture, Task, TaskError, TaskId, ThreadsafeHandle,
+    TimerHandle, When, all_tasks, create_task, current_task, default_exception_handler,
+    get_event_loop, get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn,
+    spawn_local, timeout, timeout_at, yield_now,
+};
+
+/// The combinators: `gather` / `gather!`, `wait`, `as_completed`, `wait_for`, `shield`,
+/// `TaskGroup`.
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+#[doc(inline)]
+pub use corio_runtime::{
+    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
+    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
+    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
 };
 
 /// The task executor (`corio-executor`).
