@@ -120,10 +120,26 @@ impl<E> GroupInner<E> {
         }
     }
 
-    fn fail(&self, error: ChildError<E>) {
+    fn fail(self: &Rc<Self>, error: ChildError<E>)
+    where
+        E: 'static,
+    {
         self.failures.borrow_mut().push(error);
         if !self.aborting.replace(true) {
-            self.cancel_all();
+            // As asyncio does it from the failed child's done-callback: on the next pass,
+            // so that siblings whose steps are already queued in this one still run them
+            // (and may fail too, in the same instant: every failure is reported).
+            let group = Rc::downgrade(self);
+            let queued = crate::current::running_loop().map(|lp| {
+                lp.call_soon(move || {
+                    if let Some(g) = group.upgrade() {
+                        g.cancel_all();
+                    }
+                })
+            });
+            if !matches!(queued, Some(Ok(_))) {
+                self.cancel_all();
+            }
         }
         self.wake();
     }

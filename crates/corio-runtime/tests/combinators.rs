@@ -1,0 +1,491 @@
+//! The combinators: gather, wait, as_completed, wait_for, shield, task groups, and
+//! cancellation through them. Virtual time: the sleeps take no real time and the order of
+//! events is exact.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use corio_runtime::{
+    ALL_COMPLETED, Builder, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, LoopError, Task,
+    TaskError, TaskGroup, all_tasks, as_completed, create_task, current_task, gather, shield,
+    sleep, task_group, wait, wait_for, yield_now,
+};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Runs `fut` on a new loop with a virtual clock.
+fn run_virtual<F: std::future::Future + 'static>(fut: F) -> Result<F::Output, LoopError>
+where
+    F::Output: 'static,
+{
+    Builder::new().virtual_time(true).run(fut)
+}
+
+/// Records its name when dropped (a cancelled future's cleanup).
+struct OnDrop(&'static str, Rc<RefCell<Vec<&'static str>>>);
+impl Drop for OnDrop {
+    fn drop(&mut self) {
+        self.1.borrow_mut().push(self.0);
+    }
+}
+
+fn log() -> Rc<RefCell<Vec<&'static str>>> {
+    Rc::new(RefCell::new(Vec::new()))
+}
+
+/// The tasks of this loop other than the caller.
+fn others() -> Vec<corio_runtime::AnyTask> {
+    let me = current_task().unwrap();
+    all_tasks()
+        .unwrap()
+        .into_iter()
+        .filter(|t| *t != me)
+        .collect()
+}
+
+#[test]
+fn gather_gives_argument_order_when_tasks_finish_in_reverse() {
+    let out = run_virtual(async {
+        let finished = log();
+        let tasks: Vec<Task<u64>> = (1..=5)
+            .map(|i| {
+                let f = finished.clone();
+                create_task(async move {
+                    sleep(ms(100 - 10 * i)).await;
+                    f.borrow_mut()
+                        .push(["t1", "t2", "t3", "t4", "t5"][i as usize - 1]);
+                    i
+                })
+                .unwrap()
+            })
+            .collect();
+        let out = gather(tasks).await.unwrap();
+        (out, finished.borrow().clone())
+    })
+    .unwrap();
+    assert_eq!(out.0, [1, 2, 3, 4, 5]);
+    assert_eq!(out.1, ["t5", "t4", "t3", "t2", "t1"]);
+}
+
+#[test]
+fn gather_macro_gives_a_tuple_in_argument_order() {
+    let out = run_virtual(async {
+        let slow = create_task(async {
+            sleep(ms(30)).await;
+            "slow"
+        })
+        .unwrap();
+        let fast = create_task(async { 2u8 }).unwrap();
+        corio_runtime::gather!(slow, fast).await
+    })
+    .unwrap();
+    assert_eq!(out, Ok(("slow", 2)));
+}
+
+#[test]
+fn gather_returns_the_first_error_while_the_siblings_run_on() {
+    run_virtual(async {
+        let finished = Rc::new(Cell::new(0));
+        let children = (0..3u64).map(|i| {
+            let f = finished.clone();
+            async move {
+                sleep(ms(10 * (i + 1))).await;
+                if i == 0 {
+                    return Err(format!("child {i} failed"));
+                }
+                f.set(f.get() + 1);
+                Ok(i)
+            }
+        });
+        let err = gather(children).await.unwrap_err();
+        assert_eq!(err, "child 0 failed");
+        assert_eq!(finished.get(), 0, "the error comes as soon as it happens");
+        // The siblings were not cancelled: they finish on their own.
+        sleep(ms(100)).await;
+        assert_eq!(finished.get(), 2);
+    })
+    .unwrap();
+}
+
+#[test]
+fn gather_with_return_exceptions_gives_every_outcome_in_order() {
+    let out = run_virtual(async {
+        let a = create_task(async {
+            sleep(ms(20)).await;
+            1
+        })
+        .unwrap();
+        let b = create_task(async { panic!("b broke") }).unwrap();
+        let c = create_task(sleep(ms(1000))).unwrap();
+        c.cancel();
+        let (a2, b2) = (a.clone(), b.clone());
+        let outs = gather([
+            Box::pin(async move { a2.await.map(|_| ()) })
+                as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
+            Box::pin(async move { b2.await.map(|_: ()| ()) }),
+            Box::pin(c),
+        ])
+        .return_exceptions()
+        .await;
+        outs
+    })
+    .unwrap();
+    assert_eq!(out[0], Ok(()));
+    assert!(matches!(&out[1], Err(TaskError::Panicked(m)) if m == "b broke"));
+    assert_eq!(out[2], Err(TaskError::Cancelled));
+}
+
+#[test]
+fn cancelling_a_gather_cancels_every_child_and_leaves_no_task_running() {
+    run_virtual(async {
+        let cleanups = log();
+        let children: Vec<Task<()>> = ["a", "b", "c"]
+            .into_iter()
+            .map(|name| {
+                let c = cleanups.clone();
+                create_task(async move {
+                    let _guard = OnDrop(name, c);
+                    sleep(Duration::from_secs(3600)).await;
+                })
+                .unwrap()
+            })
+            .collect();
+        let watchers = children.clone();
+        let plain = cleanups.clone();
+        let gatherer = create_task(async move {
+            let p = plain.clone();
+            let in_place = async move {
+                let _guard = OnDrop("in place", p);
+                sleep(Duration::from_secs(3600)).await;
+                Ok::<(), TaskError>(())
+            };
+            let tasks = children.into_iter().map(|t| {
+                Box::pin(async move { t.await })
+                    as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
+            });
+            gather(tasks.chain([Box::pin(in_place) as _])).await
+        })
+        .unwrap();
+        sleep(ms(10)).await;
+        assert!(gatherer.cancel());
+        assert_eq!(gatherer.clone().await, Err(TaskError::Cancelled));
+        yield_now().await; // the children's cancelled steps
+        assert!(watchers.iter().all(Task::cancelled));
+        let mut seen = cleanups.borrow().clone();
+        seen.sort_unstable();
+        assert_eq!(seen, ["a", "b", "c", "in place"]);
+        assert!(others().is_empty(), "left running: {:?}", others());
+    })
+    .unwrap();
+}
+
+#[test]
+fn wait_timeout_leaves_the_tasks_running_and_keeps_their_identity() {
+    run_virtual(async {
+        let fast = create_task(sleep(ms(10))).unwrap();
+        let slow = create_task(async {
+            sleep(ms(500)).await;
+            "slow"
+        })
+        .unwrap();
+        let fast2 = create_task(async {
+            sleep(ms(20)).await;
+            "fast"
+        })
+        .unwrap();
+        let _ = fast;
+        let (done, pending) = wait([slow.clone(), fast2.clone()], Some(ms(100)), ALL_COMPLETED)
+            .await
+            .unwrap();
+        assert_eq!(done, [fast2.clone()]);
+        assert_eq!(
+            pending,
+            [slow.clone()],
+            "the slow one is the very handle given"
+        );
+        assert!(!slow.done() && !slow.cancelled(), "wait cancels nothing");
+        assert_eq!(slow.await, Ok("slow"));
+    })
+    .unwrap();
+}
+
+#[test]
+fn wait_first_completed_and_first_exception() {
+    run_virtual(async {
+        let tasks: Vec<Task<u64>> = [30, 10, 20]
+            .map(|t| {
+                create_task(async move {
+                    sleep(ms(t)).await;
+                    t
+                })
+                .unwrap()
+            })
+            .into();
+        let (done, pending) = wait(tasks.clone(), None, FIRST_COMPLETED).await.unwrap();
+        assert_eq!(done, [tasks[1].clone()]);
+        assert_eq!(pending, [tasks[0].clone(), tasks[2].clone()]);
+
+        // FIRST_EXCEPTION: a cancellation does not count, a panic does.
+        let cancelled = create_task(sleep(ms(1))).unwrap();
+        cancelled.cancel();
+        let panics = create_task(async {
+            sleep(ms(50)).await;
+            panic!("boom");
+        })
+        .unwrap();
+        let slow = create_task(sleep(ms(1000))).unwrap();
+        let (done, pending) = wait(
+            [cancelled.clone(), panics.clone(), slow.clone()],
+            None,
+            FIRST_EXCEPTION,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done, [cancelled, panics]);
+        assert_eq!(pending, [slow.clone()]);
+        slow.cancel();
+    })
+    .unwrap();
+}
+
+#[test]
+fn as_completed_times_out_each_remaining_item_and_the_work_runs_on() {
+    run_virtual(async {
+        let finished = log();
+        let items = [10u64, 500, 800].map(|t| {
+            let f = finished.clone();
+            async move {
+                sleep(ms(t)).await;
+                f.borrow_mut().push(if t == 500 { "500" } else { "other" });
+                t
+            }
+        });
+        let mut it = as_completed(items, Some(ms(100)));
+        assert_eq!(it.next().await, Some(Ok(10)));
+        assert!(it.next().await.unwrap().is_err());
+        assert!(it.next().await.unwrap().is_err());
+        assert_eq!(it.next().await, None);
+        drop(it);
+        sleep(ms(1000)).await;
+        assert_eq!(
+            *finished.borrow(),
+            ["other", "500", "other"],
+            "they kept running"
+        );
+    })
+    .unwrap();
+}
+
+#[test]
+fn wait_for_cancels_the_inner_task_and_waits_until_it_has_finished_cancelling() {
+    run_virtual(async {
+        let cleanups = log();
+        let c = cleanups.clone();
+        let inner = create_task(async move {
+            let _guard = OnDrop("inner cleanup", c);
+            sleep(Duration::from_secs(3600)).await;
+        })
+        .unwrap();
+        let res = wait_for(inner.clone(), ms(10)).await;
+        assert!(res.is_err());
+        // Already finished cancelling when wait_for returned: no extra iteration needed.
+        assert!(inner.cancelled());
+        assert_eq!(*cleanups.borrow(), ["inner cleanup"]);
+
+        // A plain future is dropped (its cleanup has run) before wait_for returns.
+        let c = cleanups.clone();
+        let res = wait_for(
+            async move {
+                let _guard = OnDrop("plain cleanup", c);
+                sleep(Duration::from_secs(3600)).await;
+            },
+            ms(10),
+        )
+        .await;
+        assert!(res.is_err());
+        assert_eq!(cleanups.borrow().last(), Some(&"plain cleanup"));
+
+        // In time: the output; no limit: the output.
+        assert_eq!(wait_for(async { 5 }, ms(10)).await, Ok(5));
+        assert_eq!(wait_for(async { 6 }, None).await, Ok(6));
+    })
+    .unwrap();
+}
+
+#[test]
+fn wait_for_with_a_zero_timeout_cancels_before_the_body_runs() {
+    run_virtual(async {
+        let ran = Rc::new(Cell::new(false));
+        let r = ran.clone();
+        let res = wait_for(async move { r.set(true) }, Duration::ZERO).await;
+        assert!(res.is_err());
+        assert!(
+            !ran.get(),
+            "asyncio: timeout <= 0 cancels before the first step"
+        );
+    })
+    .unwrap();
+}
+
+#[test]
+fn shield_survives_the_outer_cancel_and_the_task_can_be_awaited_again() {
+    run_virtual(async {
+        let task = create_task(async {
+            sleep(ms(100)).await;
+            "kept"
+        })
+        .unwrap();
+        let t = task.clone();
+        let waiter = create_task(async move { shield(t).await }).unwrap();
+        sleep(ms(10)).await;
+        waiter.cancel();
+        assert_eq!(waiter.await, Err(TaskError::Cancelled));
+        yield_now().await;
+        assert!(
+            !task.done() && !task.cancelled(),
+            "the shielded task runs on"
+        );
+        assert_eq!(task.await, Ok("kept"));
+    })
+    .unwrap();
+}
+
+#[test]
+fn task_group_cancels_the_siblings_on_failure_and_gathers_every_error() {
+    run_virtual(async {
+        let cleanups = log();
+        let group = TaskGroup::new();
+        let c = cleanups.clone();
+        let sibling = group
+            .create_task(async move {
+                let _guard = OnDrop("sibling", c);
+                sleep(Duration::from_secs(3600)).await;
+                Ok(())
+            })
+            .unwrap();
+        // Two failures in the same instant: both are reported.
+        group
+            .create_task(async {
+                sleep(ms(10)).await;
+                Err::<(), _>("first")
+            })
+            .unwrap();
+        group
+            .create_task(async {
+                sleep(ms(10)).await;
+                Err::<(), _>("second")
+            })
+            .unwrap();
+        let panicking = group
+            .create_task(async {
+                sleep(ms(10)).await;
+                if true {
+                    panic!("third");
+                }
+                Ok(())
+            })
+            .unwrap();
+        let err = group.join().await.unwrap_err();
+        assert_eq!(
+            err.errors,
+            [
+                ChildError::Failed("first"),
+                ChildError::Failed("second"),
+                ChildError::Panicked("third".into()),
+            ]
+        );
+        assert!(sibling.cancelled());
+        assert_eq!(*cleanups.borrow(), ["sibling"]);
+        assert_eq!(panicking.result(), Ok(None));
+        assert!(others().is_empty());
+    })
+    .unwrap();
+}
+
+#[test]
+fn task_group_scope_cancels_the_body_on_a_child_failure() {
+    run_virtual(async {
+        let cleanups = log();
+        let c = cleanups.clone();
+        let res: Result<(), _> = task_group(|tg| async move {
+            let _guard = OnDrop("body", c);
+            tg.create_task(async {
+                sleep(ms(5)).await;
+                Err::<(), _>("child")
+            })
+            .unwrap();
+            sleep(Duration::from_secs(3600)).await;
+            Ok(())
+        })
+        .await;
+        assert_eq!(res.unwrap_err().errors, [ChildError::Failed("child")]);
+        assert_eq!(*cleanups.borrow(), ["body"]);
+    })
+    .unwrap();
+}
+
+#[test]
+fn no_child_outlives_a_dropped_group() {
+    run_virtual(async {
+        let group = TaskGroup::<()>::new();
+        let child = group
+            .create_task(async {
+                sleep(Duration::from_secs(3600)).await;
+                Ok(())
+            })
+            .unwrap();
+        let spawner = group.spawner();
+        let joiner = create_task(group.join()).unwrap();
+        sleep(ms(10)).await;
+        joiner.cancel();
+        assert!(joiner.await.unwrap_err().is_cancelled());
+        yield_now().await;
+        assert!(child.cancelled());
+        assert!(
+            spawner.create_task(async { Ok(()) }).is_err(),
+            "the group is over"
+        );
+        assert!(others().is_empty());
+    })
+    .unwrap();
+}
+
+#[test]
+fn cancelling_an_outer_task_cancels_the_task_it_awaits_through_nested_awaits() {
+    run_virtual(async {
+        let cleanups = log();
+        let c = cleanups.clone();
+        let innermost = create_task(async move {
+            let _guard = OnDrop("innermost", c);
+            sleep(Duration::from_secs(3600)).await;
+        })
+        .unwrap();
+        let c = cleanups.clone();
+        let inner = innermost.clone();
+        let middle = create_task(async move {
+            let _guard = OnDrop("middle", c);
+            inner.await
+        })
+        .unwrap();
+        let c = cleanups.clone();
+        let m = middle.clone();
+        let outer = create_task(async move {
+            let _guard = OnDrop("outer", c);
+            m.await
+        })
+        .unwrap();
+        sleep(ms(10)).await;
+        assert!(outer.cancel());
+        assert_eq!(outer.clone().await, Err(TaskError::Cancelled));
+        for _ in 0..3 {
+            yield_now().await;
+        }
+        assert!(middle.cancelled() && innermost.cancelled());
+        assert_eq!(*cleanups.borrow(), ["outer", "middle", "innermost"]);
+        assert!(!outer.cancel(), "cancel() on a finished task is false");
+    })
+    .unwrap();
+}
