@@ -87,5 +87,6 @@ pub use corio_executor::{
 };
 #[doc(no_inline)]
 pub use corio_time::{
-    Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout, timeout_at,
+    Elapsed, Interval, Sleep, Timeout, TimeoutHandle, TimeoutScope, interval, sleep, sleep_until,
+    timeout, timeout_at, timeout_scope, timeout_scope_at,
 };

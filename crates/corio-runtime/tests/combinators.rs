@@ -489,3 +489,52 @@ fn cancelling_an_outer_task_cancels_the_task_it_awaits_through_nested_awaits() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_timeout_scope_can_be_pushed_back_disabled_and_expires_with_the_block_dropped() {
+    run_virtual(async {
+        use corio_runtime::timeout_scope;
+        let start = corio_runtime::get_running_loop().unwrap().now();
+
+        // Pushed back from inside the block: it finishes.
+        let out = timeout_scope(Some(ms(10)), |cm| async move {
+            sleep(ms(5)).await;
+            cm.reschedule(Some(cm.when().unwrap() + ms(100)));
+            sleep(ms(50)).await;
+            "in time"
+        })
+        .await;
+        assert_eq!(out, Ok("in time"));
+
+        // Disabled, then re-armed from another task while the block waits.
+        let cleanups = log();
+        let c = cleanups.clone();
+        let scope = timeout_scope(Some(ms(10)), |cm| async move {
+            cm.reschedule(None);
+            let _guard = OnDrop("block", c);
+            sleep(Duration::from_secs(3600)).await;
+        });
+        let handle = scope.handle();
+        let rearm = create_task(async move {
+            sleep(ms(200)).await;
+            handle.reschedule(Some(
+                corio_runtime::get_running_loop().unwrap().now() + ms(1),
+            ));
+        })
+        .unwrap();
+        let handle = scope.handle();
+        let before = corio_runtime::get_running_loop().unwrap().now();
+        assert!(scope.await.is_err());
+        let took = corio_runtime::get_running_loop().unwrap().now() - before;
+        assert_eq!(
+            took,
+            ms(201),
+            "expired at the re-armed deadline, not the first one"
+        );
+        assert!(handle.expired());
+        assert_eq!(*cleanups.borrow(), ["block"]);
+        rearm.await.unwrap();
+        let _ = start;
+    })
+    .unwrap();
+}

@@ -59,6 +59,12 @@ pub use corio_runtime::{
     spawn_local, timeout, timeout_at, yield_now,
 };
 
+/// Timeout scopes that the block can reschedule (asyncio 3.11's `timeout()`).
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+#[doc(inline)]
+pub use corio_runtime::{TimeoutHandle, TimeoutScope, timeout_scope, timeout_scope_at};
+
 /// The combinators: `gather` / `gather!`, `wait`, `as_completed`, `wait_for`, `shield`,
 /// `TaskGroup`.
 #[cfg(feature = "runtime")]
