@@ -291,7 +291,7 @@ fn wait_for_cancels_the_inner_task_and_waits_until_it_has_finished_cancelling() 
         .unwrap();
         let res = wait_for(inner.clone(), ms(10)).await;
         assert!(res.is_err());
-        // Already finished cancelling when wait_for returned: no extra iteration needed.
+        // Already finished cancelling when wait_for returned.
         assert!(inner.cancelled());
         assert_eq!(*cleanups.borrow(), ["inner cleanup"]);
 
@@ -313,6 +313,32 @@ fn wait_for_cancels_the_inner_task_and_waits_until_it_has_finished_cancelling() 
         assert_eq!(wait_for(async { 6 }, None).await, Ok(6));
     })
     .unwrap();
+}
+
+#[test]
+fn wait_for_takes_borrowing_futures() {
+    run_virtual(async {
+        let q = corio_channel_free_queue();
+        let res = wait_for(q.recv(), ms(10)).await;
+        assert!(res.is_err());
+    })
+    .unwrap();
+}
+
+/// A queue-like type whose future borrows it.
+struct Slot(std::cell::Cell<Option<u8>>);
+impl Slot {
+    async fn recv(&self) -> u8 {
+        loop {
+            if let Some(v) = self.0.take() {
+                return v;
+            }
+            sleep(ms(1)).await;
+        }
+    }
+}
+fn corio_channel_free_queue() -> Slot {
+    Slot(std::cell::Cell::new(None))
 }
 
 #[test]
