@@ -184,10 +184,10 @@ where
                 state.fired.set(false);
                 continue;
             }
-            if let Some(s) = sleep.as_mut() {
-                if s.as_mut().poll(cx).is_ready() {
-                    return Poll::Ready(());
-                }
+            if let Some(s) = sleep.as_mut()
+                && s.as_mut().poll(cx).is_ready()
+            {
+                return Poll::Ready(());
             }
             *state.waker.borrow_mut() = Some(cx.waker().clone());
             return Poll::Pending;
