@@ -2,7 +2,7 @@
 //! without cancelling them; `main` cancels the pending ones itself, and they report it.
 //!
 //! Rust differences: `asyncio.wait(phases, timeout=0.1)` ->
-//! `corio::wait(phases, Some(100 ms), ALL_COMPLETED)`; the `except CancelledError:` print
+//! `corio::wait(phases, Duration::from_secs_f64(0.1), ALL_COMPLETED)`; the `except CancelledError:` print
 //! is a drop guard that speaks only if the phase is dropped before it finished (a
 //! cancelled task's future is dropped at its next await).
 
@@ -40,7 +40,7 @@ async fn main_task(lp: EventLoop, num_phases: u32) -> Result<(), Box<dyn Error>>
         .map(|i| lp.create_task(phase(i)))
         .collect::<Result<Vec<_>, _>>()?;
     println!("waiting 0.1 for phases to complete");
-    let timeout = Some(Duration::from_secs_f64(0.1));
+    let timeout = Duration::from_secs_f64(0.1);
     let (completed, pending) = corio::wait(phases, timeout, ALL_COMPLETED).await?;
     println!(
         "{} completed and {} pending",

@@ -193,7 +193,7 @@ fn wait_timeout_leaves_the_tasks_running_and_keeps_their_identity() {
             "fast"
         })
         .unwrap();
-        let (done, pending) = wait([slow.clone(), fast2.clone()], Some(ms(100)), ALL_COMPLETED)
+        let (done, pending) = wait([slow.clone(), fast2.clone()], ms(100), ALL_COMPLETED)
             .await
             .unwrap();
         assert_eq!(done, std::slice::from_ref(&fast2));
@@ -259,7 +259,7 @@ fn as_completed_times_out_each_remaining_item_and_the_work_runs_on() {
                 t
             }
         });
-        let mut it = as_completed(items, Some(ms(100)));
+        let mut it = as_completed(items, ms(100));
         assert_eq!(it.next().await, Some(Ok(10)));
         assert!(it.next().await.unwrap().is_err());
         assert!(it.next().await.unwrap().is_err());

@@ -46,7 +46,7 @@ use super::detach;
 ///     assert_eq!(order, [10, 20, 30]);
 ///
 ///     let slow = [async { sleep(Duration::from_secs(60)).await }];
-///     let mut late = as_completed(slow, Some(Duration::from_millis(5)));
+///     let mut late = as_completed(slow, Duration::from_millis(5));
 ///     assert!(late.next().await.unwrap().is_err()); // timed out; the sleep runs on
 ///     assert!(late.next().await.is_none());
 /// })?;
@@ -54,7 +54,7 @@ use super::detach;
 /// ```
 pub fn as_completed<I>(
     awaitables: I,
-    timeout: Option<Duration>,
+    timeout: impl Into<Option<Duration>>,
 ) -> AsCompleted<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
@@ -68,7 +68,9 @@ where
     AsCompleted {
         left: children.len(),
         children,
-        deadline: timeout.map(|t| Box::pin(corio_time::sleep_until(corio_time::now() + t))),
+        deadline: timeout
+            .into()
+            .map(|t| Box::pin(corio_time::sleep_until(corio_time::now() + t))),
         timed_out: false,
     }
 }

@@ -93,8 +93,8 @@ impl<H: Waitable> Drop for Unregister<'_, H> {
 ///   given), so `pending.contains(&slow)` tells whether `slow` is still running.
 /// - It **never cancels** anything and **never fails on timeout**: when the timeout passes,
 ///   the unfinished handles are simply in `pending`.
-/// - `timeout` is `None` for no limit; `Some(Duration::ZERO)` sorts without waiting for
-///   anything but the done-callbacks already due.
+/// - `timeout` is a `Duration`, or `None` for no limit; `Duration::ZERO` sorts without
+///   waiting for anything but the done-callbacks already due.
 /// - It works through done-callbacks, as asyncio's does, so it needs handles that take
 ///   them ([`Waitable`]: a [`Task`](crate::Task)); to wait on plain futures, spawn them.
 ///
@@ -121,7 +121,7 @@ impl<H: Waitable> Drop for Unregister<'_, H> {
 ///     assert_eq!((done, pending.clone()), (vec![fast], vec![slow.clone()]));
 ///
 ///     // A timeout gives the unfinished ones back and cancels nothing.
-///     let (done, still) = wait(pending, Some(Duration::from_millis(10)), ALL_COMPLETED).await.unwrap();
+///     let (done, still) = wait(pending, Duration::from_millis(10), ALL_COMPLETED).await.unwrap();
 ///     assert!(done.is_empty() && still == [slow.clone()] && !slow.done());
 ///     slow.cancel();
 /// })?;
@@ -129,7 +129,7 @@ impl<H: Waitable> Drop for Unregister<'_, H> {
 /// ```
 pub async fn wait<H, I>(
     handles: I,
-    timeout: Option<Duration>,
+    timeout: impl Into<Option<Duration>>,
     return_when: ReturnWhen,
 ) -> Result<(Vec<H>, Vec<H>), WaitEmpty>
 where
@@ -168,7 +168,7 @@ where
         });
         unregister.ids.push(id);
     }
-    let mut sleep = timeout.map(|t| Box::pin(corio_time::sleep(t)));
+    let mut sleep = timeout.into().map(|t| Box::pin(corio_time::sleep(t)));
     poll_fn(|cx| {
         loop {
             if state.fired.get() {
