@@ -3,7 +3,8 @@
 //!
 //! Rust differences: `asyncio.wait(phases)` -> `corio::wait(phases, None, ALL_COMPLETED)`,
 //! which gives `(done, pending)` as `Vec`s of the very handles given, each in the order
-//! given (asyncio gives sets); `t.result()` -> `Task::result` (the output is `Clone`).
+//! given (asyncio gives sets), so the tasks are shared handles (`Task::share`);
+//! `t.result()` -> `SharedTask::result` (`Some` once done).
 
 use std::error::Error;
 use std::time::Duration;
@@ -20,13 +21,13 @@ async fn phase(i: u32) -> String {
 async fn main_task(lp: EventLoop, num_phases: u32) -> Result<(), Box<dyn Error>> {
     println!("starting main");
     let phases = (0..num_phases)
-        .map(|i| lp.create_task(phase(i)))
+        .map(|i| lp.create_task(phase(i)).map(|t| t.share()))
         .collect::<Result<Vec<_>, _>>()?;
     println!("waiting for phases to complete");
     let (completed, _pending) = corio::wait(phases, None, ALL_COMPLETED).await?;
     let results = completed
         .iter()
-        .map(|t| t.result())
+        .filter_map(|t| t.result())
         .collect::<Result<Vec<_>, _>>()?;
     println!("results: {results:?}");
     Ok(())

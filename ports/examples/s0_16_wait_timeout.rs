@@ -2,7 +2,8 @@
 //! without cancelling them; `main` cancels the pending ones itself, and they report it.
 //!
 //! Rust differences: `asyncio.wait(phases, timeout=0.1)` ->
-//! `corio::wait(phases, Duration::from_secs_f64(0.1), ALL_COMPLETED)`; the `except CancelledError:` print
+//! `corio::wait(phases, Duration::from_secs_f64(0.1), ALL_COMPLETED)` over shared task
+//! handles (`Task::share`); the `except CancelledError:` print
 //! is a drop guard that speaks only if the phase is dropped before it finished (a
 //! cancelled task's future is dropped at its next await).
 
@@ -37,7 +38,7 @@ async fn phase(i: u32) -> String {
 async fn main_task(lp: EventLoop, num_phases: u32) -> Result<(), Box<dyn Error>> {
     println!("starting main");
     let phases = (0..num_phases)
-        .map(|i| lp.create_task(phase(i)))
+        .map(|i| lp.create_task(phase(i)).map(|t| t.share()))
         .collect::<Result<Vec<_>, _>>()?;
     println!("waiting 0.1 for phases to complete");
     let timeout = Duration::from_secs_f64(0.1);

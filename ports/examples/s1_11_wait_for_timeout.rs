@@ -2,7 +2,8 @@
 //! the task, and once `wait_for` has raised, the task is cancelled.
 //!
 //! Rust differences: `asyncio.wait_for(task, timeout=1)` ->
-//! `corio::wait_for(task.clone(), Duration::from_secs(1))`, which gives
+//! `corio::wait_for(task.clone(), Duration::from_secs(1))` (a shared handle, kept to ask
+//! `cancelled()` afterwards), which gives
 //! `Err(Elapsed)` instead of raising `TimeoutError`; as in asyncio it has waited for the
 //! task to finish cancelling, so `cancelled()` is already true.
 
@@ -15,7 +16,7 @@ use std::time::Duration;
 use util::delay;
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
-    let delay_task = corio::create_task(delay(2))?;
+    let delay_task = corio::spawn(delay(2)).share();
     match corio::wait_for(delay_task.clone(), Duration::from_secs(1)).await {
         Ok(result) => println!("{}", result?),
         Err(corio::Elapsed { .. }) => {

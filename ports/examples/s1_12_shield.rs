@@ -1,8 +1,9 @@
 //! Seed s1-12: `wait_for(shield(task), 5)` times out after 5 s, but the shield keeps the
 //! 10 s task running; awaiting the task afterwards gives its result.
 //!
-//! Rust differences: `asyncio.shield(task)` -> `corio::shield(task.clone())` (a shield
-//! watches a handle; the handle kept here is awaited afterwards); `wait_for` gives
+//! Rust differences: `asyncio.shield(task)` -> `corio::shield(task.clone())` over a shared
+//! handle (`Task::share`): the shield watches one clone, the other is awaited afterwards;
+//! `wait_for` gives
 //! `Err(Elapsed)` instead of raising `TimeoutError`.
 
 #[path = "util/mod.rs"]
@@ -14,7 +15,7 @@ use std::time::Duration;
 use util::delay;
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
-    let task = corio::create_task(delay(10))?;
+    let task = corio::spawn(delay(10)).share();
     match corio::wait_for(corio::shield(task.clone()), Duration::from_secs(5)).await {
         Ok(result) => println!("{}", result?),
         Err(_elapsed) => {

@@ -16,7 +16,7 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
         let delay_times = [3, 3, 3];
         let mut results = Vec::new();
         for seconds in delay_times {
-            results.push(corio::create_task(delay(seconds))?.await?);
+            results.push(corio::spawn(delay(seconds)).await?);
         }
         Ok(())
     })

@@ -17,8 +17,8 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
         let delay_times = [3, 3, 3];
         let tasks = delay_times
             .into_iter()
-            .map(|seconds| corio::create_task(delay(seconds)))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|seconds| corio::spawn(delay(seconds)))
+            .collect::<Vec<_>>();
         let mut results = Vec::new();
         for task in tasks {
             results.push(task.await?);

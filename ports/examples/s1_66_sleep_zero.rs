@@ -15,17 +15,17 @@ use std::time::Duration;
 use util::delay;
 
 async fn create_tasks_no_sleep() -> Result<(), Box<dyn Error>> {
-    let task1 = corio::create_task(delay(1))?;
-    let task2 = corio::create_task(delay(2))?;
+    let task1 = corio::spawn(delay(1));
+    let task2 = corio::spawn(delay(2));
     println!("获取到任务:");
     corio::gather([task1, task2]).await?;
     Ok(())
 }
 
 async fn create_tasks_sleep() -> Result<(), Box<dyn Error>> {
-    let task1 = corio::create_task(delay(1))?;
+    let task1 = corio::spawn(delay(1));
     corio::sleep(Duration::ZERO).await;
-    let task2 = corio::create_task(delay(2))?;
+    let task2 = corio::spawn(delay(2));
     corio::sleep(Duration::ZERO).await;
     println!("获取到任务:");
     corio::gather([task1, task2]).await?;

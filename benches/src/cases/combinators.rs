@@ -48,7 +48,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 bench: wait_smol,
             }),
             repeat: Repeat::Timed,
-            note: "Spawns 10,000 tasks of which only the last finishes (after one yield; the others wait forever), waits for the first to complete, then cancels the other 9,999 and lets them go: corio `wait(tasks, None, FIRST_COMPLETED)` then `cancel()` on each pending handle and one loop pass; tokio `JoinSet::join_next` then `JoinSet::shutdown`; smol `futures::future::select_all` then dropping the other `Task`s (which cancels them).",
+            note: "Spawns 10,000 tasks of which only the last finishes (after one yield; the others wait forever), waits for the first to complete, then cancels the other 9,999 and lets them go: corio `wait` over shared handles (`spawn(..).share()`, as `wait` needs handles that take done-callbacks) with `FIRST_COMPLETED`, then `cancel()` on each pending handle and one loop pass; tokio `JoinSet::join_next` then `JoinSet::shutdown`; smol `futures::future::select_all` then dropping the other `Task`s (which cancels them).",
         },
     ]
 }
@@ -57,11 +57,10 @@ fn gather_corio() -> Vec<Sample> {
     let (sum, timing) = rt::corio(async {
         let tasks: Vec<_> = (0..GATHER_N)
             .map(|i| {
-                corio_runtime::create_task(async move {
+                corio_runtime::spawn(async move {
                     corio_runtime::yield_now().await;
                     i
                 })
-                .unwrap()
             })
             .collect();
         let outs = corio_runtime::gather(tasks).await.unwrap();
@@ -118,7 +117,7 @@ async fn wait_child(i: u64, yield_now: impl std::future::Future<Output = ()>) ->
 fn wait_corio() -> Vec<Sample> {
     let (first, timing) = rt::corio(async {
         let tasks: Vec<_> = (0..WAIT_N)
-            .map(|i| corio_runtime::create_task(wait_child(i, corio_runtime::yield_now())).unwrap())
+            .map(|i| corio_runtime::spawn(wait_child(i, corio_runtime::yield_now())).share())
             .collect();
         let (done, pending) = corio_runtime::wait(tasks, None, corio_runtime::FIRST_COMPLETED)
             .await
@@ -129,7 +128,7 @@ fn wait_corio() -> Vec<Sample> {
         }
         drop(pending);
         corio_runtime::yield_now().await; // the cancelled tasks are dropped
-        done[0].try_take().unwrap()
+        done[0].result().unwrap().unwrap()
     });
     assert_eq!(first, WAIT_N - 1);
     vec![timing.cpu_sample()]

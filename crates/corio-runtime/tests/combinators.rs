@@ -1,15 +1,17 @@
-//! The combinators: gather, wait, as_completed, wait_for, shield, task groups, and
-//! cancellation through them. Virtual time: the sleeps take no real time and the order of
-//! events is exact.
+//! The combinators: gather, wait, as_completed, wait_for, shield, task groups, timeout
+//! scopes, and cancellation through them. Virtual time: the sleeps take no real time and
+//! the order of events is exact.
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 
 use corio_runtime::{
-    ALL_COMPLETED, Builder, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, LoopError, Task,
-    TaskError, TaskGroup, all_tasks, as_completed, create_task, current_task, gather, shield,
-    sleep, task_group, wait, wait_for, yield_now,
+    ALL_COMPLETED, Builder, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, LoopError, SharedTask,
+    Task, TaskError, TaskGroup, all_tasks, as_completed, current_task, gather, get_running_loop,
+    shield, sleep, spawn, task_group, timeout_scope, wait, wait_for, yield_now,
 };
 
 fn ms(n: u64) -> Duration {
@@ -17,7 +19,7 @@ fn ms(n: u64) -> Duration {
 }
 
 /// Runs `fut` on a new loop with a virtual clock.
-fn run_virtual<F: std::future::Future + 'static>(fut: F) -> Result<F::Output, LoopError>
+fn run_virtual<F: Future + 'static>(fut: F) -> Result<F::Output, LoopError>
 where
     F::Output: 'static,
 {
@@ -46,6 +48,15 @@ fn others() -> Vec<corio_runtime::AnyTask> {
         .collect()
 }
 
+/// A task that sleeps forever and records its cleanup.
+fn sleeper(name: &'static str, cleanups: &Rc<RefCell<Vec<&'static str>>>) -> Task<()> {
+    let c = cleanups.clone();
+    spawn(async move {
+        let _guard = OnDrop(name, c);
+        sleep(Duration::from_secs(3600)).await;
+    })
+}
+
 #[test]
 fn gather_gives_argument_order_when_tasks_finish_in_reverse() {
     let out = run_virtual(async {
@@ -53,13 +64,12 @@ fn gather_gives_argument_order_when_tasks_finish_in_reverse() {
         let tasks: Vec<Task<u64>> = (1..=5)
             .map(|i| {
                 let f = finished.clone();
-                create_task(async move {
+                spawn(async move {
                     sleep(ms(100 - 10 * i)).await;
                     f.borrow_mut()
                         .push(["t1", "t2", "t3", "t4", "t5"][i as usize - 1]);
                     i
                 })
-                .unwrap()
             })
             .collect();
         let out = gather(tasks).await.unwrap();
@@ -73,12 +83,11 @@ fn gather_gives_argument_order_when_tasks_finish_in_reverse() {
 #[test]
 fn gather_macro_gives_a_tuple_in_argument_order() {
     let out = run_virtual(async {
-        let slow = create_task(async {
+        let slow = spawn(async {
             sleep(ms(30)).await;
             "slow"
-        })
-        .unwrap();
-        let fast = create_task(async { 2u8 }).unwrap();
+        });
+        let fast = spawn(async { 2u8 });
         corio_runtime::gather!(slow, fast).await
     })
     .unwrap();
@@ -110,30 +119,26 @@ fn gather_returns_the_first_error_while_the_siblings_run_on() {
     .unwrap();
 }
 
+type BoxedPlain = Pin<Box<dyn Future<Output = Result<(), ()>>>>;
+
+type Boxed<T> = Pin<Box<dyn Future<Output = Result<T, TaskError>>>>;
+
 #[test]
 fn gather_with_return_exceptions_gives_every_outcome_in_order() {
     let out = run_virtual(async {
-        let a = create_task(async {
+        let a = spawn(async {
             sleep(ms(20)).await;
-            1
-        })
-        .unwrap();
-        let b = create_task(async { panic!("b broke") }).unwrap();
-        let c = create_task(sleep(ms(1000))).unwrap();
+        });
+        let b = spawn(async { panic!("b broke") });
+        let c = spawn(sleep(ms(1000)));
         c.cancel();
-        let (a2, b2) = (a.clone(), b.clone());
-        gather([
-            Box::pin(async move { a2.await.map(|_| ()) })
-                as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
-            Box::pin(async move { b2.await.map(|_: ()| ()) }),
-            Box::pin(c),
-        ])
-        .return_exceptions()
-        .await
+        gather([Box::pin(a) as Boxed<()>, Box::pin(b), Box::pin(c)])
+            .return_exceptions()
+            .await
     })
     .unwrap();
     assert_eq!(out[0], Ok(()));
-    assert!(matches!(&out[1], Err(TaskError::Panicked(m)) if m == "b broke"));
+    assert!(matches!(&out[1], Err(TaskError::Panicked(p)) if p.message() == "b broke"));
     assert_eq!(out[2], Err(TaskError::Cancelled));
 }
 
@@ -141,40 +146,54 @@ fn gather_with_return_exceptions_gives_every_outcome_in_order() {
 fn cancelling_a_gather_cancels_every_child_and_leaves_no_task_running() {
     run_virtual(async {
         let cleanups = log();
-        let children: Vec<Task<()>> = ["a", "b", "c"]
+        // Children that wake at different times, so that the gather's last step polls only
+        // some of them: the gather still cancels every one.
+        let shared: Vec<SharedTask<()>> = ["a", "b", "c"]
             .into_iter()
-            .map(|name| {
-                let c = cleanups.clone();
-                create_task(async move {
-                    let _guard = OnDrop(name, c);
-                    sleep(Duration::from_secs(3600)).await;
-                })
-                .unwrap()
-            })
+            .map(|name| sleeper(name, &cleanups).share())
             .collect();
-        let watchers = children.clone();
-        let plain = cleanups.clone();
-        let gatherer = create_task(async move {
-            let p = plain.clone();
-            let in_place = async move {
-                let _guard = OnDrop("in place", p);
-                sleep(Duration::from_secs(3600)).await;
-                Ok::<(), TaskError>(())
+        let watchers = shared.clone();
+        let gather_shared = spawn(async move {
+            let early = spawn(sleep(ms(2))).share();
+            let mut all = shared;
+            all.insert(0, early);
+            gather(all).await
+        });
+        let unique: Vec<Task<()>> = ["d", "e"]
+            .into_iter()
+            .map(|name| sleeper(name, &cleanups))
+            .collect();
+        let gather_unique = spawn(async move {
+            let mut all = unique;
+            all.push(spawn(sleep(ms(3))));
+            gather(all).await
+        });
+        // Plain futures are dropped with the gather.
+        let c = cleanups.clone();
+        let gather_plain = spawn(async move {
+            let soon = async {
+                sleep(ms(1)).await;
+                Ok::<(), ()>(())
             };
-            let tasks = children
-                .into_iter()
-                .map(|t| Box::pin(t) as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>);
-            gather(tasks.chain([Box::pin(in_place) as _])).await
-        })
-        .unwrap();
+            let c2 = c.clone();
+            let forever = async move {
+                let _guard = OnDrop("plain", c2);
+                sleep(Duration::from_secs(3600)).await;
+                Ok(())
+            };
+            let all: Vec<BoxedPlain> = vec![Box::pin(soon), Box::pin(forever)];
+            gather(all).await
+        });
         sleep(ms(10)).await;
-        assert!(gatherer.cancel());
-        assert_eq!(gatherer.clone().await, Err(TaskError::Cancelled));
+        assert!(gather_shared.cancel() && gather_unique.cancel() && gather_plain.cancel());
+        assert_eq!(gather_shared.await, Err(TaskError::Cancelled));
+        assert_eq!(gather_unique.await, Err(TaskError::Cancelled));
+        assert_eq!(gather_plain.await, Err(TaskError::Cancelled));
         yield_now().await; // the children's cancelled steps
-        assert!(watchers.iter().all(Task::cancelled));
+        assert!(watchers.iter().all(SharedTask::cancelled));
         let mut seen = cleanups.borrow().clone();
         seen.sort_unstable();
-        assert_eq!(seen, ["a", "b", "c", "in place"]);
+        assert_eq!(seen, ["a", "b", "c", "d", "e", "plain"]);
         assert!(others().is_empty(), "left running: {:?}", others());
     })
     .unwrap();
@@ -183,20 +202,20 @@ fn cancelling_a_gather_cancels_every_child_and_leaves_no_task_running() {
 #[test]
 fn wait_timeout_leaves_the_tasks_running_and_keeps_their_identity() {
     run_virtual(async {
-        let slow = create_task(async {
+        let slow = spawn(async {
             sleep(ms(500)).await;
             "slow"
         })
-        .unwrap();
-        let fast2 = create_task(async {
+        .share();
+        let fast = spawn(async {
             sleep(ms(20)).await;
             "fast"
         })
-        .unwrap();
-        let (done, pending) = wait([slow.clone(), fast2.clone()], ms(100), ALL_COMPLETED)
+        .share();
+        let (done, pending) = wait([slow.clone(), fast.clone()], ms(100), ALL_COMPLETED)
             .await
             .unwrap();
-        assert_eq!(done, std::slice::from_ref(&fast2));
+        assert_eq!(done, std::slice::from_ref(&fast));
         assert_eq!(
             pending,
             std::slice::from_ref(&slow),
@@ -211,13 +230,13 @@ fn wait_timeout_leaves_the_tasks_running_and_keeps_their_identity() {
 #[test]
 fn wait_first_completed_and_first_exception() {
     run_virtual(async {
-        let tasks: Vec<Task<u64>> = [30, 10, 20]
+        let tasks: Vec<SharedTask<u64>> = [30, 10, 20]
             .map(|t| {
-                create_task(async move {
+                spawn(async move {
                     sleep(ms(t)).await;
                     t
                 })
-                .unwrap()
+                .share()
             })
             .into();
         let (done, pending) = wait(tasks.clone(), None, FIRST_COMPLETED).await.unwrap();
@@ -225,14 +244,14 @@ fn wait_first_completed_and_first_exception() {
         assert_eq!(pending, [tasks[0].clone(), tasks[2].clone()]);
 
         // FIRST_EXCEPTION: a cancellation does not count, a panic does.
-        let cancelled = create_task(sleep(ms(1))).unwrap();
+        let cancelled = spawn(sleep(ms(1))).share();
         cancelled.cancel();
-        let panics = create_task(async {
+        let panics = spawn(async {
             sleep(ms(50)).await;
             panic!("boom");
         })
-        .unwrap();
-        let slow = create_task(sleep(ms(1000))).unwrap();
+        .share();
+        let slow = spawn(sleep(ms(1000))).share();
         let (done, pending) = wait(
             [cancelled.clone(), panics.clone(), slow.clone()],
             None,
@@ -279,12 +298,7 @@ fn as_completed_times_out_each_remaining_item_and_the_work_runs_on() {
 fn wait_for_cancels_the_inner_task_and_waits_until_it_has_finished_cancelling() {
     run_virtual(async {
         let cleanups = log();
-        let c = cleanups.clone();
-        let inner = create_task(async move {
-            let _guard = OnDrop("inner cleanup", c);
-            sleep(Duration::from_secs(3600)).await;
-        })
-        .unwrap();
+        let inner = sleeper("inner cleanup", &cleanups).share();
         let res = wait_for(inner.clone(), ms(10)).await;
         assert!(res.is_err());
         // Already finished cancelling when wait_for returned.
@@ -312,29 +326,22 @@ fn wait_for_cancels_the_inner_task_and_waits_until_it_has_finished_cancelling() 
 }
 
 #[test]
-fn wait_for_takes_borrowing_futures() {
+fn cancelling_the_waiter_of_wait_for_cancels_the_awaitable() {
     run_virtual(async {
-        let q = corio_channel_free_queue();
-        let res = wait_for(q.recv(), ms(10)).await;
-        assert!(res.is_err());
+        let cleanups = log();
+        let inner = sleeper("inner", &cleanups).share();
+        let i = inner.clone();
+        let waiter = spawn(async move { wait_for(i, Duration::from_secs(60)).await });
+        sleep(ms(10)).await;
+        waiter.cancel();
+        assert!(waiter.await.unwrap_err().is_cancelled());
+        for _ in 0..3 {
+            yield_now().await;
+        }
+        assert!(inner.cancelled());
+        assert_eq!(*cleanups.borrow(), ["inner"]);
     })
     .unwrap();
-}
-
-/// A queue-like type whose future borrows it.
-struct Slot(std::cell::Cell<Option<u8>>);
-impl Slot {
-    async fn recv(&self) -> u8 {
-        loop {
-            if let Some(v) = self.0.take() {
-                return v;
-            }
-            sleep(ms(1)).await;
-        }
-    }
-}
-fn corio_channel_free_queue() -> Slot {
-    Slot(std::cell::Cell::new(None))
 }
 
 #[test]
@@ -355,13 +362,13 @@ fn wait_for_with_a_zero_timeout_cancels_before_the_body_runs() {
 #[test]
 fn shield_survives_the_outer_cancel_and_the_task_can_be_awaited_again() {
     run_virtual(async {
-        let task = create_task(async {
+        let task = spawn(async {
             sleep(ms(100)).await;
             "kept"
         })
-        .unwrap();
+        .share();
         let t = task.clone();
-        let waiter = create_task(async move { shield(t).await }).unwrap();
+        let waiter = spawn(async move { shield(t).await });
         sleep(ms(10)).await;
         waiter.cancel();
         assert_eq!(waiter.await, Err(TaskError::Cancelled));
@@ -388,7 +395,7 @@ fn task_group_cancels_the_siblings_on_failure_and_gathers_every_error() {
                 Ok(())
             })
             .unwrap();
-        // Two failures in the same instant: both are reported.
+        // Three failures in the same instant: all are reported.
         group
             .create_task(async {
                 sleep(ms(10)).await;
@@ -401,7 +408,7 @@ fn task_group_cancels_the_siblings_on_failure_and_gathers_every_error() {
                 Err::<(), _>("second")
             })
             .unwrap();
-        let panicking = group
+        let mut panicking = group
             .create_task(async {
                 sleep(ms(10)).await;
                 if true {
@@ -421,7 +428,7 @@ fn task_group_cancels_the_siblings_on_failure_and_gathers_every_error() {
         );
         assert!(sibling.cancelled());
         assert_eq!(*cleanups.borrow(), ["sibling"]);
-        assert_eq!(panicking.result(), Ok(None));
+        assert_eq!(panicking.try_take(), Some(Ok(None)));
         assert!(others().is_empty());
     })
     .unwrap();
@@ -452,15 +459,19 @@ fn task_group_scope_cancels_the_body_on_a_child_failure() {
 #[test]
 fn no_child_outlives_a_dropped_group() {
     run_virtual(async {
+        let cleanups = log();
         let group = TaskGroup::<()>::new();
+        let c = cleanups.clone();
         let child = group
-            .create_task(async {
+            .create_task(async move {
+                let _guard = OnDrop("child", c);
                 sleep(Duration::from_secs(3600)).await;
                 Ok(())
             })
-            .unwrap();
+            .unwrap()
+            .share();
         let spawner = group.spawner();
-        let joiner = create_task(group.join()).unwrap();
+        let joiner = spawn(group.join());
         sleep(ms(10)).await;
         joiner.cancel();
         assert!(joiner.await.unwrap_err().is_cancelled());
@@ -470,6 +481,21 @@ fn no_child_outlives_a_dropped_group() {
             spawner.create_task(async { Ok(()) }).is_err(),
             "the group is over"
         );
+
+        // A child not started yet when its group goes never runs its body.
+        let group = TaskGroup::<()>::new();
+        let c = cleanups.clone();
+        let unstarted = group
+            .create_task(async move {
+                c.borrow_mut().push("body ran");
+                Ok(())
+            })
+            .unwrap()
+            .share();
+        drop(group);
+        yield_now().await;
+        assert_eq!(unstarted.result(), Some(Ok(None)));
+        assert_eq!(*cleanups.borrow(), ["child"]);
         assert!(others().is_empty());
     })
     .unwrap();
@@ -479,26 +505,21 @@ fn no_child_outlives_a_dropped_group() {
 fn cancelling_an_outer_task_cancels_the_task_it_awaits_through_nested_awaits() {
     run_virtual(async {
         let cleanups = log();
-        let c = cleanups.clone();
-        let innermost = create_task(async move {
-            let _guard = OnDrop("innermost", c);
-            sleep(Duration::from_secs(3600)).await;
-        })
-        .unwrap();
+        let innermost = sleeper("innermost", &cleanups).share();
         let c = cleanups.clone();
         let inner = innermost.clone();
-        let middle = create_task(async move {
+        let middle = spawn(async move {
             let _guard = OnDrop("middle", c);
             inner.await
         })
-        .unwrap();
+        .share();
         let c = cleanups.clone();
         let m = middle.clone();
-        let outer = create_task(async move {
+        let outer = spawn(async move {
             let _guard = OnDrop("outer", c);
             m.await
         })
-        .unwrap();
+        .share();
         sleep(ms(10)).await;
         assert!(outer.cancel());
         assert_eq!(outer.clone().await, Err(TaskError::Cancelled));
@@ -515,9 +536,6 @@ fn cancelling_an_outer_task_cancels_the_task_it_awaits_through_nested_awaits() {
 #[test]
 fn a_timeout_scope_can_be_pushed_back_disabled_and_expires_with_the_block_dropped() {
     run_virtual(async {
-        use corio_runtime::timeout_scope;
-        let start = corio_runtime::get_running_loop().unwrap().now();
-
         // Pushed back from inside the block: it finishes.
         let out = timeout_scope(Some(ms(10)), |cm| async move {
             sleep(ms(5)).await;
@@ -537,17 +555,14 @@ fn a_timeout_scope_can_be_pushed_back_disabled_and_expires_with_the_block_droppe
             sleep(Duration::from_secs(3600)).await;
         });
         let handle = scope.handle();
-        let rearm = create_task(async move {
+        let rearm = spawn(async move {
             sleep(ms(200)).await;
-            handle.reschedule(Some(
-                corio_runtime::get_running_loop().unwrap().now() + ms(1),
-            ));
-        })
-        .unwrap();
+            handle.reschedule(Some(get_running_loop().unwrap().now() + ms(1)));
+        });
         let handle = scope.handle();
-        let before = corio_runtime::get_running_loop().unwrap().now();
+        let before = get_running_loop().unwrap().now();
         assert!(scope.await.is_err());
-        let took = corio_runtime::get_running_loop().unwrap().now() - before;
+        let took = get_running_loop().unwrap().now() - before;
         assert_eq!(
             took,
             ms(201),
@@ -556,7 +571,6 @@ fn a_timeout_scope_can_be_pushed_back_disabled_and_expires_with_the_block_droppe
         assert!(handle.expired());
         assert_eq!(*cleanups.borrow(), ["block"]);
         rearm.await.unwrap();
-        let _ = start;
     })
     .unwrap();
 }

@@ -1,10 +1,12 @@
 //! `gather` over an iterator of awaitables: outputs in argument order.
 
+use std::any::{Any, TypeId};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use corio_executor::{AwaitMark, SharedTask, Task};
 use futures_core::Stream;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use pin_project_lite::pin_project;
@@ -40,16 +42,15 @@ use super::detach;
 ///
 /// ```
 /// use std::time::Duration;
-/// use corio_runtime::{create_task, gather, run, sleep};
+/// use corio_runtime::{gather, run, sleep, spawn};
 ///
 /// run(async {
 ///     // The later ones finish first; the outputs still come in argument order.
 ///     let tasks = (1..=3).map(|i| {
-///         create_task(async move {
+///         spawn(async move {
 ///             sleep(Duration::from_millis(30 - 10 * i)).await;
 ///             i
 ///         })
-///         .unwrap()
 ///     });
 ///     assert_eq!(gather(tasks).await, Ok(vec![1, 2, 3]));
 ///
@@ -62,10 +63,12 @@ use super::detach;
 /// ```
 #[doc(alias = "join_all")]
 #[doc(alias = "try_join_all")]
-pub fn gather<I>(awaitables: I) -> Gather<<I::Item as IntoFuture>::IntoFuture>
+pub fn gather<I, T, E>(awaitables: I) -> Gather<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
-    I::Item: IntoFuture,
+    I::Item: IntoFuture<Output = Result<T, E>>,
+    <I::Item as IntoFuture>::IntoFuture: 'static,
+    T: 'static,
 {
     let children: FuturesUnordered<_> = awaitables
         .into_iter()
@@ -77,7 +80,36 @@ where
         .collect();
     let mut outputs = Vec::new();
     outputs.resize_with(children.len(), || None);
-    Gather { children, outputs }
+    Gather {
+        children,
+        outputs,
+        mark: AwaitMark::new(),
+        cancel_child: task_canceller::<<I::Item as IntoFuture>::IntoFuture, T>(),
+    }
+}
+
+/// How to cancel a child that is a task handle, if `F` is one.
+///
+/// A task handle cancels its task when it is dropped with a cancelled task that was
+/// suspended awaiting it *in its last step*; the gather polls only the children that woke,
+/// so a child polled in an earlier step would not count as awaited. A cancelled gather
+/// therefore cancels its task children itself, recognising them by type.
+fn task_canceller<F: 'static, T: 'static>() -> Option<fn(&dyn Any)> {
+    if TypeId::of::<F>() == TypeId::of::<Task<T>>() {
+        Some(|child| {
+            if let Some(task) = child.downcast_ref::<Task<T>>() {
+                task.cancel();
+            }
+        })
+    } else if TypeId::of::<F>() == TypeId::of::<SharedTask<T>>() {
+        Some(|child| {
+            if let Some(task) = child.downcast_ref::<SharedTask<T>>() {
+                task.cancel();
+            }
+        })
+    } else {
+        None
+    }
 }
 
 pin_project! {
@@ -90,7 +122,7 @@ pin_project! {
     }
 }
 
-impl<F: Future> Future for Indexed<F> {
+impl<F: Future + 'static> Future for Indexed<F> {
     type Output = (usize, F::Output);
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -112,17 +144,21 @@ impl<F: Future> Future for Indexed<F> {
 /// # Ok::<(), corio_runtime::LoopError>(())
 /// ```
 #[must_use = "futures do nothing unless you .await or poll them"]
-pub struct Gather<F: Future> {
+pub struct Gather<F: Future + 'static> {
     /// The children still running, each tagged with its index.
     children: FuturesUnordered<Indexed<F>>,
     /// One slot per child, in argument order; `Some` once it finished.
     outputs: Vec<Option<F::Output>>,
+    /// The step of its task in which the gather last returned `Pending`.
+    mark: AwaitMark,
+    /// Cancels a child that is a task handle (see `task_canceller`).
+    cancel_child: Option<fn(&dyn Any)>,
 }
 
 // The outputs are never pinned (the children are, inside `FuturesUnordered`).
-impl<F: Future> Unpin for Gather<F> {}
+impl<F: Future + 'static> Unpin for Gather<F> {}
 
-impl<F: Future> Gather<F> {
+impl<F: Future + 'static> Gather<F> {
     /// Waits for every child and gives every outcome in argument order, failures included
     /// (asyncio's `gather(..., return_exceptions=True)`).
     ///
@@ -133,11 +169,11 @@ impl<F: Future> Gather<F> {
     /// # Examples
     ///
     /// ```
-    /// use corio_runtime::{create_task, gather, run, TaskError};
+    /// use corio_runtime::{gather, run, spawn, TaskError};
     ///
     /// run(async {
-    ///     let ok = create_task(async { 1 }).unwrap();
-    ///     let cancelled = create_task(async { 2 }).unwrap();
+    ///     let ok = spawn(async { 1 });
+    ///     let cancelled = spawn(async { 2 });
     ///     cancelled.cancel();
     ///     let out = gather([ok, cancelled]).return_exceptions().await;
     ///     assert_eq!(out, [Ok(1), Err(TaskError::Cancelled)]);
@@ -167,8 +203,14 @@ impl<F: Future> Gather<F> {
                 self.outputs[index] = Some(out);
                 Poll::Ready(Some(index))
             }
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+            Poll::Ready(None) => {
+                self.mark.clear();
+                Poll::Ready(None)
+            }
+            Poll::Pending => {
+                self.mark.polled();
+                Poll::Pending
+            }
         }
     }
 
@@ -199,6 +241,7 @@ where
                             unreachable!("just checked")
                         };
                         // asyncio's rule: the first failure is reported, the others run on.
+                        this.mark.clear();
                         let mut rest = std::mem::take(&mut this.children);
                         if !rest.is_empty() {
                             detach(async move { while rest.next().await.is_some() {} });
@@ -212,7 +255,22 @@ where
     }
 }
 
-impl<F: Future> fmt::Debug for Gather<F> {
+impl<F: Future + 'static> Drop for Gather<F> {
+    fn drop(&mut self) {
+        // Cancelled while awaiting it: asyncio cancels every child. Plain futures are
+        // cancelled by being dropped with the gather; task handles are asked here.
+        if let Some(cancel) = self.cancel_child
+            && self.mark.abandoned_by_cancel()
+        {
+            for child in Pin::new(&self.children).iter_pin_ref() {
+                let child: &F = &child.get_ref().future;
+                cancel(child as &dyn Any);
+            }
+        }
+    }
+}
+
+impl<F: Future + 'static> fmt::Debug for Gather<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gather")
             .field("children", &self.outputs.len())
@@ -233,11 +291,11 @@ impl<F: Future> fmt::Debug for Gather<F> {
 /// # Ok::<(), corio_runtime::LoopError>(())
 /// ```
 #[must_use = "futures do nothing unless you .await or poll them"]
-pub struct GatherAll<F: Future> {
+pub struct GatherAll<F: Future + 'static> {
     inner: Gather<F>,
 }
 
-impl<F: Future> Future for GatherAll<F> {
+impl<F: Future + 'static> Future for GatherAll<F> {
     type Output = Vec<F::Output>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -252,7 +310,7 @@ impl<F: Future> Future for GatherAll<F> {
     }
 }
 
-impl<F: Future> fmt::Debug for GatherAll<F> {
+impl<F: Future + 'static> fmt::Debug for GatherAll<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("GatherAll").field(&self.inner).finish()
     }

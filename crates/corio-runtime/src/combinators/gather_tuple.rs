@@ -33,15 +33,14 @@ use super::detach;
 ///
 /// ```
 /// use std::time::Duration;
-/// use corio_runtime::{create_task, gather, run, sleep, TaskError};
+/// use corio_runtime::{gather, run, sleep, spawn};
 ///
 /// run(async {
-///     let number = create_task(async {
+///     let number = spawn(async {
 ///         sleep(Duration::from_millis(20)).await;
 ///         7
-///     })
-///     .unwrap();
-///     let word = create_task(async { "seven" }).unwrap();
+///     });
+///     let word = spawn(async { "seven" });
 ///     assert_eq!(gather!(number, word).await, Ok((7, "seven")));
 ///
 ///     let fails = async { Err::<(), _>("boom") };

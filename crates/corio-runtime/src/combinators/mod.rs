@@ -29,5 +29,5 @@ pub use waitable::Waitable;
 /// and it is dropped, which cancels it.
 fn detach<F: std::future::Future + 'static>(future: F) {
     // The handle is dropped at once: the task runs on, detached.
-    let _ = crate::current::create_task(future);
+    let _ = crate::current::try_spawn(future);
 }

@@ -12,10 +12,11 @@ use super::Waitable;
 /// Awaits `handle` without cancelling it when the awaiter is cancelled (asyncio's
 /// `shield`).
 ///
-/// Awaiting a [`Task`](crate::Task) directly cancels the task when the awaiting future is
-/// dropped (the awaiter was cancelled, or a timeout gave up). A `Shield` only watches: when
-/// it is dropped, the task runs on, and can be awaited again afterwards through another
-/// handle. Give it a clone of the handle you keep.
+/// Awaiting a task handle directly cancels the task when the awaiting task is cancelled
+/// in that await (asyncio's rule, and corio's). A `Shield` only watches, through a
+/// done-callback: when it is dropped, also by a cancellation, the task runs on and can be
+/// awaited again afterwards through another handle. Give it a clone of a
+/// [`SharedTask`](crate::SharedTask) you keep.
 ///
 /// # Cancel safety
 ///
@@ -26,14 +27,14 @@ use super::Waitable;
 ///
 /// ```
 /// use std::time::Duration;
-/// use corio_runtime::{create_task, run, shield, sleep, wait_for};
+/// use corio_runtime::{run, shield, sleep, spawn, wait_for};
 ///
 /// run(async {
-///     let task = create_task(async {
+///     let task = spawn(async {
 ///         sleep(Duration::from_millis(50)).await;
 ///         "done"
 ///     })
-///     .unwrap();
+///     .share();
 ///     // The timeout cancels the shield, not the task.
 ///     assert!(wait_for(shield(task.clone()), Duration::from_millis(5)).await.is_err());
 ///     assert!(!task.cancelled());
@@ -55,7 +56,7 @@ pub fn shield<H: Waitable>(handle: H) -> Shield<H> {
 ///
 /// ```
 /// corio_runtime::run(async {
-///     let task = corio_runtime::create_task(async { 3 }).unwrap();
+///     let task = corio_runtime::spawn(async { 3 }).share();
 ///     assert_eq!(corio_runtime::shield(task).await, Ok(3));
 /// })?;
 /// # Ok::<(), corio_runtime::LoopError>(())
@@ -76,7 +77,7 @@ impl<H: Waitable> Shield<H> {
     ///
     /// ```
     /// corio_runtime::run(async {
-    ///     let task = corio_runtime::create_task(async {}).unwrap();
+    ///     let task = corio_runtime::spawn(async {}).share();
     ///     let s = corio_runtime::shield(task.clone());
     ///     assert_eq!(s.get_ref(), &task);
     /// })?;
@@ -95,11 +96,13 @@ impl<H: Waitable> Future for Shield<H> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<H::Output> {
         let this = self.get_mut();
-        if this.handle.done() {
+        if this.handle.done()
+            && let Some(out) = this.handle.take_output()
+        {
             if let Some(id) = this.callback.take() {
                 this.handle.remove_on_done(id);
             }
-            return Poll::Ready(this.handle.take_output());
+            return Poll::Ready(out);
         }
         *this.waker.borrow_mut() = Some(cx.waker().clone());
         if this.callback.is_none() {

@@ -101,7 +101,10 @@ pub enum GroupSpawnError {
 }
 
 struct GroupInner<E> {
-    /// The children still running, by a key of the group's own, to cancel them.
+    /// The children not finished yet, started or not: what `join` waits for.
+    live: Cell<usize>,
+    /// The children that have started, by a key of the group's own, to cancel them (each
+    /// registers itself at its first step: a unique `Task` gives no type-erased view).
     children: RefCell<HashMap<u64, AnyTask>>,
     next_key: Cell<u64>,
     failures: RefCell<Vec<ChildError<E>>>,
@@ -172,8 +175,18 @@ impl<E> GroupInner<E> {
             group: group.clone(),
             key,
         };
-        let task = crate::current::create_task(async move {
+        let task = crate::current::try_spawn(async move {
             let _left = left;
+            match group.upgrade() {
+                // Gone, or shut down before this child started: it never runs its body.
+                None => return None,
+                Some(g) if g.finished.get() || g.aborting.get() => return None,
+                Some(g) => {
+                    if let Some(me) = corio_executor::current_task() {
+                        g.children.borrow_mut().insert(key, me);
+                    }
+                }
+            }
             let error = match CatchUnwind(pin!(future)).await {
                 Ok(Ok(v)) => return Some(v),
                 Ok(Err(e)) => ChildError::Failed(e),
@@ -187,7 +200,7 @@ impl<E> GroupInner<E> {
             }
             None
         })?;
-        self.children.borrow_mut().insert(key, task.as_any());
+        self.live.set(self.live.get() + 1);
         Ok(task)
     }
 }
@@ -203,6 +216,7 @@ impl<E> Drop for Leave<E> {
         if let Some(g) = self.group.upgrade() {
             let removed = g.children.borrow_mut().remove(&self.key);
             drop(removed);
+            g.live.set(g.live.get().saturating_sub(1));
             g.wake();
         }
     }
@@ -237,7 +251,8 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// A group of tasks that ends only when all its children have (asyncio's `TaskGroup`).
 ///
 /// - [`TaskGroup::create_task`] spawns a child: a future giving `Result<T, E>`. Its handle
-///   gives `Some(T)` on success, `None` if it failed (the error went to the group).
+///   gives `Some(T)` on success, `None` if it failed (the error went to the group) or was
+///   stopped before it started because the group was shutting down.
 /// - [`TaskGroup::join`] waits for every child. The first failure (an `Err` or a panic;
 ///   not a cancellation) cancels every other child; `join` then waits for them to finish
 ///   cancelling and returns **every** failure together ([`TaskGroupError`]).
@@ -280,6 +295,7 @@ impl<E: 'static> TaskGroup<E> {
     pub fn new() -> TaskGroup<E> {
         TaskGroup {
             inner: Rc::new(GroupInner {
+                live: Cell::new(0),
                 children: RefCell::new(HashMap::new()),
                 next_key: Cell::new(0),
                 failures: RefCell::new(Vec::new()),
@@ -344,7 +360,7 @@ impl<E: 'static> TaskGroup<E> {
     /// assert_eq!(group.len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.inner.children.borrow().len()
+        self.inner.live.get()
     }
 
     /// Whether no child is running.
@@ -379,7 +395,7 @@ impl<E: 'static> TaskGroup<E> {
 
     /// `Ready` once no child is left.
     fn poll_children(&self, cx: &mut Context<'_>) -> Poll<()> {
-        if self.inner.children.borrow().is_empty() {
+        if self.inner.live.get() == 0 {
             return Poll::Ready(());
         }
         *self.inner.waker.borrow_mut() = Some(cx.waker().clone());
@@ -413,7 +429,7 @@ impl<E> Drop for TaskGroup<E> {
 impl<E> fmt::Debug for TaskGroup<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TaskGroup")
-            .field("children", &self.inner.children.borrow().len())
+            .field("children", &self.inner.live.get())
             .field("failures", &self.inner.failures.borrow().len())
             .field("aborting", &self.inner.aborting.get())
             .finish()
@@ -498,7 +514,8 @@ impl<E> fmt::Debug for GroupSpawner<E> {
 ///     })
 ///     .await
 ///     .unwrap();
-///     assert_eq!((out.0.result(), out.1.result()), (Ok(Some(1)), Ok(Some(2))));
+///     let (mut a, mut b) = out;
+///     assert_eq!((a.try_take(), b.try_take()), (Some(Ok(Some(1))), Some(Ok(Some(2)))));
 ///
 ///     let failed = task_group(|tg| async move {
 ///         tg.create_task(async { Err::<(), _>("child".to_string()) }).unwrap();

@@ -21,7 +21,7 @@ pub enum ReturnWhen {
     /// When any handle finishes (or is cancelled).
     FirstCompleted,
     /// When any handle finishes with a failure other than cancellation (a panic, for a
-    /// [`Task`](crate::Task): see [`Waitable::failed`]); or when all have finished.
+    /// task: see [`Waitable::failed`]); or when all have finished.
     FirstException,
     /// When every handle has finished (the default).
     #[default]
@@ -40,10 +40,10 @@ pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;
 /// # Examples
 ///
 /// ```
-/// use corio_runtime::{Task, WaitEmpty, run, wait, ALL_COMPLETED};
+/// use corio_runtime::{SharedTask, WaitEmpty, run, wait, ALL_COMPLETED};
 ///
 /// run(async {
-///     let none: Vec<Task<()>> = Vec::new();
+///     let none: Vec<SharedTask<()>> = Vec::new();
 ///     assert!(matches!(wait(none, None, ALL_COMPLETED).await, Err(WaitEmpty)));
 /// })?;
 /// # Ok::<(), corio_runtime::LoopError>(())
@@ -96,7 +96,8 @@ impl<H: Waitable> Drop for Unregister<'_, H> {
 /// - `timeout` is a `Duration`, or `None` for no limit; `Duration::ZERO` sorts without
 ///   waiting for anything but the done-callbacks already due.
 /// - It works through done-callbacks, as asyncio's does, so it needs handles that take
-///   them ([`Waitable`]: a [`Task`](crate::Task)); to wait on plain futures, spawn them.
+///   them ([`Waitable`]: a [`SharedTask`](crate::SharedTask), from `spawn(fut).share()`);
+///   to wait on plain futures, spawn them.
 ///
 /// # Errors
 ///
@@ -111,11 +112,11 @@ impl<H: Waitable> Drop for Unregister<'_, H> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use corio_runtime::{create_task, run, sleep, wait, ALL_COMPLETED, FIRST_COMPLETED};
+/// use corio_runtime::{run, sleep, spawn, wait, ALL_COMPLETED, FIRST_COMPLETED};
 ///
 /// run(async {
-///     let fast = create_task(sleep(Duration::from_millis(10))).unwrap();
-///     let slow = create_task(sleep(Duration::from_secs(60))).unwrap();
+///     let fast = spawn(sleep(Duration::from_millis(10))).share();
+///     let slow = spawn(sleep(Duration::from_secs(60))).share();
 ///
 ///     let (done, pending) = wait([fast.clone(), slow.clone()], None, FIRST_COMPLETED).await.unwrap();
 ///     assert_eq!((done, pending.clone()), (vec![fast], vec![slow.clone()]));

@@ -1,26 +1,27 @@
 //! [`Waitable`]: what `wait` and `shield` need from a task handle, without consuming it.
 
-use corio_executor::{Task, TaskError};
+use corio_executor::{SharedTask, TaskError};
 
 /// A handle to something that finishes once, watched without being consumed: the kind of
 /// thing [`wait`](crate::wait) sorts into done and pending and [`shield`](crate::shield)
 /// protects from its waiter's cancellation.
 ///
 /// asyncio's `wait` and `shield` work on futures and tasks through their done-callbacks;
-/// this trait is that interface. It is implemented for [`Task`]; implement it for a
-/// handle of your own to use it with `wait`.
+/// this trait is that interface. It is implemented for [`SharedTask`] (a unique
+/// [`Task`](crate::Task) becomes one with [`Task::share`](crate::Task::share)); implement
+/// it for a handle of your own to use it with `wait`.
 ///
 /// # Examples
 ///
 /// ```
-/// use corio_runtime::{Waitable, create_task, run, yield_now};
+/// use corio_runtime::{Waitable, run, spawn, yield_now};
 ///
 /// run(async {
-///     let task = create_task(async { 5 }).unwrap();
+///     let task = spawn(async { 5 }).share();
 ///     assert!(!Waitable::done(&task));
 ///     yield_now().await;
 ///     assert!(Waitable::done(&task));
-///     assert_eq!(task.take_output(), Ok(5));
+///     assert_eq!(task.take_output(), Some(Ok(5)));
 /// })?;
 /// # Ok::<(), corio_runtime::LoopError>(())
 /// ```
@@ -46,23 +47,24 @@ pub trait Waitable {
     /// Removes a callback added with [`Waitable::on_done`] that has not been scheduled yet.
     fn remove_on_done(&self, id: u64) -> bool;
 
-    /// Takes the outcome of a finished handle (what awaiting it would have given).
-    fn take_output(&self) -> Self::Output;
+    /// The outcome of a finished handle (what awaiting it would give); `None` while it is
+    /// not finished.
+    fn take_output(&self) -> Option<Self::Output>;
 }
 
-impl<T: 'static> Waitable for Task<T> {
+impl<T: Clone + 'static> Waitable for SharedTask<T> {
     type Output = Result<T, TaskError>;
 
     fn done(&self) -> bool {
-        Task::done(self)
+        SharedTask::done(self)
     }
 
     fn failed(&self) -> bool {
-        matches!(self.failure(), Ok(Some(TaskError::Panicked(_))))
+        matches!(self.failure(), Some(TaskError::Panicked(_)))
     }
 
     fn cancel(&self) -> bool {
-        Task::cancel(self)
+        SharedTask::cancel(self)
     }
 
     fn on_done(&self, callback: impl FnOnce() + 'static) -> u64 {
@@ -73,7 +75,7 @@ impl<T: 'static> Waitable for Task<T> {
         self.remove_done_callback(id)
     }
 
-    fn take_output(&self) -> Self::Output {
-        self.try_take()
+    fn take_output(&self) -> Option<Self::Output> {
+        self.result()
     }
 }
