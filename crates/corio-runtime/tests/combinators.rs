@@ -574,3 +574,25 @@ fn a_timeout_scope_can_be_pushed_back_disabled_and_expires_with_the_block_droppe
     })
     .unwrap();
 }
+
+#[test]
+fn nested_scheduling_reaches_the_running_loop_without_a_chain_of_clones() {
+    let lp = Builder::new().virtual_time(true).build().unwrap();
+    let log = log();
+    let l = log.clone();
+    // asyncio's `loop.call_soon(lambda: loop.call_soon(loop.stop))`: inside a callback, the
+    // running loop is at hand; a callback returns `Result<(), LoopError>` to use `?`.
+    lp.call_soon(move || -> Result<(), LoopError> {
+        l.borrow_mut().push("outer");
+        let l = l.clone();
+        get_running_loop()?.call_soon(move || -> Result<(), LoopError> {
+            l.borrow_mut().push("inner");
+            get_running_loop()?.stop();
+            Ok(())
+        })?;
+        Ok(())
+    })
+    .unwrap();
+    lp.run_forever().unwrap();
+    assert_eq!(*log.borrow(), ["outer", "inner"]);
+}
