@@ -28,11 +28,56 @@ pub enum ReturnWhen {
     AllCompleted,
 }
 
-/// asyncio's `FIRST_COMPLETED`.
+/// asyncio's `FIRST_COMPLETED`: [`wait`] returns as soon as any handle has finished.
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{run, spawn, wait, FIRST_COMPLETED};
+///
+/// run(async {
+///     let quick = spawn(async {}).share();
+///     let never = spawn(std::future::pending::<()>()).share();
+///     let (done, pending) = wait([quick.clone(), never.clone()], None, FIRST_COMPLETED).await.unwrap();
+///     assert_eq!((done, pending), (vec![quick], vec![never.clone()]));
+///     never.cancel();
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
 pub const FIRST_COMPLETED: ReturnWhen = ReturnWhen::FirstCompleted;
-/// asyncio's `FIRST_EXCEPTION`.
+/// asyncio's `FIRST_EXCEPTION`: [`wait`] returns as soon as any handle has failed (a
+/// panic; a cancellation does not count), or when all have finished.
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{run, spawn, wait, FIRST_EXCEPTION};
+///
+/// run(async {
+///     let fails = spawn(async { panic!("boom") }).share();
+///     let never = spawn(std::future::pending::<()>()).share();
+///     let (done, _) = wait([fails.clone(), never.clone()], None, FIRST_EXCEPTION).await.unwrap();
+///     assert_eq!(done, [fails]);
+///     never.cancel();
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
 pub const FIRST_EXCEPTION: ReturnWhen = ReturnWhen::FirstException;
-/// asyncio's `ALL_COMPLETED`.
+/// asyncio's `ALL_COMPLETED`: [`wait`] returns when every handle has finished (or the
+/// timeout passed).
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{run, spawn, wait, ALL_COMPLETED};
+///
+/// run(async {
+///     let tasks = [spawn(async { 1 }).share(), spawn(async { 2 }).share()];
+///     let (done, pending) = wait(tasks, None, ALL_COMPLETED).await.unwrap();
+///     assert_eq!((done.len(), pending.len()), (2, 0));
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
 pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;
 
 /// [`wait`] was given no handle (asyncio's `ValueError: Set of Tasks/Futures is empty.`).
