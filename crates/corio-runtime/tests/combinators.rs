@@ -119,6 +119,8 @@ fn gather_returns_the_first_error_while_the_siblings_run_on() {
     .unwrap();
 }
 
+type BoxedStr = Pin<Box<dyn Future<Output = Result<(), &'static str>>>>;
+
 type BoxedPlain = Pin<Box<dyn Future<Output = Result<(), ()>>>>;
 
 type Boxed<T> = Pin<Box<dyn Future<Output = Result<T, TaskError>>>>;
@@ -595,4 +597,43 @@ fn nested_scheduling_reaches_the_running_loop_without_a_chain_of_clones() {
     .unwrap();
     lp.run_forever().unwrap();
     assert_eq!(*log.borrow(), ["outer", "inner"]);
+}
+
+#[test]
+fn run_ends_cleanly_when_combinators_are_cancelled_at_shutdown() {
+    let cleanups = log();
+    let c = cleanups.clone();
+    run_virtual(async move {
+        let c1 = c.clone();
+        // Left running when main returns: `run` cancels it, and dropping the
+        // `AsCompleted` moves its unfinished items into a task of their own, which `run`
+        // must cancel too.
+        spawn(async move {
+            let items = [async move {
+                let _guard = OnDrop("as_completed item", c1);
+                sleep(Duration::from_secs(3600)).await;
+            }];
+            let mut it = as_completed(items, None);
+            it.next().await;
+        })
+        .detach();
+        let c2 = c.clone();
+        spawn(async move {
+            let forever = async move {
+                let _guard = OnDrop("gather survivor", c2);
+                sleep(Duration::from_secs(3600)).await;
+                Ok::<(), &str>(())
+            };
+            let fails = async { Err("fails") };
+            let all: Vec<BoxedStr> = vec![Box::pin(forever), Box::pin(fails)];
+            let _ = gather(all).await;
+            sleep(Duration::from_secs(3600)).await;
+        })
+        .detach();
+        sleep(ms(10)).await;
+    })
+    .unwrap();
+    let mut seen = cleanups.borrow().clone();
+    seen.sort_unstable();
+    assert_eq!(seen, ["as_completed item", "gather survivor"]);
 }
