@@ -123,7 +123,7 @@ impl<F: Future + 'static> GatherChild<F> {
     }
 }
 
-/// The future of [`gather!`]: `Ok` of every output as a tuple, or the first `Err`.
+/// The future of [`gather!`](crate::gather!): `Ok` of every output as a tuple, or the first `Err`.
 ///
 /// # Examples
 ///
