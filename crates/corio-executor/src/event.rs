@@ -32,7 +32,7 @@ use crate::task::AnyTask;
 pub enum ExecutorEvent<'a> {
     /// A step took longer than the slow-step threshold.
     SlowStep(&'a SlowStep),
-    /// A callback returned an error (see [`CallbackOutput`]); the executor went on.
+    /// A callback returned an error (see [`CallbackOutput`](crate::CallbackOutput)); the executor went on.
     CallbackFailed {
         /// The callback's type name.
         callback: &'a str,
