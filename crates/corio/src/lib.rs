@@ -55,10 +55,10 @@ pub use corio_runtime as runtime;
 pub use corio_runtime::{
     AnyTask, Builder, CancelOnDrop, CoroutinePanicked, Delay, Elapsed, EventLoop, Executor,
     ExecutorArg, ExecutorFuture, FutureError, Handle, LoopError, LoopHandle, Panic, Report,
-    ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId, ThreadsafeHandle,
-    TimerHandle, When, all_tasks, current_task, default_exception_handler, get_event_loop,
-    get_running_loop, interval, run, run_coroutine_threadsafe, set_event_loop, sleep,
-    sleep_until, spawn, timeout, timeout_at, to_thread, try_spawn, wrap_future, yield_now,
+    ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle,
+    When, all_tasks, current_task, default_exception_handler, get_event_loop, get_running_loop,
+    interval, run, run_coroutine_threadsafe, set_event_loop, sleep, sleep_until, spawn, timeout,
+    timeout_at, to_thread, try_spawn, wrap_future, yield_now,
 };
 
 /// Timeout scopes that the block can reschedule (asyncio 3.11's `timeout()`).
