@@ -17,11 +17,17 @@
 //! Misuse is a typed error ([`LoopError`], [`FutureError`]), never a panic or a hang; a
 //! panicking callback or task does not take the loop down.
 //!
+//! Blocking work goes to other threads or processes without blocking the loop:
+//! [`run_in_executor`](EventLoop::run_in_executor) (the loop's default thread pool, or any
+//! [`Executor`] of corio-blocking's) and [`to_thread`]; other threads hand the loop work with
+//! [`call_soon_threadsafe`](LoopHandle::call_soon_threadsafe) and
+//! [`run_coroutine_threadsafe`], whose thread-safe future any thread can block on.
+//!
 //! # When not to use it
 //!
 //! Depend on the `corio` facade unless you want the loop without the rest. For CPU-bound
-//! parallel work, a single-thread loop is the wrong tool (use threads, or the blocking
-//! bridge when it lands).
+//! parallel work, a single-thread loop is the wrong tool: hand it to a process pool with
+//! [`run_in_executor`](EventLoop::run_in_executor).
 //!
 //! # Examples
 //!
