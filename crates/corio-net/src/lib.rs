@@ -64,7 +64,7 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `tls` | no | TLS through rustls (ring provider): [`start_tls`](crate::tls), TLS options on `open_connection`/`start_server` |
+//! | `tls` | no | TLS through rustls (ring provider): the `tls` module (`start_tls`, `TlsConnector`...), TLS options on `open_connection_with`/`start_server_with` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
@@ -79,6 +79,9 @@ mod resolve;
 mod socket;
 mod streams;
 mod tcp;
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub mod tls;
 mod udp;
 mod unix;
 

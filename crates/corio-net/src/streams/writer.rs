@@ -435,6 +435,65 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
         .await
     }
 
+    /// Sends what is buffered, then gives the stream back (to upgrade it to TLS, or to use
+    /// it raw). The writer must be the only handle (no clones).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the writer has clones or was closed; the connection's error if
+    /// sending failed.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: the writer is dropped (closing the stream) only once it is unique.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// let writer = corio_net::StreamWriter::new(futures_lite::io::Cursor::new(Vec::new()));
+    /// writer.write(b"buffered").unwrap();
+    /// let cursor = writer.into_inner().await?;
+    /// assert_eq!(cursor.into_inner(), b"buffered");
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn into_inner(self) -> io::Result<W> {
+        poll_fn(|cx| {
+            let mut s = self.shared.borrow_mut();
+            if let Some(err) = s.error() {
+                return Poll::Ready(Err(err));
+            }
+            if s.closing || s.closed {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the writer is closed",
+                )));
+            }
+            if !s.flusher && s.pending() > 0 {
+                let _ = s.poll_progress(cx);
+                if let Some(err) = s.error() {
+                    return Poll::Ready(Err(err));
+                }
+            }
+            if s.pending() == 0 && !s.flusher {
+                return Poll::Ready(Ok(()));
+            }
+            // The flusher wakes drain waiters as the buffer empties.
+            s.paused = true;
+            push_waker(&mut s.drain_wakers, cx.waker());
+            Poll::Pending
+        })
+        .await?;
+        let StreamWriter { shared, info: _ } = self;
+        let cell = Rc::try_unwrap(shared)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "the writer has clones"))?;
+        let mut s = cell.into_inner();
+        s.io.take()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the writer is closed"))
+    }
+
     /// Starts the background flusher if there is work for it and a loop to run it.
     fn ensure_flusher(&self) {
         let mut s = self.shared.borrow_mut();
@@ -740,6 +799,10 @@ impl<W: AsyncWrite + Unpin> Future for Flusher<W> {
         let mut s = self.shared.borrow_mut();
         std::task::ready!(s.poll_progress(cx));
         s.flusher = false;
+        // `into_inner` waits for the flusher to end.
+        for w in s.drain_wakers.drain(..) {
+            w.wake();
+        }
         Poll::Ready(())
     }
 }
