@@ -74,6 +74,7 @@
 struct ReadmeDoctests;
 
 mod error;
+mod event_loop;
 mod io_impls;
 mod resolve;
 mod socket;
@@ -86,6 +87,7 @@ mod udp;
 mod unix;
 
 pub use error::{IncompleteReadError, LimitOverrunError, ReadError, WriteError};
+pub use event_loop::LoopSockExt;
 pub use resolve::{ToSocketAddrs, lookup_host};
 pub use streams::{
     BoxRead, BoxWrite, ConnectOptions, DEFAULT_LIMIT, ExtraInfo, Server, ServerOptions,
@@ -95,3 +97,8 @@ pub use streams::{
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};
+
+/// socket2, whose `Socket` the loop's `sock_accept`/`sock_connect` take (Python's socket
+/// objects), re-exported so its version matches.
+#[doc(no_inline)]
+pub use socket2;
