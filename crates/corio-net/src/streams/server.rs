@@ -192,7 +192,12 @@ struct Inner {
 ///
 /// [`close`](Server::close) stops listening (connections already accepted go on);
 /// [`wait_closed`](Server::wait_closed) waits until those have ended too. Dropping the
-/// `Server` closes it, as `async with server:` does.
+/// `Server` closes it, as `async with server:` does. It belongs to its loop's thread:
+///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_net::Server>();
+/// ```
 ///
 /// # Examples
 ///

@@ -62,7 +62,12 @@ pub struct WriteLimitsError {
 ///   [`wait_closed`](StreamWriter::wait_closed) waits for that.
 ///
 /// Clones share the writer (as Python code shares one writer object between tasks). It
-/// belongs to its loop's thread (`!Send`), like asyncio's.
+/// belongs to its loop's thread (`!Send`), like asyncio's:
+///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_net::StreamWriter>();
+/// ```
 ///
 /// # Examples
 ///
