@@ -9,7 +9,7 @@ use common::run;
 use corio_net::tls::{rustls, start_tls, start_tls_server};
 use corio_net::{
     ConnectOptions, ServerOptions, StreamReader, StreamWriter, TcpListener, open_connection,
-    open_connection_with, start_server_with,
+    open_connection_with, open_unix_connection_with, start_server_with, start_unix_server_with,
 };
 use rustls::pki_types::PrivateKeyDer;
 
@@ -196,5 +196,22 @@ fn start_tls_refuses_a_shared_writer() {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    });
+}
+
+#[test]
+fn tls_over_a_unix_socket() {
+    let certs = certs(&[]);
+    run(async move {
+        let path = std::env::temp_dir().join(format!("corio-tls-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let options = ServerOptions::new().tls(certs.server.clone());
+        let server = start_unix_server_with(echo, &path, options).await.unwrap();
+        let options = ConnectOptions::new().tls(certs.client.clone(), "localhost");
+        let (mut reader, writer) = open_unix_connection_with(&path, &options).await.unwrap();
+        writer.write(b"over unix and tls\n").unwrap();
+        assert_eq!(reader.readline().await.unwrap(), b"over unix and tls\n");
+        drop(server);
+        assert!(!path.exists());
     });
 }

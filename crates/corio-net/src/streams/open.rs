@@ -201,8 +201,52 @@ pub async fn open_connection_with(
 pub async fn open_unix_connection(
     path: impl AsRef<Path>,
 ) -> io::Result<(StreamReader, StreamWriter)> {
-    let stream = UnixStream::connect(path).await?;
-    Ok(unix_streams(stream, DEFAULT_LIMIT))
+    open_unix_connection_with(path, &ConnectOptions::default()).await
+}
+
+/// [`open_unix_connection`] with options: reader limit, connect timeout, TLS.
+///
+/// # Errors
+///
+/// As [`open_unix_connection`]; `TimedOut` after the timeout; with TLS, the
+/// handshake's error.
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{ConnectOptions, UnixListener, open_unix_connection_with};
+///
+/// corio_runtime::run(async {
+///     let path = std::env::temp_dir().join(format!("corio-doc-oucw-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let _listener = UnixListener::bind(&path)?;
+///     let options = ConnectOptions::new().limit(100);
+///     let (reader, _writer) = open_unix_connection_with(&path, &options).await?;
+///     assert_eq!(reader.limit(), 100);
+///     std::fs::remove_file(&path)?;
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn open_unix_connection_with(
+    path: impl AsRef<Path>,
+    options: &ConnectOptions,
+) -> io::Result<(StreamReader, StreamWriter)> {
+    let stream = crate::socket::with_timeout(options.timeout, UnixStream::connect(path)).await?;
+    #[cfg(feature = "tls")]
+    if let Some(tls) = &options.tls {
+        let info = unix_info(&stream);
+        return crate::socket::with_timeout(
+            options.timeout,
+            tls.connect(stream, info, options.limit),
+        )
+        .await;
+    }
+    Ok(unix_streams(stream, options.limit))
 }
 
 pub(crate) fn tcp_info(stream: &TcpStream) -> ExtraInfo {

@@ -327,7 +327,47 @@ where
     Fut: Future + 'static,
     Fut::Output: CallbackOutput,
 {
-    let options = ServerOptions::default();
+    start_unix_server_with(client_connected_cb, path, ServerOptions::default()).await
+}
+
+/// [`start_unix_server`] with options: reader limit, backlog, whether to serve at once,
+/// TLS (`reuse_port` does not apply).
+///
+/// # Errors
+///
+/// As [`start_unix_server`].
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{ServerOptions, start_unix_server_with};
+///
+/// corio_runtime::run(async {
+///     let path = std::env::temp_dir().join(format!("corio-doc-susw-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let options = ServerOptions::new().backlog(8).start_serving(false);
+///     let server = start_unix_server_with(|_r, _w| async {}, &path, options).await?;
+///     assert!(!server.is_serving());
+///     drop(server);
+///     assert!(!path.exists()); // removed on close
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn start_unix_server_with<F, Fut>(
+    client_connected_cb: F,
+    path: impl AsRef<Path>,
+    options: ServerOptions,
+) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future + 'static,
+    Fut::Output: CallbackOutput,
+{
     let path = path.as_ref();
     let listener = UnixListener::bind_with_backlog(path, options.backlog)?;
     Server::new(
