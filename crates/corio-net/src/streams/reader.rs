@@ -18,7 +18,7 @@ pub const DEFAULT_LIMIT: usize = 64 * 1024;
 /// any byte stream, boxed.
 pub type BoxRead = Box<dyn AsyncRead + Send + Unpin + 'static>;
 
-/// The first buffer a reader allocates (on its first read, not before: an idle
+/// The first buffer a reader allocates (once its first bytes came, not before: an idle
 /// connection costs no buffer).
 const INITIAL_CAPACITY: usize = 8 * 1024;
 /// A read is not started with less free room than this; the buffer is compacted or grown.
@@ -439,6 +439,27 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
         }
         if self.eof {
             return Poll::Ready(Ok(()));
+        }
+        if self.buf.is_empty() {
+            // No buffer yet: read into the stack first, so that a connection that waits
+            // for its first bytes (an idle server connection) holds no buffer at all.
+            let mut first = [0; MIN_READ];
+            loop {
+                match ready!(Pin::new(&mut self.io).poll_read(cx, &mut first)) {
+                    Ok(0) => self.eof = true,
+                    Ok(n) => {
+                        self.make_room();
+                        self.buf[..n].copy_from_slice(&first[..n]);
+                        self.end = n;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.error = Some((e.kind(), e.to_string()));
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                return Poll::Ready(Ok(()));
+            }
         }
         self.make_room();
         loop {
