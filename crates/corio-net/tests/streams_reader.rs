@@ -266,3 +266,43 @@ fn lines_across_the_internal_buffer_boundaries() {
         });
     }
 }
+
+#[test]
+fn readuntil_any_takes_the_match_that_ends_first_at_every_split() {
+    const DATA: &[u8] = b"a\nbb\r\nccc--dd";
+    for cut in 0..=DATA.len() {
+        let chunks = Chunks::split(DATA, &[cut]);
+        run(async move {
+            let mut reader = StreamReader::new(chunks);
+            let seps: &[&[u8]] = &[b"--", b"\r\n", b"\n"];
+            assert_eq!(
+                reader.readuntil_any(seps).await.unwrap(),
+                b"a\n",
+                "cut {cut}"
+            );
+            assert_eq!(
+                reader.readuntil_any(seps).await.unwrap(),
+                b"bb\r\n",
+                "cut {cut}"
+            );
+            assert_eq!(
+                reader.readuntil_any(seps).await.unwrap(),
+                b"ccc--",
+                "cut {cut}"
+            );
+            let err = reader.readuntil_any(seps).await.unwrap_err();
+            assert_eq!(err.partial(), Some(&b"dd"[..]), "cut {cut}");
+        });
+    }
+    run(async {
+        let mut reader = StreamReader::new(&b"x"[..]);
+        assert!(matches!(
+            reader.readuntil_any(&[]).await,
+            Err(ReadError::EmptySeparator)
+        ));
+        assert!(matches!(
+            reader.readuntil_any(&[b"a", b""]).await,
+            Err(ReadError::EmptySeparator)
+        ));
+    });
+}
