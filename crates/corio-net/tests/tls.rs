@@ -215,3 +215,35 @@ fn tls_over_a_unix_socket() {
         assert!(!path.exists());
     });
 }
+
+#[test]
+fn handshake_timeouts_on_both_sides() {
+    use std::time::Duration;
+    let certs = certs(&[]);
+    run(async move {
+        // A server whose client never starts the handshake drops it after the timeout.
+        let options = ServerOptions::new()
+            .tls(certs.server.clone())
+            .tls_handshake_timeout(Duration::from_millis(100));
+        let server = start_server_with(echo, "127.0.0.1:0", options)
+            .await
+            .unwrap();
+        let (mut silent, _w) = open_connection(server.sockets()[0].as_inet().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(silent.read_to_eof().await.unwrap(), b"");
+        while server.active_connections() > 0 {
+            corio_runtime::sleep(Duration::from_millis(1)).await;
+        }
+
+        // A client whose server never answers gives up with TimedOut.
+        let mute = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let options = ConnectOptions::new()
+            .tls(certs.client.clone(), "localhost")
+            .tls_handshake_timeout(Duration::from_millis(100));
+        let err = open_connection_with(mute.local_addr().unwrap(), &options)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+    });
+}

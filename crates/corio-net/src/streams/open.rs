@@ -26,6 +26,8 @@ pub struct ConnectOptions {
     pub(crate) timeout: Option<Duration>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::ClientTls>,
+    #[cfg(feature = "tls")]
+    pub(crate) tls_handshake_timeout: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -35,6 +37,8 @@ impl Default for ConnectOptions {
             timeout: None,
             #[cfg(feature = "tls")]
             tls: None,
+            #[cfg(feature = "tls")]
+            tls_handshake_timeout: crate::tls::DEFAULT_HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -71,7 +75,7 @@ impl ConnectOptions {
         self.limit
     }
 
-    /// A time limit for connecting to each address (and for the TLS handshake).
+    /// A time limit for connecting to each address.
     ///
     /// # Examples
     ///
@@ -160,7 +164,7 @@ pub async fn open_connection_with(
     if let Some(tls) = &options.tls {
         let info = tcp_info(&stream);
         return crate::socket::with_timeout(
-            options.timeout,
+            Some(options.tls_handshake_timeout),
             tls.connect(stream, info, options.limit),
         )
         .await;
@@ -241,7 +245,7 @@ pub async fn open_unix_connection_with(
     if let Some(tls) = &options.tls {
         let info = unix_info(&stream);
         return crate::socket::with_timeout(
-            options.timeout,
+            Some(options.tls_handshake_timeout),
             tls.connect(stream, info, options.limit),
         )
         .await;

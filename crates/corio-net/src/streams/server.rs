@@ -40,6 +40,8 @@ pub struct ServerOptions {
     start_serving: bool,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::ServerTls>,
+    #[cfg(feature = "tls")]
+    pub(crate) tls_handshake_timeout: Duration,
 }
 
 impl Default for ServerOptions {
@@ -51,6 +53,8 @@ impl Default for ServerOptions {
             start_serving: true,
             #[cfg(feature = "tls")]
             tls: None,
+            #[cfg(feature = "tls")]
+            tls_handshake_timeout: crate::tls::DEFAULT_HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -184,6 +188,8 @@ struct Inner {
     unix_path: Option<PathBuf>,
     #[cfg(feature = "tls")]
     tls: Option<crate::tls::ServerTls>,
+    #[cfg(feature = "tls")]
+    tls_handshake_timeout: Duration,
 }
 
 /// A listening server (asyncio's `Server`, from [`start_server`] or
@@ -435,6 +441,8 @@ impl Server {
                 unix_path,
                 #[cfg(feature = "tls")]
                 tls: options.tls.clone(),
+                #[cfg(feature = "tls")]
+                tls_handshake_timeout: options.tls_handshake_timeout,
             }),
         };
         if options.start_serving {
@@ -690,12 +698,17 @@ impl Inner {
         let handler = Rc::clone(&self.handler);
         let limit = self.limit;
         #[cfg(feature = "tls")]
-        let tls = self.tls.clone();
+        let (tls, handshake_timeout) = (self.tls.clone(), self.tls_handshake_timeout);
         let task = async move {
             let _guard = guard;
             #[cfg(feature = "tls")]
             let streams = match tls {
-                Some(tls) => tls.accept(conn, limit).await,
+                // A client that never finishes its handshake is dropped (asyncio's
+                // ssl_handshake_timeout).
+                Some(tls) => {
+                    crate::socket::with_timeout(Some(handshake_timeout), tls.accept(conn, limit))
+                        .await
+                }
                 None => Ok(plain_streams(conn, limit)),
             };
             #[cfg(not(feature = "tls"))]
