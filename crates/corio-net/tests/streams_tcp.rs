@@ -491,3 +491,55 @@ fn connect_timeout_gives_timed_out() {
         );
     });
 }
+
+#[test]
+fn abort_clients_cancels_the_callbacks_and_close_clients_closes_the_writers() {
+    run(async {
+        let dropped = Rc::new(Cell::new(0));
+        let d = dropped.clone();
+        let server = start_server(
+            move |mut reader: StreamReader, writer: StreamWriter| {
+                let d = d.clone();
+                async move {
+                    struct OnDrop(Rc<Cell<u32>>);
+                    impl Drop for OnDrop {
+                        fn drop(&mut self) {
+                            self.0.set(self.0.get() + 1);
+                        }
+                    }
+                    let _on_drop = OnDrop(d);
+                    writer.write(b"hello\n").unwrap();
+                    // Waits for the client to close; only an abort ends it early.
+                    let _ = reader.read_to_eof().await;
+                }
+            },
+            "127.0.0.1:0",
+        )
+        .await
+        .unwrap();
+        let addr = inet(&server);
+        let mut clients = Vec::new();
+        for _ in 0..3 {
+            let (mut r, w) = open_connection(addr).await.unwrap();
+            assert_eq!(r.readline().await.unwrap(), b"hello\n");
+            clients.push((r, w));
+        }
+        assert_eq!(server.active_connections(), 3);
+
+        server.close_clients();
+        for (r, _) in &mut clients {
+            assert_eq!(
+                r.read_to_eof().await.unwrap(),
+                b"",
+                "the server's side is closed"
+            );
+        }
+        assert_eq!(server.active_connections(), 3, "the callbacks go on");
+
+        server.abort_clients();
+        server.close();
+        server.wait_closed().await;
+        assert_eq!(server.active_connections(), 0);
+        assert_eq!(dropped.get(), 3, "every callback was dropped");
+    });
+}
