@@ -1,4 +1,4 @@
-//! Unix domain sockets: errors, half-close, peer addresses.
+//! Stream sockets: Unix socket errors, half-close, peer addresses; vectored I/O on TCP.
 
 mod common;
 
@@ -61,5 +61,35 @@ fn half_close_and_addresses() {
         client.read_to_end(&mut answer).await.unwrap();
         assert_eq!(answer, b"response");
         std::fs::remove_file(&path).unwrap();
+    });
+}
+
+#[test]
+fn vectored_writes_and_reads_on_tcp() {
+    use corio_net::{TcpListener, TcpStream};
+    use std::io::{IoSlice, IoSliceMut};
+    run(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut conn, _) = listener.accept().await.unwrap();
+        let parts = [
+            IoSlice::new(b"one "),
+            IoSlice::new(b"two "),
+            IoSlice::new(b"three"),
+        ];
+        let n = client.write_vectored(&parts).await.unwrap();
+        assert_eq!(n, 13, "one writev took all three slices");
+        client.close().await.unwrap();
+        let (mut a, mut b) = ([0; 4], [0; 16]);
+        // One writev of 13 bytes is one segment on loopback: one readv takes it all.
+        let n = conn
+            .read_vectored(&mut [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)])
+            .await
+            .unwrap();
+        assert_eq!(n, 13);
+        assert_eq!(&a, b"one ");
+        assert_eq!(&b[..9], b"two three");
     });
 }
