@@ -150,10 +150,12 @@ fn a_reader_can_remove_itself_and_be_replaced() {
     lp.add_reader(&b, move || l.borrow_mut().push("first"))
         .unwrap();
     // Replacing: the first reader is never called.
-    let (l, lp2, fd) = (log.clone(), lp.clone(), b.as_raw_fd());
+    let (l, fd) = (log.clone(), b.as_raw_fd());
     lp.add_reader(&b, move || {
         l.borrow_mut().push("second");
-        lp2.remove_reader(&fd);
+        corio_runtime::get_running_loop()
+            .unwrap()
+            .remove_reader(&fd);
     })
     .unwrap();
     lp.run_until_complete(corio_runtime::sleep(Duration::from_millis(10)))

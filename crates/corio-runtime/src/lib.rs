@@ -56,6 +56,7 @@ mod extensions;
 mod future;
 mod handle;
 mod loop_handle;
+mod owners;
 mod run;
 mod time_arg;
 mod timers;

@@ -12,6 +12,10 @@
 //!   register with the timer source of the running event loop ([`TimerSource`], installed
 //!   with [`enter`]), or, when no loop is running on this thread, with a small shared timer
 //!   thread, so they work under any executor.
+//! - [`far_future`]: the last instant the platform represents, which stands for "never".
+//!   Every overflowing deadline (`sleep(Duration::MAX)`, an interval's tick past the end of
+//!   time) saturates to it, and it never comes; every earlier deadline is exact, also after
+//!   a virtual clock has run for centuries.
 //!
 //! # When not to use it
 //!
@@ -43,6 +47,7 @@ mod clock;
 mod context;
 mod error;
 mod fallback;
+mod far;
 mod interval;
 mod queue;
 mod sleep;
@@ -51,6 +56,7 @@ mod timeout;
 pub use clock::Clock;
 pub use context::{EnterGuard, TimerSource, enter, new_source_id, now};
 pub use error::Elapsed;
+pub use far::far_future;
 pub use interval::{Interval, MissedTickBehavior, interval, interval_at};
 pub use queue::{TimerKey, TimerQueue};
 pub use sleep::{Sleep, sleep, sleep_until};

@@ -181,12 +181,13 @@ pub trait LoopSockExt: sealed::Sealed {
     /// let lp = corio_runtime::EventLoop::new()?;
     /// let (mut a, b) = std::os::unix::net::UnixStream::pair()?;
     /// let got = Rc::new(RefCell::new(Vec::new()));
-    /// let (g, stopper, mut reader) = (got.clone(), lp.clone(), b.try_clone()?);
+    /// let (g, mut reader) = (got.clone(), b.try_clone()?);
     /// lp.add_reader(&b, move || {
     ///     let mut buf = [0; 64];
     ///     let n = reader.read(&mut buf).unwrap();
     ///     g.borrow_mut().extend_from_slice(&buf[..n]);
-    ///     stopper.stop();
+    ///     // The running loop, not a clone of `lp`: a loop's callbacks should not own it.
+    ///     corio_runtime::get_running_loop().unwrap().stop();
     /// })?;
     /// a.write_all(b"ready")?;
     /// lp.run_forever()?;
@@ -218,13 +219,14 @@ pub trait LoopSockExt: sealed::Sealed {
     /// let lp = corio_runtime::EventLoop::new()?;
     /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
     /// let calls = Rc::new(Cell::new(0));
-    /// let (c, l) = (calls.clone(), lp.clone());
+    /// let c = calls.clone();
     /// let fd = std::os::fd::AsRawFd::as_raw_fd(&a);
     /// lp.add_writer(&a, move || {
     ///     c.set(c.get() + 1);
     ///     if c.get() == 3 {
-    ///         l.remove_writer(&fd);
-    ///         l.stop();
+    ///         let lp = corio_runtime::get_running_loop().unwrap();
+    ///         lp.remove_writer(&fd);
+    ///         lp.stop();
     ///     }
     /// })?;
     /// lp.run_forever()?;
