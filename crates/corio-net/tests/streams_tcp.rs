@@ -543,3 +543,29 @@ fn abort_clients_cancels_the_callbacks_and_close_clients_closes_the_writers() {
         assert_eq!(dropped.get(), 3, "every callback was dropped");
     });
 }
+
+#[test]
+fn connect_from_a_local_address() {
+    use corio_net::ConnectOptions;
+    run(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        // All of 127/8 is loopback on Linux: 127.0.0.2 is a distinct local address.
+        let options = ConnectOptions::new().local_addr(SocketAddr::from(([127, 0, 0, 2], 0)));
+        let (_r, w) = corio_net::open_connection_with(listener.local_addr().unwrap(), &options)
+            .await
+            .unwrap();
+        let (_conn, peer) = listener.accept().await.unwrap();
+        assert_eq!(peer.ip(), std::net::Ipv4Addr::new(127, 0, 0, 2));
+        assert_eq!(
+            w.get_extra_info().sockname().and_then(|a| a.as_inet()),
+            Some(peer)
+        );
+        // An address of the other family leaves nothing to try: a typed error.
+        let v6 = ConnectOptions::new().local_addr("[::1]:0".parse().unwrap());
+        assert!(
+            corio_net::open_connection_with(listener.local_addr().unwrap(), &v6)
+                .await
+                .is_err()
+        );
+    });
+}

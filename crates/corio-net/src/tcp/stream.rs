@@ -76,7 +76,7 @@ impl TcpStream {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
-        TcpStream::connect_inner(&addr, None).await
+        TcpStream::connect_inner(&addr, None, None).await
     }
 
     /// [`connect`](TcpStream::connect) with a time limit for each address tried.
@@ -109,22 +109,31 @@ impl TcpStream {
         addr: impl ToSocketAddrs,
         timeout: Duration,
     ) -> io::Result<TcpStream> {
-        TcpStream::connect_inner(&addr, Some(timeout)).await
+        TcpStream::connect_inner(&addr, Some(timeout), None).await
     }
 
-    async fn connect_inner(
+    /// Connects to each address in turn, with a time limit per address and, with
+    /// `local`, from that local address (addresses of the other family are skipped).
+    pub(crate) async fn connect_inner(
         addr: &(impl ToSocketAddrs + ?Sized),
         timeout: Option<Duration>,
+        local: Option<SocketAddr>,
     ) -> io::Result<TcpStream> {
-        let addrs = resolve(addr).await?;
+        let mut addrs = resolve(addr).await?;
+        if let Some(local) = local {
+            addrs.retain(|a| a.is_ipv4() == local.is_ipv4());
+        }
         try_each(addrs, |addr| {
-            with_timeout(timeout, TcpStream::connect_addr(addr))
+            with_timeout(timeout, TcpStream::connect_addr(addr, local))
         })
         .await
     }
 
-    async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+    async fn connect_addr(addr: SocketAddr, local: Option<SocketAddr>) -> io::Result<TcpStream> {
         let socket = new_socket(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        if let Some(local) = local {
+            socket.bind(&local.into())?;
+        }
         let inner = connect::<std::net::TcpStream>(socket, &addr.into()).await?;
         Ok(TcpStream {
             inner: Arc::new(inner),
