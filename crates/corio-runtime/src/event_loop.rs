@@ -58,6 +58,8 @@ pub(crate) struct LoopInner {
     handler: RefCell<Option<ExceptionHandler>>,
     /// Iterations run, to pace the I/O checks of a busy loop.
     iteration: Cell<u64>,
+    /// Per-loop state of the loop methods other crates add (see `extensions.rs`).
+    pub(crate) extensions: crate::extensions::Extensions,
     /// The owning handles; the loop closes when the last one goes (see `owners.rs`).
     pub(crate) owners: Owners,
 }
@@ -185,6 +187,7 @@ impl EventLoop {
             slow_callback_duration: Cell::new(builder.slow_callback_duration),
             handler: RefCell::new(None),
             iteration: Cell::new(0),
+            extensions: Default::default(),
             owners: Owners::one(),
         });
         let weak: Weak<LoopInner> = Rc::downgrade(&inner);
