@@ -60,6 +60,8 @@ pub(crate) struct LoopInner {
     iteration: Cell<u64>,
     /// The default executor of `run_in_executor(None, ..)` (see `executor_bridge`).
     pub(crate) default_executor: crate::executor_bridge::DefaultExecutor,
+    /// Per-loop state of the loop methods other crates add (see `extensions.rs`).
+    pub(crate) extensions: crate::extensions::Extensions,
     /// The owning handles; the loop closes when the last one goes (see `owners.rs`).
     pub(crate) owners: Owners,
 }
@@ -188,6 +190,7 @@ impl EventLoop {
             handler: RefCell::new(None),
             iteration: Cell::new(0),
             default_executor: Default::default(),
+            extensions: Default::default(),
             owners: Owners::one(),
         });
         let weak: Weak<LoopInner> = Rc::downgrade(&inner);

@@ -61,6 +61,7 @@ mod error;
 mod event_loop;
 mod executor_bridge;
 mod executor_future;
+mod extensions;
 mod future;
 mod handle;
 mod loop_handle;

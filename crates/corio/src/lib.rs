@@ -38,6 +38,8 @@
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
+//! | `net` | no | [`net`]: TCP, UDP and Unix sockets, asyncio streams ([`open_connection`], [`start_server`], [`StreamReader`], [`StreamWriter`]), the loop's `sock_*`/`add_reader` methods; turns on `runtime` |
+//! | `tls` | no | TLS through rustls on streams and servers; turns on `net` |
 //! | `macros` | no | [`main`] and [`test`]: `#[corio::main] async fn main()`; turns on `runtime` |
 //! | `full` | no | everything |
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -191,6 +193,19 @@ pub use corio_channel as channel;
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 #[doc(inline)]
 pub use corio_blocking as blocking;
+/// Sockets, asyncio streams and servers, TLS (`corio-net`).
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+#[doc(inline)]
+pub use corio_net as net;
+
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+#[doc(inline)]
+pub use corio_net::{
+    Server, StreamReader, StreamWriter, open_connection, open_unix_connection, start_server,
+    start_unix_server,
+};
 
 /// The README's examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]
