@@ -359,8 +359,8 @@ const MIRI_EXCLUDED: [(&str, &str); 2] = [
          execute; its tests deliver real signals natively instead",
     ),
     (
-    "corio-reactor",
-    "its unsafe is FFI into epoll/timerfd (polling's Poller::add, BorrowedFd::borrow_raw), which \
+        "corio-reactor",
+        "its unsafe is FFI into epoll/timerfd (polling's Poller::add, BorrowedFd::borrow_raw), which \
      miri cannot execute (timerfd_create is unsupported); its tests run natively instead",
     ),
 ];

@@ -54,8 +54,10 @@ mod error;
 mod event_loop;
 mod future;
 mod handle;
+mod interrupt;
 mod loop_handle;
 mod run;
+mod sigint;
 mod time_arg;
 mod timers;
 
@@ -71,6 +73,9 @@ pub use handle::TimerHandle;
 pub use loop_handle::LoopHandle;
 pub use run::run;
 pub use time_arg::{Delay, When};
+
+#[doc(no_inline)]
+pub use corio_signal::reraise_sigint;
 
 #[doc(no_inline)]
 pub use corio_executor::{

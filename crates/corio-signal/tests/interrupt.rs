@@ -15,7 +15,9 @@ fn sigint_self() {
 
 fn first_sigint_is_counted_and_wakes_the_pipe() {
     assert!(InterruptCatcher::sigint_is_default().unwrap());
-    let catcher = InterruptCatcher::install().unwrap().expect("main thread, default SIGINT");
+    let catcher = InterruptCatcher::install()
+        .unwrap()
+        .expect("main thread, default SIGINT");
     assert!(!InterruptCatcher::sigint_is_default().unwrap());
     assert_eq!(catcher.count(), 0);
     sigint_self();
@@ -25,7 +27,10 @@ fn first_sigint_is_counted_and_wakes_the_pipe() {
     // One catcher at a time: a nested run leaves SIGINT to the first.
     assert!(InterruptCatcher::install().unwrap().is_none());
     drop(catcher);
-    assert!(InterruptCatcher::sigint_is_default().unwrap(), "the default disposition is back");
+    assert!(
+        InterruptCatcher::sigint_is_default().unwrap(),
+        "the default disposition is back"
+    );
     // And a new one starts from zero.
     let again = InterruptCatcher::install().unwrap().unwrap();
     assert_eq!(again.count(), 0);
@@ -88,10 +93,22 @@ fn main() {
         _ => {}
     }
     let cases: [(&str, fn()); 5] = [
-        ("first_sigint_is_counted_and_wakes_the_pipe", first_sigint_is_counted_and_wakes_the_pipe),
-        ("off_the_main_thread_nothing_is_installed", off_the_main_thread_nothing_is_installed),
-        ("second_sigint_ends_the_process_by_sigint", second_sigint_ends_the_process_by_sigint),
-        ("fatal_makes_the_first_sigint_end_the_process", fatal_makes_the_first_sigint_end_the_process),
+        (
+            "first_sigint_is_counted_and_wakes_the_pipe",
+            first_sigint_is_counted_and_wakes_the_pipe,
+        ),
+        (
+            "off_the_main_thread_nothing_is_installed",
+            off_the_main_thread_nothing_is_installed,
+        ),
+        (
+            "second_sigint_ends_the_process_by_sigint",
+            second_sigint_ends_the_process_by_sigint,
+        ),
+        (
+            "fatal_makes_the_first_sigint_end_the_process",
+            fatal_makes_the_first_sigint_end_the_process,
+        ),
         ("reraise_ends_by_sigint", reraise_ends_by_sigint),
     ];
     for (name, case) in cases {
