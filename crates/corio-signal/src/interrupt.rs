@@ -103,7 +103,7 @@ impl InterruptCatcher {
             return Ok(None);
         }
         let mut replaced = REPLACED.lock().unwrap_or_else(PoisonError::into_inner);
-        if replaced.is_some() || !sys::current()?.is_default() {
+        if replaced.is_some() || !sys::current(libc::SIGINT)?.is_default() {
             return Ok(None);
         }
         let (reader, writer) = pipe()?;
@@ -137,7 +137,7 @@ impl InterruptCatcher {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn sigint_is_default() -> io::Result<bool> {
-        Ok(sys::current()?.is_default())
+        Ok(sys::current(libc::SIGINT)?.is_default())
     }
 
     /// The pipe's read end: readable after a SIGINT. It is non-blocking and belongs to the
@@ -193,7 +193,7 @@ impl Drop for InterruptCatcher {
         let mut replaced = REPLACED.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(old) = replaced.take() {
             // Someone who replaced our handler meanwhile keeps theirs.
-            if sys::current().is_ok_and(|now| now.runs(on_sigint)) {
+            if sys::current(libc::SIGINT).is_ok_and(|now| now.runs(on_sigint)) {
                 // Nothing useful can be done if this fails; the handler stays, harmless.
                 let _ = sys::restore(&old);
             }

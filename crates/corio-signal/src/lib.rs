@@ -36,4 +36,4 @@ mod interrupt;
 mod sys;
 
 pub use interrupt::{InterruptCatcher, reraise_sigint};
-pub use sys::is_main_thread;
+pub use sys::{has_default_disposition, is_main_thread};

@@ -11,7 +11,7 @@
 use std::io;
 use std::mem::MaybeUninit;
 
-/// A saved SIGINT disposition.
+/// A saved signal disposition.
 pub(crate) struct Disposition(libc::sigaction);
 
 // SAFETY: a `sigaction` is plain data (a handler address, a mask, flags); moving it between
@@ -30,11 +30,12 @@ impl Disposition {
     }
 }
 
-/// SIGINT's current disposition.
-pub(crate) fn current() -> io::Result<Disposition> {
+/// The current disposition of `signal`.
+pub(crate) fn current(signal: libc::c_int) -> io::Result<Disposition> {
     let mut old = MaybeUninit::<libc::sigaction>::zeroed();
-    // SAFETY: a null `act` only queries; `old` is a valid place for the kernel to write.
-    let rc = unsafe { libc::sigaction(libc::SIGINT, std::ptr::null(), old.as_mut_ptr()) };
+    // SAFETY: a null `act` only queries; `old` is a valid place for the kernel to write. An
+    // invalid signal number makes the call fail with EINVAL.
+    let rc = unsafe { libc::sigaction(signal, std::ptr::null(), old.as_mut_ptr()) };
     if rc != 0 {
         return Err(io::Error::last_os_error());
     }
@@ -113,6 +114,26 @@ fn set_errno(value: libc::c_int) {
 fn set_errno(value: libc::c_int) {
     // SAFETY: `__error` returns this thread's errno slot, always valid.
     unsafe { *libc::__error() = value }
+}
+
+/// Whether `signal` has its default disposition (`SIG_DFL`): no handler installed and not
+/// ignored. corio-process asks it before it first handles a signal, to know whether removing
+/// its last handler should bring the default action back (asyncio's `remove_signal_handler`
+/// does).
+///
+/// # Errors
+///
+/// `EINVAL` for a number that is not a signal.
+///
+/// # Examples
+///
+/// ```
+/// assert!(corio_signal::has_default_disposition(15)?); // SIGTERM, untouched in a doctest
+/// assert!(corio_signal::has_default_disposition(0).is_err());
+/// # std::io::Result::Ok(())
+/// ```
+pub fn has_default_disposition(signal: i32) -> io::Result<bool> {
+    Ok(current(signal)?.is_default())
 }
 
 /// Whether the calling thread is the process's main thread (asyncio.Runner installs its SIGINT
