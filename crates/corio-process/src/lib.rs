@@ -3,7 +3,12 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod process;
 mod signal;
 
 pub use error::{ProcessError, SignalError};
+pub use process::{
+    ChildStderr, ChildStdin, ChildStdout, Command, Output, Process, Spawn, Stdio,
+    create_subprocess_exec, create_subprocess_shell,
+};
 pub use signal::{KeyboardInterrupt, Signal, SignalHandlers, Signals, signals};

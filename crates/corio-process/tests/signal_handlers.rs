@@ -33,7 +33,8 @@ fn a_handler_is_added_fired_on_the_loop_in_order_and_removed() {
     // in the loop's order, after what was already queued.
     raise(Signal::USR1);
     let l = log.clone();
-    lp.call_soon(move || l.borrow_mut().push("queued first")).unwrap();
+    lp.call_soon(move || l.borrow_mut().push("queued first"))
+        .unwrap();
     lp.run_forever().unwrap();
     assert_eq!(*log.borrow(), ["queued first", "signal"]);
 
@@ -72,7 +73,13 @@ fn adding_again_replaces_the_callback() {
 #[test]
 fn signals_that_cannot_be_handled_are_typed_errors() {
     let lp = EventLoop::new().unwrap();
-    for sig in [Signal::KILL, Signal::STOP, Signal::SEGV, Signal::ILL, Signal::FPE] {
+    for sig in [
+        Signal::KILL,
+        Signal::STOP,
+        Signal::SEGV,
+        Signal::ILL,
+        Signal::FPE,
+    ] {
         assert!(matches!(
             lp.add_signal_handler(sig, || {}),
             Err(SignalError::Forbidden(s)) if s == sig
@@ -95,7 +102,8 @@ fn two_loops_on_two_threads_each_get_the_signal() {
     let thread = std::thread::spawn(move || {
         let lp = EventLoop::new().unwrap();
         let s = lp.clone();
-        lp.add_signal_handler(Signal::USR2, move || s.stop()).unwrap();
+        lp.add_signal_handler(Signal::USR2, move || s.stop())
+            .unwrap();
         let tx = ready_tx.clone();
         // Ready once the pipe is armed (the first dispatch ran).
         lp.call_soon(move || tx.send(()).unwrap()).unwrap();
@@ -139,9 +147,7 @@ fn a_signal_stream_yields_deliveries() {
 fn keyboard_interrupt_interrupts_run_until_complete_and_leaves_tasks_pending() {
     let lp = EventLoop::new().unwrap();
     let guard = KeyboardInterrupt::install(&lp).unwrap();
-    let task = lp
-        .create_task(sleep(Duration::from_secs(3600)))
-        .unwrap();
+    let task = lp.create_task(sleep(Duration::from_secs(3600))).unwrap();
     lp.call_later(0.02, || raise(Signal::INT)).unwrap();
     let got = lp.run_until_complete(async { sleep(Duration::from_secs(3600)).await });
     assert!(matches!(got, Err(LoopError::Interrupted)), "{got:?}");
@@ -161,7 +167,8 @@ fn keyboard_interrupt_interrupts_run_until_complete_and_leaves_tasks_pending() {
 fn child_remove_then_sigterm() {
     let lp = EventLoop::new().unwrap();
     let s = lp.clone();
-    lp.add_signal_handler(Signal::TERM, move || s.stop()).unwrap();
+    lp.add_signal_handler(Signal::TERM, move || s.stop())
+        .unwrap();
     lp.call_later(0.01, || raise(Signal::TERM)).unwrap();
     lp.run_forever().unwrap();
     println!("handled");
@@ -174,7 +181,12 @@ fn child_remove_then_sigterm() {
 #[test]
 fn removing_the_last_handler_brings_the_default_back() {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "child_remove_then_sigterm", "--nocapture"])
+        .args([
+            "--ignored",
+            "--exact",
+            "child_remove_then_sigterm",
+            "--nocapture",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -56,10 +56,14 @@ impl Wake for Pump {
 /// Runs on the loop: reads the pipe of entry `id` and calls its callback if the signal came.
 fn dispatch(id: u64) {
     let found = HANDLERS.with(|h| {
-        h.borrow()
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| (e.lp.clone(), e.pipe.clone(), e.callback.clone(), e.waker.clone()))
+        h.borrow().iter().find(|e| e.id == id).map(|e| {
+            (
+                e.lp.clone(),
+                e.pipe.clone(),
+                e.callback.clone(),
+                e.waker.clone(),
+            )
+        })
     });
     let Some((lp, pipe, callback, waker)) = found else {
         return; // removed meanwhile

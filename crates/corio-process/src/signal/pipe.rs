@@ -81,7 +81,11 @@ impl SignalPipe {
                 Poll::Pending => break,
             }
         }
-        if got { Poll::Ready(Ok(())) } else { Poll::Pending }
+        if got {
+            Poll::Ready(Ok(()))
+        } else {
+            Poll::Pending
+        }
     }
 
     /// The signal.
