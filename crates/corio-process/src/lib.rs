@@ -4,6 +4,7 @@
 
 mod error;
 mod process;
+mod protocol;
 mod signal;
 
 pub use error::{ProcessError, SignalError};
@@ -11,4 +12,5 @@ pub use process::{
     ChildStderr, ChildStdin, ChildStdout, Command, Output, Process, Spawn, Stdio,
     create_subprocess_exec, create_subprocess_shell,
 };
+pub use protocol::{SubprocessLoopExt, SubprocessProtocol, SubprocessTransport};
 pub use signal::{KeyboardInterrupt, Signal, SignalHandlers, Signals, signals};

@@ -246,6 +246,16 @@ impl Process {
     }
 }
 
+impl Process {
+    /// The poll form of [`wait`](Process::wait), for the protocol driver.
+    pub(crate) fn poll_exit(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<ExitStatus>> {
+        self.watch.poll_wait(cx)
+    }
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
         self.watch.abandon(self.kill_on_drop);

@@ -1,7 +1,7 @@
 //! Child processes: [`Command`] and [`Stdio`] to start them, [`Process`] to talk to them and
 //! wait for them, the pipes, the exit watch and the reaper of abandoned children.
 
-mod child;
+pub(crate) mod child;
 mod command;
 mod communicate;
 mod exit;
