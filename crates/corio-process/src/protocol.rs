@@ -409,10 +409,12 @@ impl SubprocessLoopExt for EventLoop {
         if corio_runtime::get_running_loop().ok().as_ref() != Some(self) {
             return Err(ProcessError::NoRunningLoop);
         }
-        let mut process = command.spawn()?;
-        let stdin = process.stdin.take();
-        let stdout = process.stdout.take();
-        let stderr = process.stderr.take();
+        let crate::process::RawChild {
+            process,
+            stdin,
+            stdout,
+            stderr,
+        } = command.spawn_raw()?;
         let transport = SubprocessTransport {
             inner: Rc::new(Inner {
                 pid: process.pid(),

@@ -8,7 +8,7 @@ use corio_process::{
     Command, ProcessError, Signal, Stdio, create_subprocess_exec, create_subprocess_shell,
 };
 use corio_runtime::run;
-use futures_lite::{AsyncReadExt, AsyncWriteExt};
+use futures_lite::AsyncReadExt;
 
 fn block<T>(f: impl std::future::Future<Output = Result<T, ProcessError>> + 'static) -> T
 where
@@ -99,9 +99,10 @@ fn communicate_with_a_child_that_closes_stdin_early() {
         let mut child = create_subprocess_shell("exec 0<&-; sleep 0.05")
             .stdin(Stdio::piped())
             .await?;
-        let mut stdin = child.stdin.take().unwrap();
+        let stdin = child.stdin.take().unwrap();
         child.wait().await?;
-        let err = stdin.write_all(&input).await.unwrap_err();
+        stdin.write(&input).unwrap();
+        let err = stdin.drain().await.unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
         Ok(())
     });
@@ -183,25 +184,38 @@ fn environment_directory_and_process_group() {
 }
 
 #[test]
-fn pipes_are_async_read_and_write() {
+fn pipes_are_asyncio_streams() {
     block(async {
         let mut child = Command::new("cat")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;
-        let mut stdin = child.stdin.take().unwrap();
+        let stdin = child.stdin.take().unwrap();
         let mut stdout = child.stdout.take().unwrap();
-        let mut buf = [0; 5];
         for round in 0..3 {
-            stdin.write_all(b"ping!").await?;
-            stdout.read_exact(&mut buf).await?;
-            assert_eq!(&buf, b"ping!", "round {round}");
+            stdin.write(b"line\n").unwrap();
+            stdin.drain().await?;
+            assert_eq!(stdout.readline().await.unwrap(), b"line\n", "round {round}");
         }
-        stdin.close().await?;
-        let mut rest = Vec::new();
-        stdout.read_to_end(&mut rest).await?;
-        assert!(rest.is_empty());
+        stdin.write(b"ping!").unwrap();
+        stdin.drain().await?;
+        assert_eq!(stdout.readexactly(5).await.unwrap(), b"ping!");
+        stdin.close();
+        stdin.wait_closed().await?;
+        assert!(stdout.read_to_eof().await?.is_empty());
+        assert!(stdout.at_eof());
         assert_eq!(child.wait().await?, 0);
+
+        // The raw pipe under a reader is a futures-io AsyncRead.
+        let mut child = create_subprocess_shell("printf raw")
+            .stdout(Stdio::piped())
+            .await?;
+        let (mut raw, buffered) = child.stdout.take().unwrap().into_parts();
+        assert!(buffered.is_empty());
+        let mut text = String::new();
+        raw.read_to_string(&mut text).await?;
+        assert_eq!(text, "raw");
+        child.wait().await?;
         Ok(())
     });
 }

@@ -29,19 +29,29 @@ fn a_handler_is_added_fired_on_the_loop_in_order_and_removed() {
         stopper.stop();
     })
     .unwrap();
-    // The signal arrives before the loop runs: it waits in the pipe, and its callback comes
-    // in the loop's order, after what was already queued.
-    raise(Signal::USR1);
+    // The signal is raised by a callback: the handler's callback does not run inside the OS
+    // handler, nor before what the loop had queued; it comes once the loop has read the pipe.
     let l = log.clone();
-    lp.call_soon(move || l.borrow_mut().push("queued first"))
+    lp.call_soon(move || {
+        raise(Signal::USR1);
+        l.borrow_mut().push("raised");
+    })
+    .unwrap();
+    let l = log.clone();
+    lp.call_soon(move || l.borrow_mut().push("queued after"))
         .unwrap();
     lp.run_forever().unwrap();
-    assert_eq!(*log.borrow(), ["queued first", "signal"]);
+    assert_eq!(*log.borrow(), ["raised", "queued after", "signal"]);
+
+    // A signal that arrives while the loop is not running waits in the pipe.
+    raise(Signal::USR1);
+    lp.run_forever().unwrap();
+    assert_eq!(log.borrow().len(), 4);
 
     // Fired again while the loop runs.
     lp.call_later(0.01, || raise(Signal::USR1)).unwrap();
     lp.run_forever().unwrap();
-    assert_eq!(*log.borrow(), ["queued first", "signal", "signal"]);
+    assert_eq!(log.borrow().len(), 5);
 
     assert!(lp.remove_signal_handler(Signal::USR1));
     assert!(!lp.remove_signal_handler(Signal::USR1));

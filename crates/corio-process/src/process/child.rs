@@ -5,6 +5,8 @@ use std::future::poll_fn;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ExitStatus};
 
+use corio_net::{StreamReader, StreamWriter};
+
 use super::exit::ExitWatch;
 use super::pipes::{ChildStderr, ChildStdin, ChildStdout};
 use crate::{ProcessError, Signal};
@@ -12,7 +14,10 @@ use crate::{ProcessError, Signal};
 /// A child process started by [`Command`](crate::Command) (asyncio's `Process`).
 ///
 /// Its pipes are the public fields `stdin`, `stdout`, `stderr` (`Some` for those set to
-/// [`Stdio::piped`](crate::Stdio::piped); take them to use them on their own).
+/// [`Stdio::piped`](crate::Stdio::piped)), asyncio's stream objects: corio-net's
+/// [`StreamWriter`] and [`StreamReader`] over the pipes. Take them to use them on their own;
+/// [`StreamReader::into_parts`] gives the raw [`ChildStdout`] / [`ChildStderr`] (a
+/// futures-io `AsyncRead`) back.
 /// [`wait`](Process::wait) and [`communicate`](Process::communicate) reap the child without
 /// blocking the loop (pidfd, or SIGCHLD on kernels without it).
 ///
@@ -40,12 +45,14 @@ pub struct Process {
     pid: u32,
     watch: ExitWatch,
     kill_on_drop: bool,
-    /// The write end of the child's stdin, if piped.
-    pub stdin: Option<ChildStdin>,
-    /// The read end of the child's stdout, if piped.
-    pub stdout: Option<ChildStdout>,
-    /// The read end of the child's stderr, if piped.
-    pub stderr: Option<ChildStderr>,
+    /// The child's stdin, if piped: asyncio's `proc.stdin`, a corio-net [`StreamWriter`]
+    /// (`write`, `drain`, `close`, `write_eof`) over the pipe.
+    pub stdin: Option<StreamWriter<ChildStdin>>,
+    /// The child's stdout, if piped: asyncio's `proc.stdout`, a corio-net [`StreamReader`]
+    /// (`readline`, `read`, `readexactly`, `read_to_eof`; also `AsyncRead`).
+    pub stdout: Option<StreamReader<ChildStdout>>,
+    /// The child's stderr, if piped (as `stdout`).
+    pub stderr: Option<StreamReader<ChildStderr>>,
 }
 
 /// What [`Process::communicate`] collected.
@@ -76,13 +83,8 @@ pub(crate) fn returncode(status: ExitStatus) -> i32 {
 }
 
 impl Process {
-    pub(crate) fn new(
-        child: Child,
-        stdin: Option<ChildStdin>,
-        stdout: Option<ChildStdout>,
-        stderr: Option<ChildStderr>,
-        kill_on_drop: bool,
-    ) -> Result<Process, ProcessError> {
+    /// A process with no streams yet (the caller sets them).
+    pub(crate) fn new(child: Child, kill_on_drop: bool) -> Result<Process, ProcessError> {
         let pid = child.id();
         let watch = match ExitWatch::new(child) {
             Ok(watch) => watch,
@@ -92,9 +94,9 @@ impl Process {
             pid,
             watch,
             kill_on_drop,
-            stdin,
-            stdout,
-            stderr,
+            stdin: None,
+            stdout: None,
+            stderr: None,
         })
     }
 

@@ -9,6 +9,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 
+use corio_net::{StreamReader, StreamWriter};
 use rustix::pipe::{PipeFlags, pipe_with};
 
 use super::child::Process;
@@ -424,6 +425,17 @@ impl Command {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn spawn(&mut self) -> Result<Process, ProcessError> {
+        let raw = self.spawn_raw()?;
+        let mut process = raw.process;
+        process.stdin = raw.stdin.map(StreamWriter::new);
+        process.stdout = raw.stdout.map(StreamReader::new);
+        process.stderr = raw.stderr.map(StreamReader::new);
+        Ok(process)
+    }
+
+    /// Starts the child; its pipes come apart from the [`Process`] (for the protocol driver,
+    /// which reads and writes them itself).
+    pub(crate) fn spawn_raw(&mut self) -> Result<RawChild, ProcessError> {
         if corio_reactor::Reactor::current().is_none() {
             return Err(ProcessError::NoRunningLoop);
         }
@@ -438,10 +450,12 @@ impl Command {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         let child = spawned?;
-        let stdin = parent.stdin.map(ChildStdin::new).transpose()?;
-        let stdout = parent.stdout.map(ChildStdout::new).transpose()?;
-        let stderr = parent.stderr.map(ChildStderr::new).transpose()?;
-        Process::new(child, stdin, stdout, stderr, self.kill_on_drop)
+        Ok(RawChild {
+            stdin: parent.stdin.map(ChildStdin::new).transpose()?,
+            stdout: parent.stdout.map(ChildStdout::new).transpose()?,
+            stderr: parent.stderr.map(ChildStderr::new).transpose()?,
+            process: Process::new(child, self.kill_on_drop)?,
+        })
     }
 
     /// Sets the std builder's stdio for one spawn, making pipes, keeping the parent's ends.
@@ -481,6 +495,14 @@ impl Command {
         self.inner.stdin(stdin).stdout(stdout).stderr(stderr);
         Ok(())
     }
+}
+
+/// A child with its pipes apart from the [`Process`].
+pub(crate) struct RawChild {
+    pub(crate) process: Process,
+    pub(crate) stdin: Option<ChildStdin>,
+    pub(crate) stdout: Option<ChildStdout>,
+    pub(crate) stderr: Option<ChildStderr>,
 }
 
 /// The parent's ends of the pipes made for one spawn.

@@ -1,18 +1,13 @@
 //! [`Process::communicate`]: feed stdin, read stdout and stderr to the end — all three at
 //! once, so that no pipe fills while another is waited on — then reap.
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::io;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use futures_io::{AsyncRead, AsyncWrite};
+use std::pin::pin;
+use std::task::Poll;
 
 use super::child::{Output, Process};
 use crate::ProcessError;
-
-/// How much is read per call: large enough that 10 MB take a few hundred reads.
-const CHUNK: usize = 64 * 1024;
 
 impl Process {
     /// Sends `input` to the child's stdin and closes it, reads its stdout and stderr to the
@@ -56,99 +51,87 @@ impl Process {
         if input.is_some() && self.stdin.is_none() {
             return Err(ProcessError::NotPiped("stdin"));
         }
-        let mut stdin = self.stdin.take();
-        let mut remaining = input.unwrap_or_default();
-        let mut stdout = self.stdout.take().map(|p| (p, Vec::new(), false));
-        let mut stderr = self.stderr.take().map(|p| (p, Vec::new(), false));
-        poll_fn(|cx| {
-            let mut pending = false;
-            if let Some(pipe) = stdin.as_mut() {
-                match feed(pipe, &mut remaining, cx) {
-                    Poll::Ready(Ok(())) => stdin = None, // closes it: EOF for the child
-                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                    Poll::Pending => pending = true,
-                }
+        let stdin = self.stdin.take();
+        let mut stdout = self.stdout.take();
+        let mut stderr = self.stderr.take();
+        // asyncio's _feed_stdin: write, then close; a child that stopped reading is no error.
+        let feed = async {
+            let Some(writer) = stdin else {
+                return Ok(());
+            };
+            if let Some(input) = input {
+                // Only fails on a closing writer, which this fresh one is not.
+                let _ = writer.write(input);
             }
-            let out = stdout
-                .as_mut()
-                .map_or(Poll::Ready(Ok(())), |side| drain(side, cx));
-            let err = stderr
-                .as_mut()
-                .map_or(Poll::Ready(Ok(())), |side| drain(side, cx));
-            for side in [out, err] {
-                match side {
-                    Poll::Ready(Ok(())) => {}
-                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                    Poll::Pending => pending = true,
-                }
+            writer.close();
+            match writer.wait_closed().await {
+                Err(e) if !stopped_reading(&e) => Err(e),
+                _ => Ok(()),
             }
-            if pending {
-                Poll::Pending
-            } else {
-                Poll::Ready(Ok(()))
+        };
+        let read_out = async {
+            match stdout.as_mut() {
+                Some(reader) => reader.read_to_eof().await,
+                None => Ok(Vec::new()),
             }
-        })
-        .await?;
+        };
+        let read_err = async {
+            match stderr.as_mut() {
+                Some(reader) => reader.read_to_eof().await,
+                None => Ok(Vec::new()),
+            }
+        };
+        let (fed, out, err) = join3(feed, read_out, read_err).await;
+        fed?;
+        let (stdout, stderr) = (out?, err?);
         let returncode = self.wait().await?;
         Ok(Output {
             returncode,
-            stdout: stdout.map(|(_, buf, _)| buf).unwrap_or_default(),
-            stderr: stderr.map(|(_, buf, _)| buf).unwrap_or_default(),
+            stdout,
+            stderr,
         })
     }
 }
 
-/// Writes what is left of the input; `Ready(Ok)` when all is written or the child stopped
-/// reading.
-fn feed<W: AsyncWrite + Unpin>(
-    pipe: &mut W,
-    remaining: &mut &[u8],
-    cx: &mut Context<'_>,
-) -> Poll<io::Result<()>> {
-    while !remaining.is_empty() {
-        match Pin::new(&mut *pipe).poll_write(cx, remaining) {
-            Poll::Ready(Ok(n)) => *remaining = &remaining[n..],
-            Poll::Ready(Err(e))
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
-                ) =>
-            {
-                *remaining = &[];
-            }
-            Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-            Poll::Pending => return Poll::Pending,
-        }
-    }
-    Poll::Ready(Ok(()))
+fn stopped_reading(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset
+    )
 }
 
-/// Reads a pipe to its end into its buffer; the flag says the end was seen.
-fn drain<R: AsyncRead + Unpin>(
-    (pipe, buf, done): &mut (R, Vec<u8>, bool),
-    cx: &mut Context<'_>,
-) -> Poll<io::Result<()>> {
-    while !*done {
-        let len = buf.len();
-        buf.resize(len + CHUNK, 0);
-        let got = Pin::new(&mut *pipe).poll_read(cx, &mut buf[len..]);
-        match got {
-            Poll::Ready(Ok(0)) => {
-                buf.truncate(len);
-                *done = true;
-            }
-            Poll::Ready(Ok(n)) => buf.truncate(len + n),
-            Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(len),
-            Poll::Ready(Err(e)) => {
-                buf.truncate(len);
-                return Poll::Ready(Err(e));
-            }
-            Poll::Pending => {
-                buf.truncate(len);
-                return Poll::Pending;
+/// Runs three futures at once on the current task (a dependency for three lines is not
+/// worth it; the futures are polled in order on every wakeup).
+async fn join3<A: Future, B: Future, C: Future>(
+    a: A,
+    b: B,
+    c: C,
+) -> (A::Output, B::Output, C::Output) {
+    let (mut a, mut b, mut c) = (pin!(a), pin!(b), pin!(c));
+    let (mut ra, mut rb, mut rc) = (None, None, None);
+    poll_fn(|cx| {
+        if ra.is_none()
+            && let Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            ra = Some(v);
+        }
+        if rb.is_none()
+            && let Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            rb = Some(v);
+        }
+        if rc.is_none()
+            && let Poll::Ready(v) = c.as_mut().poll(cx)
+        {
+            rc = Some(v);
+        }
+        match (ra.take(), rb.take(), rc.take()) {
+            (Some(a), Some(b), Some(c)) => Poll::Ready((a, b, c)),
+            (a, b, c) => {
+                (ra, rb, rc) = (a, b, c);
+                Poll::Pending
             }
         }
-    }
-    Poll::Ready(Ok(()))
+    })
+    .await
 }

@@ -9,5 +9,6 @@ mod orphans;
 mod pipes;
 
 pub use child::{Output, Process};
+pub(crate) use command::RawChild;
 pub use command::{Command, Spawn, Stdio, create_subprocess_exec, create_subprocess_shell};
 pub use pipes::{ChildStderr, ChildStdin, ChildStdout};

@@ -36,7 +36,7 @@ impl PipeEnd {
 
 macro_rules! reader {
     ($name:ident, $what:literal, $fd:literal) => {
-        #[doc = concat!("The parent's end of a child's ", $what, " pipe (set with [`Stdio::piped`](crate::Stdio::piped)): a non-blocking `AsyncRead`.")]
+        #[doc = concat!("The parent's end of a child's ", $what, " pipe (set with [`Stdio::piped`](crate::Stdio::piped)): a non-blocking `AsyncRead`, which the [`Process`](crate::Process) wraps in a corio-net `StreamReader`.")]
         ///
         /// # Examples
         ///
@@ -48,7 +48,7 @@ macro_rules! reader {
         #[doc = concat!("    let mut child = Command::shell(\"echo hi 1>&", $fd, "\")")]
         #[doc = concat!("        .", $what, "(Stdio::piped())")]
         ///         .spawn()?;
-        #[doc = concat!("    let mut pipe = child.", $what, ".take().unwrap();")]
+        #[doc = concat!("    let (mut pipe, _) = child.", $what, ".take().unwrap().into_parts();")]
         ///     let mut text = String::new();
         ///     pipe.read_to_string(&mut text).await?;
         ///     assert_eq!(text, "hi\n");
@@ -104,18 +104,19 @@ reader!(ChildStderr, "stderr", "2");
 ///
 /// # Examples
 ///
+/// The [`Process`](crate::Process) wraps it in a corio-net `StreamWriter`:
+///
 /// ```
-/// use futures_lite::{AsyncReadExt, AsyncWriteExt};
 /// use corio_process::{Command, Stdio};
 ///
 /// corio_runtime::run(async {
 ///     let mut child = Command::new("cat").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
-///     let mut stdin = child.stdin.take().unwrap();
-///     stdin.write_all(b"through cat").await?;
-///     stdin.close().await?; // EOF for cat
-///     let mut out = String::new();
-///     child.stdout.take().unwrap().read_to_string(&mut out).await?;
-///     assert_eq!(out, "through cat");
+///     let stdin = child.stdin.take().unwrap();
+///     stdin.write(b"through cat")?;
+///     stdin.close(); // EOF for cat, once written
+///     stdin.wait_closed().await?;
+///     let out = child.stdout.as_mut().unwrap().read_to_eof().await?;
+///     assert_eq!(out, b"through cat");
 ///     assert_eq!(child.wait().await?, 0);
 ///     Ok::<(), Box<dyn std::error::Error>>(())
 /// })??;
