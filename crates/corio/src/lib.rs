@@ -38,6 +38,7 @@
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
+//! | `process` | no | [`process`]: subprocesses (`create_subprocess_exec`, `Process`, `communicate`) and signals (`add_signal_handler`, signal streams, `KeyboardInterrupt`); turns on `runtime` |
 //! | `full` | no | everything |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -55,8 +56,8 @@ pub use corio_runtime::{
     AnyTask, Builder, CancelOnDrop, Delay, EventLoop, FutureError, Handle, LoopError, LoopHandle,
     Report, ReportKind, SettableFuture, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle,
     When, all_tasks, create_task, current_task, default_exception_handler, get_event_loop,
-    get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn, spawn_local,
-    timeout, yield_now,
+    get_running_loop, interval, reraise_sigint, run, set_event_loop, sleep, sleep_until, spawn,
+    spawn_local, timeout, yield_now,
 };
 
 /// The task executor (`corio-executor`).
@@ -88,6 +89,14 @@ pub use corio_sync as sync;
 #[cfg_attr(docsrs, doc(cfg(feature = "channel")))]
 #[doc(inline)]
 pub use corio_channel as channel;
+
+/// Subprocesses and signals (`corio-process`): `create_subprocess_exec` /
+/// `create_subprocess_shell`, `Process`, `loop.subprocess_exec` with a `SubprocessProtocol`,
+/// `add_signal_handler`, signal streams and the `KeyboardInterrupt` guard.
+#[cfg(feature = "process")]
+#[cfg_attr(docsrs, doc(cfg(feature = "process")))]
+#[doc(inline)]
+pub use corio_process as process;
 
 /// The README's examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]

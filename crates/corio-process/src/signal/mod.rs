@@ -159,6 +159,36 @@ impl fmt::Display for Signal {
     }
 }
 
+/// Sends `signal` to the process `pid` (Python's `os.kill(pid, sig)`); `kill(std::process::id(),
+/// Signal::INT)` is a Ctrl+C sent to oneself.
+///
+/// # Errors
+///
+/// [`SignalError::Invalid`] for a signal number with no name on this system (real-time
+/// signals) or a pid of 0 or beyond `i32`; [`SignalError::Io`] for the OS error (`ESRCH`: no
+/// such process; `EPERM`: not allowed).
+///
+/// # Examples
+///
+/// ```
+/// use corio_process::{Signal, SignalError, kill};
+///
+/// // SIGCONT to ourselves does nothing visible.
+/// kill(std::process::id(), Signal::CONT)?;
+/// assert!(matches!(kill(0, Signal::TERM), Err(SignalError::Invalid(0))));
+/// # Ok::<(), SignalError>(())
+/// ```
+#[doc(alias = "os.kill")]
+pub fn kill(pid: u32, signal: Signal) -> Result<(), SignalError> {
+    let pid = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+        .ok_or(SignalError::Invalid(pid as i32))?;
+    let sig = rustix::process::Signal::from_named_raw(signal.as_raw())
+        .ok_or(SignalError::Invalid(signal.as_raw()))?;
+    rustix::process::kill_process(pid, sig).map_err(|e| SignalError::Io(e.into()))
+}
+
 impl From<Signal> for i32 {
     fn from(signal: Signal) -> i32 {
         signal.0
