@@ -540,7 +540,12 @@ impl<P: SubprocessProtocol> Driver<P> {
                 Poll::Pending => return,
             }
         }
-        if error.is_some() || inner.eof.get() {
+        // Once the child is gone nobody can read the pipe (asyncio sees its write pipe hang
+        // up then): what is left is dropped and stdin closes.
+        if self.exited && !inner.pending.borrow().is_empty() {
+            inner.pending.borrow_mut().clear();
+        }
+        if error.is_some() || inner.eof.get() || self.exited {
             self.stdin = None;
             inner.has_stdin.set(false);
             // A child that stopped reading is the normal end of stdin, as in asyncio.

@@ -102,3 +102,19 @@ fn close_kills_a_running_child_and_the_protocol_still_ends() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_child_that_exits_with_its_stdin_open_still_ends_the_protocol() {
+    run(async {
+        let lp = get_running_loop().unwrap();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let (done, factory) = recorder(&log);
+        // stdin is piped but never written to or closed by us.
+        let (transport, protocol) = lp.subprocess_shell(factory, "echo bye").unwrap();
+        done.await.unwrap();
+        assert_eq!(protocol.borrow().out, b"bye\n");
+        assert_eq!(transport.get_returncode(), Some(0));
+        assert!(log.borrow().contains(&"pipe_connection_lost(0)".to_string()));
+    })
+    .unwrap();
+}

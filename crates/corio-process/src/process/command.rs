@@ -116,7 +116,7 @@ impl Stdio {
 /// use corio_process::{Stdio, create_subprocess_exec};
 ///
 /// corio_runtime::run(async {
-///     let child = create_subprocess_exec("sh", ["-c", "echo out; echo err >&2; exit 3"])
+///     let mut child = create_subprocess_exec("sh", ["-c", "echo out; echo err >&2; exit 3"])
 ///         .stdout(Stdio::piped())
 ///         .stderr(Stdio::piped())
 ///         .env("LANG", "C")
@@ -169,7 +169,7 @@ where
 /// use corio_process::{Stdio, create_subprocess_shell};
 ///
 /// corio_runtime::run(async {
-///     let child = create_subprocess_shell("echo $((6 * 7))").stdout(Stdio::piped()).await?;
+///     let mut child = create_subprocess_shell("echo $((6 * 7))").stdout(Stdio::piped()).await?;
 ///     assert_eq!(child.communicate(None).await?.stdout, b"42\n");
 ///     Ok::<(), corio_process::ProcessError>(())
 /// })??;
