@@ -3,6 +3,7 @@
 mod channels;
 mod locks;
 mod memory;
+mod process;
 mod tasks;
 mod timers;
 
@@ -14,5 +15,6 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(process::cases());
     all
 }

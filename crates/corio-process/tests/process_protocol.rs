@@ -114,7 +114,10 @@ fn a_child_that_exits_with_its_stdin_open_still_ends_the_protocol() {
         done.await.unwrap();
         assert_eq!(protocol.borrow().out, b"bye\n");
         assert_eq!(transport.get_returncode(), Some(0));
-        assert!(log.borrow().contains(&"pipe_connection_lost(0)".to_string()));
+        assert!(
+            log.borrow()
+                .contains(&"pipe_connection_lost(0)".to_string())
+        );
     })
     .unwrap();
 }

@@ -76,7 +76,7 @@ fn pipe() -> io::Result<&'static (UnixStream, UnixStream)> {
 /// let catcher = corio_signal::InterruptCatcher::install()?.expect("main thread, default SIGINT");
 /// rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::INT)?;
 /// assert_eq!(catcher.count(), 1);
-/// assert_eq!((&*catcher.reader()).read(&mut [0; 8])?, 1);
+/// assert_eq!(catcher.reader().read(&mut [0; 8])?, 1);
 /// drop(catcher);
 /// assert!(corio_signal::InterruptCatcher::sigint_is_default()?);
 /// # std::io::Result::Ok(())

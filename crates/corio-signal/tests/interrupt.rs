@@ -23,7 +23,7 @@ fn first_sigint_is_counted_and_wakes_the_pipe() {
     sigint_self();
     assert_eq!(catcher.count(), 1);
     let mut buf = [0; 8];
-    assert_eq!((&*catcher.reader()).read(&mut buf).unwrap(), 1);
+    assert_eq!(catcher.reader().read(&mut buf).unwrap(), 1);
     // One catcher at a time: a nested run leaves SIGINT to the first.
     assert!(InterruptCatcher::install().unwrap().is_none());
     drop(catcher);
