@@ -41,6 +41,13 @@ use crate::{ProcessError, Signal};
 /// })??;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A `Process` stays on its loop's thread (its stream objects share state with the loop):
+///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_process::Process>();
+/// ```
 pub struct Process {
     pid: u32,
     watch: ExitWatch,
