@@ -4,16 +4,17 @@
 //!
 //! asyncio -> corio: Ctrl+C is a real SIGINT sent from `call_later(0.5, ...)`, turned into
 //! `LoopError::Interrupted` (Rust's `KeyboardInterrupt`) by `corio::process::KeyboardInterrupt`
-//! (a Rust program dies on SIGINT unless it opts in). `asyncio.wait(tasks)` ->
-//! `corio::wait(tasks, None, ALL_COMPLETED)`. corio's `gather` is a future, not a handle with a
-//! `cancel()`: what `_GatheringFuture.cancel()` does — cancel every child, `True` if any
-//! accepted — is written out over the tasks (`Task::cancel` each, `any`).
+//! (a Rust program dies on SIGINT unless it opts in). `done, pending = await asyncio.wait(tasks)`
+//! (ALL_COMPLETED) -> awaiting each task in turn, inside `main` as in the seed (no extra task).
+//! `asyncio.gather(*tasks).cancel()` cancels every child and says whether any accepted; that
+//! is written out over the tasks (`cancel` each, `True` if any did), since a gather here is a
+//! future to await, not a handle to cancel.
 
 use std::error::Error;
 use std::time::Duration;
 
 use corio::process::{KeyboardInterrupt, Signal, kill};
-use corio::{ALL_COMPLETED, LoopError, TaskError};
+use corio::{LoopError, TaskError};
 
 async fn do_some_work(x: u64) -> Result<String, TaskError> {
     println!("Waiting:  {x}");
@@ -27,9 +28,12 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
         corio::create_task(do_some_work(2))?,
         corio::create_task(do_some_work(3))?,
     ];
-    let (done, _pending) = corio::wait(tasks, None, ALL_COMPLETED).await?;
-    for task in done {
-        println!("Task result:  {}", task.await??);
+    let mut done = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        done.push(task.await);
+    }
+    for result in done {
+        println!("Task result:  {}", result??);
     }
     Ok(())
 }
