@@ -64,7 +64,7 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `tls` | no | TLS through rustls (ring provider): [`start_tls`](crate::tls), TLS options on `open_connection`/`start_server` |
+//! | `tls` | no | TLS through rustls (ring provider): the `tls` module (`start_tls`, `TlsConnector`...), TLS options on `open_connection_with`/`start_server_with` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
@@ -74,21 +74,32 @@
 struct ReadmeDoctests;
 
 mod error;
+mod event_loop;
 mod io_impls;
 mod resolve;
 mod socket;
 mod streams;
 mod tcp;
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub mod tls;
 mod udp;
 mod unix;
 
 pub use error::{IncompleteReadError, LimitOverrunError, ReadError, WriteError};
+pub use event_loop::LoopSockExt;
 pub use resolve::{ToSocketAddrs, lookup_host};
 pub use streams::{
     BoxRead, BoxWrite, ConnectOptions, DEFAULT_LIMIT, ExtraInfo, Server, ServerOptions,
     SocketAddress, StreamReader, StreamWriter, WriteLimitsError, open_connection,
-    open_connection_with, open_unix_connection, start_server, start_server_with, start_unix_server,
+    open_connection_with, open_unix_connection, open_unix_connection_with, start_server,
+    start_server_with, start_unix_server, start_unix_server_with,
 };
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};
+
+/// socket2, whose `Socket` the loop's `sock_accept`/`sock_connect` take (Python's socket
+/// objects), re-exported so its version matches.
+#[doc(no_inline)]
+pub use socket2;

@@ -459,3 +459,35 @@ impl futures_io::AsyncWrite for PipeWriter {
         std::task::Poll::Ready(Ok(()))
     }
 }
+
+#[test]
+fn connect_timeout_gives_timed_out() {
+    use corio_net::socket2::{Domain, Socket, Type};
+    run(async {
+        // A listener that never accepts, with the smallest backlog: once its queue is
+        // full the kernel drops further SYNs, and a connect hangs until its timeout.
+        let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        listener
+            .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+            .unwrap();
+        listener.listen(0).unwrap();
+        let addr = listener.local_addr().unwrap().as_socket().unwrap();
+        let mut held = Vec::new();
+        let mut timed_out = false;
+        for _ in 0..64 {
+            match TcpStream::connect_timeout(addr, Duration::from_millis(200)).await {
+                Ok(s) => held.push(s),
+                Err(e) => {
+                    assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{e}");
+                    timed_out = true;
+                    break;
+                }
+            }
+        }
+        assert!(
+            timed_out,
+            "{} connects went through a full backlog",
+            held.len()
+        );
+    });
+}

@@ -16,11 +16,10 @@
 //! let out = corio::run(async {
 //!     let lp = corio::get_running_loop().unwrap();
 //!     lp.call_soon(|| println!("a callback, before the task's next step")).unwrap();
-//!     let task = corio::create_task(async {
+//!     let task = corio::spawn(async {
 //!         corio::sleep(Duration::from_millis(10)).await;
 //!         "from a task"
-//!     })
-//!     .unwrap();
+//!     });
 //!     task.await.unwrap()
 //! })
 //! .unwrap();
@@ -32,12 +31,14 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`create_task`], ...); turns on `executor`, `time` and `reactor` |
+//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], ...); turns on `executor`, `time` and `reactor` |
 //! | `sync` | yes | [`sync`]: `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Mutex`, `RwLock` |
 //! | `channel` | yes | [`channel`]: `Queue`, `PriorityQueue`, `LifoQueue`, channels |
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
+//! | `net` | no | [`net`]: TCP, UDP and Unix sockets, asyncio streams ([`open_connection`], [`start_server`], [`StreamReader`], [`StreamWriter`]), the loop's `sock_*`/`add_reader` methods; turns on `runtime` |
+//! | `tls` | no | TLS through rustls on streams and servers; turns on `net` |
 //! | `process` | no | [`process`]: subprocesses (`create_subprocess_exec`, `Process`, `communicate`) and signals (`add_signal_handler`, signal streams, `KeyboardInterrupt`); turns on `runtime` |
 //! | `full` | no | everything |
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -54,10 +55,10 @@ pub use corio_runtime as runtime;
 #[doc(inline)]
 pub use corio_runtime::{
     AnyTask, Builder, CancelOnDrop, Delay, EventLoop, FutureError, Handle, LoopError, LoopHandle,
-    Report, ReportKind, SettableFuture, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle,
-    When, all_tasks, create_task, current_task, default_exception_handler, get_event_loop,
-    get_running_loop, interval, reraise_sigint, run, set_event_loop, sleep, sleep_until, spawn,
-    spawn_local, timeout, yield_now,
+    Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
+    ThreadsafeHandle, TimerHandle, When, all_tasks, current_task, default_exception_handler,
+    get_event_loop, get_running_loop, interval, reraise_sigint, run, set_event_loop, sleep, sleep_until, spawn,
+    timeout, try_spawn, yield_now,
 };
 
 /// The task executor (`corio-executor`).
@@ -89,6 +90,20 @@ pub use corio_sync as sync;
 #[cfg_attr(docsrs, doc(cfg(feature = "channel")))]
 #[doc(inline)]
 pub use corio_channel as channel;
+
+/// Sockets, asyncio streams and servers, TLS (`corio-net`).
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+#[doc(inline)]
+pub use corio_net as net;
+
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+#[doc(inline)]
+pub use corio_net::{
+    Server, StreamReader, StreamWriter, open_connection, open_unix_connection, start_server,
+    start_unix_server,
+};
 
 /// Subprocesses and signals (`corio-process`): `create_subprocess_exec` /
 /// `create_subprocess_shell`, `Process`, `loop.subprocess_exec` with a `SubprocessProtocol`,

@@ -62,7 +62,12 @@ pub struct WriteLimitsError {
 ///   [`wait_closed`](StreamWriter::wait_closed) waits for that.
 ///
 /// Clones share the writer (as Python code shares one writer object between tasks). It
-/// belongs to its loop's thread (`!Send`), like asyncio's.
+/// belongs to its loop's thread (`!Send`), like asyncio's:
+///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_net::StreamWriter>();
+/// ```
 ///
 /// # Examples
 ///
@@ -111,6 +116,9 @@ struct Shared<W> {
     low: usize,
     /// The buffer went above `high` and has not yet fallen to `low`: `drain` waits.
     paused: bool,
+    /// The stream took bytes into a buffer of its own (TLS, `BufWriter`) and its
+    /// `poll_flush` has not finished since: the flusher must flush it.
+    unflushed: bool,
     can_write_eof: bool,
     /// `write_eof` was called; `eof_sent` once the stream's `poll_close` finished.
     eof_requested: bool,
@@ -164,6 +172,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
                 high: DEFAULT_HIGH,
                 low: DEFAULT_HIGH / 4,
                 paused: false,
+                unflushed: false,
                 can_write_eof,
                 eof_requested: false,
                 eof_sent: false,
@@ -238,6 +247,8 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
         }
         if !rest.is_empty() {
             s.push(rest);
+        }
+        if s.pending() > 0 || s.unflushed {
             drop(s);
             self.ensure_flusher();
         }
@@ -286,13 +297,13 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
             if let Some(err) = s.error() {
                 return Poll::Ready(Err(err));
             }
-            if !s.flusher && s.pending() > 0 {
+            if !s.flusher && (s.pending() > 0 || s.unflushed) {
                 // No flusher task: drive the stream from here, to the end of the buffer.
                 let _ = s.poll_progress(cx);
                 if let Some(err) = s.error() {
                     return Poll::Ready(Err(err));
                 }
-                return if s.pending() == 0 {
+                return if s.pending() == 0 && !s.unflushed {
                     Poll::Ready(Ok(()))
                 } else {
                     Poll::Pending
@@ -435,13 +446,72 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
         .await
     }
 
+    /// Sends what is buffered, then gives the stream back (to upgrade it to TLS, or to use
+    /// it raw). The writer must be the only handle (no clones).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the writer has clones or was closed; the connection's error if
+    /// sending failed.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: the writer is dropped (closing the stream) only once it is unique.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// let writer = corio_net::StreamWriter::new(futures_lite::io::Cursor::new(Vec::new()));
+    /// writer.write(b"buffered").unwrap();
+    /// let cursor = writer.into_inner().await?;
+    /// assert_eq!(cursor.into_inner(), b"buffered");
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn into_inner(self) -> io::Result<W> {
+        poll_fn(|cx| {
+            let mut s = self.shared.borrow_mut();
+            if let Some(err) = s.error() {
+                return Poll::Ready(Err(err));
+            }
+            if s.closing || s.closed {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the writer is closed",
+                )));
+            }
+            if !s.flusher && (s.pending() > 0 || s.unflushed) {
+                let _ = s.poll_progress(cx);
+                if let Some(err) = s.error() {
+                    return Poll::Ready(Err(err));
+                }
+            }
+            if s.pending() == 0 && !s.unflushed && !s.flusher {
+                return Poll::Ready(Ok(()));
+            }
+            // The flusher wakes drain waiters as the buffer empties.
+            s.paused = true;
+            push_waker(&mut s.drain_wakers, cx.waker());
+            Poll::Pending
+        })
+        .await?;
+        let StreamWriter { shared, info: _ } = self;
+        let cell = Rc::try_unwrap(shared)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "the writer has clones"))?;
+        let mut s = cell.into_inner();
+        s.io.take()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the writer is closed"))
+    }
+
     /// Starts the background flusher if there is work for it and a loop to run it.
     fn ensure_flusher(&self) {
         let mut s = self.shared.borrow_mut();
         if s.flusher || s.closed {
             return;
         }
-        let work = s.pending() > 0 || (s.eof_requested && !s.eof_sent) || s.closing;
+        let work = s.pending() > 0 || s.unflushed || (s.eof_requested && !s.eof_sent) || s.closing;
         if !work {
             return;
         }
@@ -660,8 +730,20 @@ impl<W: AsyncWrite + Unpin> Shared<W> {
         };
         // A no-op waker: if the stream is full, the flusher task polls again with its own.
         let mut cx = Context::from_waker(Waker::noop());
-        match Pin::new(io).poll_write(&mut cx, data) {
-            Poll::Ready(Ok(n)) if n > 0 => &data[n..],
+        match Pin::new(&mut *io).poll_write(&mut cx, data) {
+            Poll::Ready(Ok(n)) if n > 0 => {
+                // A stream with a buffer of its own (TLS) may hold what it took: flush
+                // now if it can, else the flusher task will.
+                match Pin::new(io).poll_flush(&mut cx) {
+                    Poll::Ready(Ok(())) => {}
+                    Poll::Ready(Err(e)) => {
+                        self.fail(&e);
+                        return &[];
+                    }
+                    Poll::Pending => self.unflushed = true,
+                }
+                &data[n..]
+            }
             Poll::Ready(Ok(_)) => data,
             Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => data,
             Poll::Ready(Err(e)) => {
@@ -700,6 +782,7 @@ impl<W: AsyncWrite + Unpin> Shared<W> {
             self.fail(&e);
             return Poll::Ready(());
         }
+        self.unflushed = false;
         if (self.eof_requested || self.closing) && !self.eof_sent {
             let closed = std::task::ready!(Pin::new(&mut *io).poll_close(cx));
             self.eof_sent = true;
@@ -740,6 +823,10 @@ impl<W: AsyncWrite + Unpin> Future for Flusher<W> {
         let mut s = self.shared.borrow_mut();
         std::task::ready!(s.poll_progress(cx));
         s.flusher = false;
+        // `into_inner` waits for the flusher to end.
+        for w in s.drain_wakers.drain(..) {
+            w.wake();
+        }
         Poll::Ready(())
     }
 }
