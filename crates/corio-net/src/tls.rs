@@ -279,7 +279,7 @@ impl ServerTls {
 ///     let (a, b) = UnixStream::pair()?;
 ///     let (ar, aw) = (corio_net::StreamReader::new(a.clone()).boxed(), corio_net::StreamWriter::new(a).boxed());
 ///     let (br, bw) = (corio_net::StreamReader::new(b.clone()).boxed(), corio_net::StreamWriter::new(b).boxed());
-///     let server = corio_runtime::spawn_local(async move {
+///     let server = corio_runtime::try_spawn(async move {
 ///         let (mut r, w) = start_tls_server(br, bw, Arc::new(server_config)).await?;
 ///         let line = r.readline().await?;
 ///         w.write(&line).unwrap();

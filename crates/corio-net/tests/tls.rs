@@ -90,7 +90,7 @@ fn tls_echo_round_trips() {
         line.push(b'\n');
         let big = line.repeat(3000);
         let expected = big.len();
-        let r = corio_runtime::spawn_local(async move {
+        let r = corio_runtime::try_spawn(async move {
             let mut total = 0;
             while total < expected {
                 total += reader.read(1 << 16).await.unwrap().len();
@@ -152,7 +152,7 @@ fn start_tls_upgrades_an_open_connection() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server_config = certs.server.clone();
-        let server = corio_runtime::spawn_local(async move {
+        let server = corio_runtime::try_spawn(async move {
             let (conn, _) = listener.accept().await.unwrap();
             let reader = StreamReader::new(conn.clone()).boxed();
             let writer = StreamWriter::new(conn).boxed();

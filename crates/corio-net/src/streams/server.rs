@@ -474,7 +474,7 @@ impl Server {
         let count = inner.listeners.borrow().len();
         let mut tasks = inner.accept_tasks.borrow_mut();
         for index in 0..count {
-            let task = corio_runtime::spawn_local(accept_loop(Rc::downgrade(inner), index))
+            let task = corio_runtime::try_spawn(accept_loop(Rc::downgrade(inner), index))
                 .map_err(io::Error::other)?;
             tasks.push(task);
         }
@@ -718,7 +718,7 @@ impl Inner {
                 Err(e) => log::debug!("connection setup failed: {e}"),
             }
         };
-        if let Err(e) = corio_runtime::spawn_local(task) {
+        if let Err(e) = corio_runtime::try_spawn(task) {
             log::error!("cannot start a connection task: {e}");
         }
     }

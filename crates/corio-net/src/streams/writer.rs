@@ -519,7 +519,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
             shared: Rc::clone(&self.shared),
         };
         // Outside a running loop, drain/wait_closed drive the stream themselves.
-        if corio_runtime::spawn_local(flusher).is_ok() {
+        if corio_runtime::try_spawn(flusher).is_ok() {
             s.flusher = true;
         }
     }
