@@ -24,9 +24,9 @@ async fn do_some_work(x: u64) -> Result<String, TaskError> {
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let tasks = vec![
-        corio::create_task(do_some_work(1))?,
-        corio::create_task(do_some_work(2))?,
-        corio::create_task(do_some_work(3))?,
+        corio::spawn(do_some_work(1)),
+        corio::spawn(do_some_work(2)),
+        corio::spawn(do_some_work(3)),
     ];
     let mut done = Vec::with_capacity(tasks.len());
     for task in tasks {

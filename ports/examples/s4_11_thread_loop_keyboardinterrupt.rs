@@ -8,7 +8,7 @@
 //! `time.sleep(1)`; in Rust the main thread's "loop with sleeps" is a `corio::run`, which
 //! handles Ctrl+C as `asyncio.run` does: the main future is cancelled and `run` returns
 //! `LoopError::Interrupted` (Rust's `KeyboardInterrupt`). `run_coroutine_threadsafe(coro, loop)`
-//! -> `handle.call_soon_threadsafe(|| create_task(..))` (the coroutine is made on the loop's
+//! -> `handle.call_soon_threadsafe(|| try_spawn(..))` (the coroutine is made on the loop's
 //! thread). Python reports the destroyed tasks when the interpreter exits; corio reports them
 //! from `close()` on the loop's thread, after `run_forever` returns.
 
@@ -36,7 +36,7 @@ fn start_loop(ready: std::sync::mpsc::Sender<LoopHandle>) -> Result<(), LoopErro
 }
 
 fn run_coroutine_threadsafe(new_loop: &LoopHandle, index: u32, x: u64) -> Result<(), LoopError> {
-    new_loop.call_soon_threadsafe(move || corio::create_task(task(index, x)).map(drop))?;
+    new_loop.call_soon_threadsafe(move || corio::try_spawn(task(index, x)).map(drop))?;
     Ok(())
 }
 

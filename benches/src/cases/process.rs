@@ -134,7 +134,7 @@ fn cat_corio() -> Vec<Sample> {
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
-        let writer = corio_runtime::create_task(async move {
+        let writer = corio_runtime::try_spawn(async move {
             let chunk = vec![7u8; CHUNK];
             for _ in 0..PIPE_BYTES / CHUNK {
                 stdin.write(&chunk).unwrap();

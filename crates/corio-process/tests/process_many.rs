@@ -7,7 +7,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::Command as StdCommand;
 
 use corio_process::{Command, Stdio};
-use corio_runtime::{create_task, run};
+use corio_runtime::{run, try_spawn};
 
 const CHILDREN: usize = 1000;
 /// How many run at once.
@@ -48,7 +48,7 @@ fn run_many() {
             let mut batch = Vec::new();
             for i in 0..BATCH {
                 batch.push(
-                    create_task(async move {
+                    try_spawn(async move {
                         // Half with a piped stdout, so pipes are counted too.
                         let mut cmd = Command::new("true");
                         if i % 2 == 0 {

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::rc::Rc;
 use std::time::Duration;
 
-use corio_runtime::{LoopError, create_task, get_running_loop, run, sleep};
+use corio_runtime::{LoopError, get_running_loop, run, sleep, try_spawn};
 
 const SIGINT: i32 = 2;
 
@@ -36,7 +36,7 @@ fn child_first() {
     let out = run(async move {
         let _main_guard = OnDrop("main", c.clone());
         let c2 = c.clone();
-        let _other = create_task(async move {
+        let _other = try_spawn(async move {
             let _g = OnDrop("other", c2);
             sleep(Duration::from_secs(3600)).await;
         })

@@ -57,8 +57,8 @@ pub use corio_runtime::{
     AnyTask, Builder, CancelOnDrop, Delay, EventLoop, FutureError, Handle, LoopError, LoopHandle,
     Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
     ThreadsafeHandle, TimerHandle, When, all_tasks, current_task, default_exception_handler,
-    get_event_loop, get_running_loop, interval, reraise_sigint, run, set_event_loop, sleep, sleep_until, spawn,
-    timeout, try_spawn, yield_now,
+    get_event_loop, get_running_loop, interval, reraise_sigint, run, set_event_loop, sleep,
+    sleep_until, spawn, timeout, try_spawn, yield_now,
 };
 
 /// The task executor (`corio-executor`).
