@@ -1,6 +1,7 @@
 //! Every case, in the order of the table.
 
 mod channels;
+mod combinators;
 mod locks;
 mod memory;
 mod process;
@@ -15,6 +16,7 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(combinators::cases());
     all.extend(process::cases());
     all
 }
