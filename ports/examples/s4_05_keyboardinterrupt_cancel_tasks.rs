@@ -8,31 +8,22 @@
 //! (`corio::process::kill`). Python turns SIGINT into `KeyboardInterrupt` by default; a Rust
 //! program dies on it by default, so the port opts in with `corio::process::KeyboardInterrupt`,
 //! under which the run returns `LoopError::Interrupted` (Rust's `KeyboardInterrupt`) and the
-//! tasks stay pending, as in Python. `asyncio.wait(tasks)` (ALL_COMPLETED, no timeout) ->
-//! `wait_all(tasks)`, which awaits each task in turn and so ends when all are done (corio's
-//! `wait` combinator is not on this branch's base yet); `run_until_complete` runs it as the
-//! loop's fourth task, as asyncio wraps `wait()` in Task-4. The task set is printed with the
-//! tasks' `Debug` form in place of Python's reprs.
+//! tasks stay pending, as in Python. `asyncio.wait(tasks)` -> `corio::wait(tasks, None,
+//! ALL_COMPLETED)` over shared task handles (`wait` works through done-callbacks, as
+//! asyncio's does); `run_until_complete` runs it as the loop's fourth task, as asyncio wraps
+//! `wait()` in Task-4. The task set is printed with the tasks' `Debug` form in place of
+//! Python's reprs.
 
 use std::error::Error;
 use std::time::Duration;
 
 use corio::process::{KeyboardInterrupt, Signal, kill};
-use corio::{LoopError, Task, TaskError};
+use corio::{ALL_COMPLETED, LoopError};
 
 async fn do_some_work(x: u64) -> String {
     println!("Waiting:  {x}");
     corio::sleep(Duration::from_secs(x)).await;
     format!("Done after {x}s")
-}
-
-/// `asyncio.wait(tasks)` with ALL_COMPLETED: done when every task is.
-async fn wait_all<T: 'static>(tasks: Vec<Task<T>>) -> Vec<Result<T, TaskError>> {
-    let mut done = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        done.push(task.await);
-    }
-    done
 }
 
 /// Python's `print(True)`.
@@ -43,15 +34,15 @@ fn py_bool(b: bool) -> &'static str {
 fn main() -> Result<(), Box<dyn Error>> {
     let event_loop = corio::get_event_loop()?;
     let tasks = vec![
-        event_loop.create_task(do_some_work(1))?,
-        event_loop.create_task(do_some_work(2))?,
-        event_loop.create_task(do_some_work(3))?,
+        event_loop.create_task(do_some_work(1))?.share(),
+        event_loop.create_task(do_some_work(2))?.share(),
+        event_loop.create_task(do_some_work(3))?.share(),
     ];
     // changed (as in the seed): Ctrl+C simulated by a real SIGINT after 0.5 s.
     event_loop.call_later(0.5, || kill(std::process::id(), Signal::INT))?;
     // Python's default: SIGINT raises KeyboardInterrupt out of the loop's run.
     let ctrl_c = KeyboardInterrupt::install(&event_loop)?;
-    let outcome = event_loop.run_until_complete(wait_all(tasks));
+    let outcome = event_loop.run_until_complete(corio::wait(tasks, None, ALL_COMPLETED));
     let result = match outcome {
         Err(LoopError::Interrupted) => {
             let all = event_loop.all_tasks();

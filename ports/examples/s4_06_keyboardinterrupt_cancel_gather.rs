@@ -5,7 +5,8 @@
 //! asyncio -> corio: Ctrl+C is a real SIGINT sent from `call_later(0.5, ...)`, turned into
 //! `LoopError::Interrupted` (Rust's `KeyboardInterrupt`) by `corio::process::KeyboardInterrupt`
 //! (a Rust program dies on SIGINT unless it opts in). `done, pending = await asyncio.wait(tasks)`
-//! (ALL_COMPLETED) -> awaiting each task in turn, inside `main` as in the seed (no extra task).
+//! -> `corio::wait(tasks, None, ALL_COMPLETED)` over shared task handles, awaited inside `main`
+//! as in the seed (no extra task).
 //! `asyncio.gather(*tasks).cancel()` cancels every child and says whether any accepted; that
 //! is written out over the tasks (`cancel` each, `True` if any did), since a gather here is a
 //! future to await, not a handle to cancel.
@@ -14,26 +15,23 @@ use std::error::Error;
 use std::time::Duration;
 
 use corio::process::{KeyboardInterrupt, Signal, kill};
-use corio::{LoopError, TaskError};
+use corio::{ALL_COMPLETED, LoopError};
 
-async fn do_some_work(x: u64) -> Result<String, TaskError> {
+async fn do_some_work(x: u64) -> String {
     println!("Waiting:  {x}");
     corio::sleep(Duration::from_secs(x)).await;
-    Ok(format!("Done after {x}s"))
+    format!("Done after {x}s")
 }
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let tasks = vec![
-        corio::spawn(do_some_work(1)),
-        corio::spawn(do_some_work(2)),
-        corio::spawn(do_some_work(3)),
+        corio::spawn(do_some_work(1)).share(),
+        corio::spawn(do_some_work(2)).share(),
+        corio::spawn(do_some_work(3)).share(),
     ];
-    let mut done = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        done.push(task.await);
-    }
-    for result in done {
-        println!("Task result:  {}", result??);
+    let (done, _pending) = corio::wait(tasks, None, ALL_COMPLETED).await?;
+    for task in done {
+        println!("Task result:  {}", task.await?);
     }
     Ok(())
 }
