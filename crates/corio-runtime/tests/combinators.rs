@@ -597,6 +597,16 @@ fn nested_scheduling_reaches_the_running_loop_without_a_chain_of_clones() {
     .unwrap();
     lp.run_forever().unwrap();
     assert_eq!(*log.borrow(), ["outer", "inner"]);
+    // A callback may also return the nested call's own `Result<Handle, LoopError>`:
+    // `loop.call_soon(lambda: loop.call_soon(loop.stop))`, word for word.
+    let l = log.clone();
+    lp.call_soon(move || {
+        l.borrow_mut().push("outer again");
+        get_running_loop().and_then(|lp| lp.call_soon(|| get_running_loop().map(|lp| lp.stop())))
+    })
+    .unwrap();
+    lp.run_forever().unwrap();
+    assert_eq!(*log.borrow(), ["outer", "inner", "outer again"]);
 }
 
 #[test]

@@ -37,9 +37,9 @@
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
-//! | `macros` | no | [`main`] and [`test`]: `#[corio::main] async fn main()`; turns on `runtime` |
 //! | `net` | no | [`net`]: TCP, UDP and Unix sockets, asyncio streams ([`open_connection`], [`start_server`], [`StreamReader`], [`StreamWriter`]), the loop's `sock_*`/`add_reader` methods; turns on `runtime` |
 //! | `tls` | no | TLS through rustls on streams and servers; turns on `net` |
+//! | `macros` | no | [`main`] and [`test`]: `#[corio::main] async fn main()`; turns on `runtime` |
 //! | `process` | no | [`process`]: subprocesses (`create_subprocess_exec`, `Process`, `communicate`) and signals (`add_signal_handler`, signal streams, `KeyboardInterrupt`); turns on `runtime` |
 //! | `full` | no | everything |
 #![cfg_attr(docsrs, feature(doc_cfg))]
