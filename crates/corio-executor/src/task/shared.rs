@@ -62,6 +62,11 @@ pub(crate) struct SharedInner<T> {
     /// Awaiters and done-callbacks, in registration order; emptied when the task completes.
     entries: RefCell<Vec<Entry<T>>>,
     next_callback: Cell<u64>,
+    /// Itself, once a done-callback was added to the pending task: the callbacks run when the
+    /// task ends even if every handle went before (asyncio's task lives on in the loop). The
+    /// cycle ends when the task completes ([`SharedInner::finish`]), which every task does,
+    /// at the latest when its executor closes or is dropped.
+    keep: RefCell<Option<Rc<SharedInner<T>>>>,
 }
 
 impl<T> SharedInner<T> {
@@ -90,6 +95,9 @@ impl<T: 'static> SharedInner<T> {
     /// order they were registered. Called by the completing task.
     pub(crate) fn finish(this: &Rc<SharedInner<T>>, out: Result<T, TaskError>) {
         *this.output.borrow_mut() = Some(out);
+        // The caller holds a count of its own: this is not the last one.
+        let kept = this.keep.borrow_mut().take();
+        drop(kept);
         let entries = std::mem::take(&mut *this.entries.borrow_mut());
         if entries.is_empty() {
             return;
@@ -193,6 +201,7 @@ impl<T> SharedTask<T> {
             output: RefCell::new(taken.then_some(Err(TaskError::Cancelled))),
             entries: RefCell::new(Vec::new()),
             next_callback: Cell::new(0),
+            keep: RefCell::new(None),
         });
         if m.is_done() {
             inner.settle();
@@ -433,6 +442,10 @@ impl<T: 'static> SharedTask<T> {
                 .entries
                 .borrow_mut()
                 .push(Entry::Callback(id, Box::new(callback)));
+            let mut keep = self.inner.keep.borrow_mut();
+            if keep.is_none() {
+                *keep = Some(self.inner.clone());
+            }
         }
         id
     }
