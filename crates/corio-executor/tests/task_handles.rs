@@ -681,4 +681,17 @@ fn a_done_callback_kept_for_a_pending_task_is_freed_by_close() {
     assert_eq!(Rc::strong_count(&probe), 2);
     ex.close();
     assert_eq!(Rc::strong_count(&probe), 1, "the callback outlived close()");
+    // And by the executor's drop, without close.
+    let (ex, mut parker) = executor();
+    let p = probe.clone();
+    let task = ex.spawn_local(std::future::pending::<()>()).share();
+    task.add_done_callback(move |_| drop(p));
+    drop(task);
+    ex.block_on(yield_now(), &mut parker);
+    drop(ex);
+    assert_eq!(
+        Rc::strong_count(&probe),
+        1,
+        "the callback outlived the executor"
+    );
 }
