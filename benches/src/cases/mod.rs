@@ -1,6 +1,7 @@
 //! Every case, in the order of the table.
 
 mod channels;
+mod combinators;
 mod locks;
 mod memory;
 mod tasks;
@@ -14,5 +15,6 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(combinators::cases());
     all
 }

@@ -466,7 +466,7 @@ impl EventLoop {
     /// Schedules `f` at the back of the ready queue (asyncio's `call_soon`): callbacks run
     /// in the order they were scheduled, before timers that fall due in the same iteration.
     ///
-    /// `f` returns `()` or a `Result<(), E>`: an error (or a panic) goes to the exception
+    /// `f` returns `()` or a `Result<T, E>`: an error (or a panic) goes to the exception
     /// handler and the loop goes on, as asyncio does with an exception in a callback.
     ///
     /// # Errors

@@ -8,6 +8,8 @@
 //! - [`TimerQueue`]: deadlines with O(1) cancel and cheap insert; entries with the same
 //!   deadline come out in the order they were inserted (asyncio's heap gives no order among
 //!   ties; corio promises FIFO), and nothing ever comes out before its deadline.
+//! - [`timeout_scope`] / [`timeout_scope_at`]: asyncio 3.11's `async with timeout(delay)`,
+//!   a deadline around a block that the block can move or disable while it runs.
 //! - [`sleep`], [`sleep_until`], [`timeout`], [`timeout_at`] and [`interval`]: futures that
 //!   register with the timer source of the running event loop ([`TimerSource`], installed
 //!   with [`enter`]), or, when no loop is running on this thread, with a small shared timer
@@ -50,6 +52,7 @@ mod fallback;
 mod far;
 mod interval;
 mod queue;
+mod scope;
 mod sleep;
 mod timeout;
 
@@ -59,5 +62,6 @@ pub use error::Elapsed;
 pub use far::far_future;
 pub use interval::{Interval, MissedTickBehavior, interval, interval_at};
 pub use queue::{TimerKey, TimerQueue};
+pub use scope::{TimeoutHandle, TimeoutScope, timeout_scope, timeout_scope_at};
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use timeout::{Timeout, timeout, timeout_at};

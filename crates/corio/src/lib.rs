@@ -52,11 +52,28 @@ pub use corio_runtime as runtime;
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    AnyTask, Builder, CancelOnDrop, Delay, EventLoop, FutureError, Handle, LoopError, LoopHandle,
-    Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
+    AnyTask, Builder, CancelOnDrop, Delay, Elapsed, EventLoop, FutureError, Handle, LoopError,
+    LoopHandle, Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
     ThreadsafeHandle, TimerHandle, When, all_tasks, current_task, default_exception_handler,
     get_event_loop, get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn,
-    timeout, try_spawn, yield_now,
+    timeout, timeout_at, try_spawn, yield_now,
+};
+
+/// Timeout scopes that the block can reschedule (asyncio 3.11's `timeout()`).
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+#[doc(inline)]
+pub use corio_runtime::{TimeoutHandle, TimeoutScope, timeout_scope, timeout_scope_at};
+
+/// The combinators: `gather` / `gather!`, `wait`, `as_completed`, `wait_for`, `shield`,
+/// `TaskGroup`.
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+#[doc(inline)]
+pub use corio_runtime::{
+    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
+    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
+    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
 };
 
 /// Runs an `async fn` on a new event loop: asyncio's `asyncio.run(main())` under
