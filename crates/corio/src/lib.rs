@@ -89,6 +89,12 @@ pub use corio_sync as sync;
 #[doc(inline)]
 pub use corio_channel as channel;
 
+/// Sockets, streams, servers, transports and protocols, and hyper on corio (`corio-net`).
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+#[doc(inline)]
+pub use corio_net as net;
+
 /// The README's examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
