@@ -98,6 +98,18 @@ pub(crate) fn tokio<F: Future>(future: F) -> (F::Output, Timing) {
     (out, clock.stop())
 }
 
+/// Runs `future` inside a `LocalSet` on a fresh tokio current-thread runtime with its I/O
+/// driver and timers (`enable_all`): the network rows.
+pub(crate) fn tokio_net<F: Future>(future: F) -> (F::Output, Timing) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let clock = Stopwatch::start();
+    let out = rt.block_on(tokio::task::LocalSet::new().run_until(future));
+    (out, clock.stop())
+}
+
 /// Runs `future` inside a `LocalSet` on a fresh tokio current-thread runtime (time
 /// enabled), so that it can `tokio::task::spawn_local`. For spawn-heavy rows this was
 /// measured faster than `tokio::spawn` on the bare current-thread scheduler (and slower for

@@ -3,10 +3,13 @@
 mod channels;
 mod locks;
 mod memory;
+mod net;
 mod tasks;
 mod timers;
 
 use crate::measure::Case;
+
+pub(crate) use net::{IDLE_CHILD_FLAG, idle_child_main};
 
 pub(crate) fn all() -> Vec<Case> {
     let mut all = tasks::cases();
@@ -14,5 +17,6 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(net::cases());
     all
 }
