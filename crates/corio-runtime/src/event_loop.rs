@@ -57,6 +57,8 @@ pub(crate) struct LoopInner {
     handler: RefCell<Option<ExceptionHandler>>,
     /// Iterations run, to pace the I/O checks of a busy loop.
     iteration: Cell<u64>,
+    /// Per-loop state of the loop methods other crates add (see `extensions.rs`).
+    pub(crate) extensions: crate::extensions::Extensions,
 }
 
 /// An asyncio event loop: callbacks, timers, tasks and I/O on one thread.
@@ -158,6 +160,7 @@ impl EventLoop {
             slow_callback_duration: Cell::new(builder.slow_callback_duration),
             handler: RefCell::new(None),
             iteration: Cell::new(0),
+            extensions: Default::default(),
         });
         let weak: Weak<LoopInner> = Rc::downgrade(&inner);
         inner.executor.set_hook(move |event| {

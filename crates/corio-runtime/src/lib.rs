@@ -52,6 +52,7 @@ mod current;
 mod debug;
 mod error;
 mod event_loop;
+mod extensions;
 mod future;
 mod handle;
 mod loop_handle;

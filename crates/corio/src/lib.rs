@@ -38,6 +38,8 @@
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
+//! | `net` | no | [`net`]: TCP, UDP and Unix sockets, asyncio streams ([`open_connection`], [`start_server`], [`StreamReader`], [`StreamWriter`]), the loop's `sock_*`/`add_reader` methods; turns on `runtime` |
+//! | `tls` | no | TLS through rustls on streams and servers; turns on `net` |
 //! | `full` | no | everything |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -89,11 +91,20 @@ pub use corio_sync as sync;
 #[doc(inline)]
 pub use corio_channel as channel;
 
-/// Sockets, streams, servers, transports and protocols, and hyper on corio (`corio-net`).
+/// Sockets, asyncio streams and servers, TLS, transports and protocols, and hyper on corio
+/// (`corio-net`).
 #[cfg(feature = "net")]
 #[cfg_attr(docsrs, doc(cfg(feature = "net")))]
 #[doc(inline)]
 pub use corio_net as net;
+
+#[cfg(feature = "net")]
+#[cfg_attr(docsrs, doc(cfg(feature = "net")))]
+#[doc(inline)]
+pub use corio_net::{
+    Server, StreamReader, StreamWriter, open_connection, open_unix_connection, start_server,
+    start_unix_server,
+};
 
 /// The README's examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]

@@ -442,7 +442,7 @@ where
 }
 
 async fn first_addr(addr: impl crate::ToSocketAddrs) -> io::Result<SocketAddr> {
-    crate::lookup(addr)
+    crate::resolve::resolve(&addr)
         .await?
         .into_iter()
         .next()

@@ -30,9 +30,6 @@ mod error;
 mod traits;
 mod transport;
 
-use std::fmt;
-use std::net::SocketAddr;
-
 pub use datagram::DatagramTransport;
 pub use endpoints::{
     ProtocolLoopExt, ProtocolServer, create_buffered_connection, create_connection,
@@ -42,53 +39,5 @@ pub use error::{EndpointError, TransportError};
 pub use traits::{BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol};
 pub use transport::Transport;
 
-/// A socket's address as a transport reports it (`peername`, `sockname`).
-///
-/// # Examples
-///
-/// ```
-/// use corio_net::protocol::SocketAddress;
-///
-/// let a = SocketAddress::Inet("127.0.0.1:80".parse().unwrap());
-/// assert_eq!(a.to_string(), "127.0.0.1:80");
-/// assert_eq!(a.as_inet().map(|a| a.port()), Some(80));
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum SocketAddress {
-    /// An IPv4 or IPv6 address (TCP).
-    Inet(SocketAddr),
-    /// A Unix socket's address (a path, or unnamed).
-    Unix(std::os::unix::net::SocketAddr),
-}
-
-impl SocketAddress {
-    /// The IP address, if it is one.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_net::protocol::SocketAddress;
-    ///
-    /// let a = SocketAddress::Inet("[::1]:8080".parse().unwrap());
-    /// assert!(a.as_inet().unwrap().is_ipv6());
-    /// ```
-    pub fn as_inet(&self) -> Option<SocketAddr> {
-        match self {
-            SocketAddress::Inet(a) => Some(*a),
-            SocketAddress::Unix(_) => None,
-        }
-    }
-}
-
-impl fmt::Display for SocketAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SocketAddress::Inet(a) => a.fmt(f),
-            SocketAddress::Unix(a) => match a.as_pathname() {
-                Some(p) => p.display().fmt(f),
-                None => f.write_str("(unnamed)"),
-            },
-        }
-    }
-}
+#[doc(no_inline)]
+pub use crate::SocketAddress;

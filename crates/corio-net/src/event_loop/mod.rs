@@ -1,0 +1,308 @@
+//! The loop's socket and descriptor methods, as an extension trait of
+//! [`EventLoop`](corio_runtime::EventLoop): asyncio's `sock_*` and `add_reader` family.
+
+mod fd_watch;
+mod sock;
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd};
+
+use corio_runtime::{CallbackOutput, EventLoop};
+
+/// Seals [`LoopSockExt`]: only [`EventLoop`] implements it.
+mod sealed {
+    // `pub` in a private module: nameable by no one outside.
+    #[allow(unreachable_pub)]
+    pub trait Sealed {}
+    impl Sealed for corio_runtime::EventLoop {}
+}
+
+/// asyncio's low-level socket and descriptor methods on the loop: `sock_recv`,
+/// `sock_recv_into`, `sock_sendall`, `sock_accept`, `sock_connect`, and `add_reader` /
+/// `add_writer` / `remove_reader` / `remove_writer`.
+///
+/// They work on sockets you made yourself (`socket2::Socket`, std sockets), which must
+/// be in non-blocking mode, as asyncio requires. Each operation is tried first; only when
+/// it would block is the descriptor registered with the loop's reactor (a duplicate of it,
+/// for the time of the wait), as asyncio adds and removes a reader around each wait. For
+/// sockets you keep, [`TcpStream`](crate::TcpStream) and friends are cheaper: they stay
+/// registered.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::LoopSockExt;
+/// use corio_net::socket2::{Domain, Socket, Type};
+///
+/// corio_runtime::run(async {
+///     let lp = corio_runtime::get_running_loop().unwrap();
+///     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+///     let addr = listener.local_addr()?;
+///     let listener = Socket::from(listener);
+///     listener.set_nonblocking(true)?;
+///
+///     let client = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+///     client.set_nonblocking(true)?;
+///     lp.sock_connect(&client, addr).await?;
+///     let (conn, _peer) = lp.sock_accept(&listener).await?;
+///
+///     lp.sock_sendall(&client, b"ping").await?;
+///     assert_eq!(lp.sock_recv(&conn, 100).await?, b"ping");
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+// The futures are `!Send` like the loop itself, so the lint's worry (no way to ask for a
+// `Send` future) does not apply.
+#[allow(async_fn_in_trait)]
+pub trait LoopSockExt: sealed::Sealed {
+    /// Receives up to `nbytes` bytes from a connected socket (asyncio's `sock_recv`); an
+    /// empty vector means the peer closed its side.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the socket is in blocking mode; the OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if cancelled, nothing was received.
+    ///
+    /// # Examples
+    ///
+    /// See [`LoopSockExt`].
+    async fn sock_recv(&self, sock: &impl AsFd, nbytes: usize) -> io::Result<Vec<u8>>;
+
+    /// Receives into `buf` (asyncio's `sock_recv_into`); returns how many bytes.
+    ///
+    /// # Errors
+    ///
+    /// As [`sock_recv`](LoopSockExt::sock_recv).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_net::LoopSockExt;
+    ///
+    /// corio_runtime::run(async {
+    ///     let lp = corio_runtime::get_running_loop().unwrap();
+    ///     let (a, b) = std::os::unix::net::UnixStream::pair()?;
+    ///     a.set_nonblocking(true)?;
+    ///     b.set_nonblocking(true)?;
+    ///     lp.sock_sendall(&a, b"data").await?;
+    ///     let mut buf = [0; 16];
+    ///     let n = lp.sock_recv_into(&b, &mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"data");
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    async fn sock_recv_into(&self, sock: &impl AsFd, buf: &mut [u8]) -> io::Result<usize>;
+
+    /// Sends all of `data` (asyncio's `sock_sendall`), waiting for room as needed.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the socket is in blocking mode; the OS error (`BrokenPipe`,
+    /// `ConnectionReset`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel safe: a cancelled call may have sent part of the data (as in asyncio).
+    ///
+    /// # Examples
+    ///
+    /// See [`LoopSockExt`].
+    async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()>;
+
+    /// Accepts a connection on a listening socket (asyncio's `sock_accept`); the new
+    /// socket is non-blocking and close-on-exec.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the socket is in blocking mode; the OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a cancelled accept takes no connection.
+    ///
+    /// # Examples
+    ///
+    /// See [`LoopSockExt`].
+    async fn sock_accept(
+        &self,
+        sock: &socket2::Socket,
+    ) -> io::Result<(socket2::Socket, socket2::SockAddr)>;
+
+    /// Connects a socket (asyncio's `sock_connect`), waiting for the handshake.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the socket is in blocking mode; the connect error
+    /// (`ConnectionRefused`...).
+    ///
+    /// # Cancel safety
+    ///
+    /// A cancelled connect leaves the socket mid-handshake: close it.
+    ///
+    /// # Examples
+    ///
+    /// See [`LoopSockExt`].
+    async fn sock_connect(
+        &self,
+        sock: &socket2::Socket,
+        addr: impl Into<socket2::SockAddr>,
+    ) -> io::Result<()>;
+
+    /// Calls `callback` on the loop whenever `fd` is readable (asyncio's `add_reader`):
+    /// once per loop iteration for as long as it stays readable (level-triggered), until
+    /// [`remove_reader`](LoopSockExt::remove_reader). A reader already set for `fd` is
+    /// replaced. The callback may return `()` or `Result<(), E>`; an error or a panic goes
+    /// to the loop's exception handler and the reader stays.
+    ///
+    /// The loop watches a duplicate of `fd` (so closing `fd` without `remove_reader`
+    /// does not stop the watch), and the descriptor is put in non-blocking mode.
+    ///
+    /// # Errors
+    ///
+    /// The OS error from duplicating or registering `fd`; `Other` if the loop is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::cell::RefCell;
+    /// use std::io::{Read, Write};
+    /// use std::rc::Rc;
+    /// use corio_net::LoopSockExt;
+    ///
+    /// let lp = corio_runtime::EventLoop::new()?;
+    /// let (mut a, b) = std::os::unix::net::UnixStream::pair()?;
+    /// let got = Rc::new(RefCell::new(Vec::new()));
+    /// let (g, stopper, mut reader) = (got.clone(), lp.clone(), b.try_clone()?);
+    /// lp.add_reader(&b, move || {
+    ///     let mut buf = [0; 64];
+    ///     let n = reader.read(&mut buf).unwrap();
+    ///     g.borrow_mut().extend_from_slice(&buf[..n]);
+    ///     stopper.stop();
+    /// })?;
+    /// a.write_all(b"ready")?;
+    /// lp.run_forever()?;
+    /// assert_eq!(*got.borrow(), b"ready");
+    /// assert!(lp.remove_reader(&b));
+    /// assert!(!lp.remove_reader(&b));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn add_reader<R: CallbackOutput + 'static>(
+        &self,
+        fd: &impl AsFd,
+        callback: impl FnMut() -> R + 'static,
+    ) -> io::Result<()>;
+
+    /// Calls `callback` on the loop whenever `fd` is writable (asyncio's `add_writer`);
+    /// the write twin of [`add_reader`](LoopSockExt::add_reader).
+    ///
+    /// # Errors
+    ///
+    /// As [`add_reader`](LoopSockExt::add_reader).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use corio_net::LoopSockExt;
+    ///
+    /// let lp = corio_runtime::EventLoop::new()?;
+    /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    /// let calls = Rc::new(Cell::new(0));
+    /// let (c, l) = (calls.clone(), lp.clone());
+    /// let fd = std::os::fd::AsRawFd::as_raw_fd(&a);
+    /// lp.add_writer(&a, move || {
+    ///     c.set(c.get() + 1);
+    ///     if c.get() == 3 {
+    ///         l.remove_writer(&fd);
+    ///         l.stop();
+    ///     }
+    /// })?;
+    /// lp.run_forever()?;
+    /// assert_eq!(calls.get(), 3); // once per iteration while writable, until removed
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn add_writer<R: CallbackOutput + 'static>(
+        &self,
+        fd: &impl AsFd,
+        callback: impl FnMut() -> R + 'static,
+    ) -> io::Result<()>;
+
+    /// Stops watching `fd` for reading (asyncio's `remove_reader`); true if a reader was
+    /// set.
+    ///
+    /// # Examples
+    ///
+    /// See [`add_reader`](LoopSockExt::add_reader).
+    fn remove_reader(&self, fd: &impl AsRawFd) -> bool;
+
+    /// Stops watching `fd` for writing (asyncio's `remove_writer`); true if a writer was
+    /// set.
+    ///
+    /// # Examples
+    ///
+    /// See [`add_writer`](LoopSockExt::add_writer).
+    fn remove_writer(&self, fd: &impl AsRawFd) -> bool;
+}
+
+impl LoopSockExt for EventLoop {
+    async fn sock_recv(&self, sock: &impl AsFd, nbytes: usize) -> io::Result<Vec<u8>> {
+        sock::recv(self, sock.as_fd(), nbytes).await
+    }
+
+    async fn sock_recv_into(&self, sock: &impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
+        sock::recv_into(self, sock.as_fd(), buf).await
+    }
+
+    async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()> {
+        sock::sendall(self, sock.as_fd(), data).await
+    }
+
+    async fn sock_accept(
+        &self,
+        sock: &socket2::Socket,
+    ) -> io::Result<(socket2::Socket, socket2::SockAddr)> {
+        sock::accept(self, sock).await
+    }
+
+    async fn sock_connect(
+        &self,
+        sock: &socket2::Socket,
+        addr: impl Into<socket2::SockAddr>,
+    ) -> io::Result<()> {
+        sock::connect(self, sock, &addr.into()).await
+    }
+
+    fn add_reader<R: CallbackOutput + 'static>(
+        &self,
+        fd: &impl AsFd,
+        callback: impl FnMut() -> R + 'static,
+    ) -> io::Result<()> {
+        fd_watch::add(self, fd.as_fd(), fd_watch::Dir::Read, callback)
+    }
+
+    fn add_writer<R: CallbackOutput + 'static>(
+        &self,
+        fd: &impl AsFd,
+        callback: impl FnMut() -> R + 'static,
+    ) -> io::Result<()> {
+        fd_watch::add(self, fd.as_fd(), fd_watch::Dir::Write, callback)
+    }
+
+    fn remove_reader(&self, fd: &impl AsRawFd) -> bool {
+        fd_watch::remove(self, fd.as_raw_fd(), fd_watch::Dir::Read)
+    }
+
+    fn remove_writer(&self, fd: &impl AsRawFd) -> bool {
+        fd_watch::remove(self, fd.as_raw_fd(), fd_watch::Dir::Write)
+    }
+}

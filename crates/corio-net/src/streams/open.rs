@@ -1,0 +1,244 @@
+//! [`open_connection`] and [`open_unix_connection`]: a connected (reader, writer) pair.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::resolve::ToSocketAddrs;
+use crate::streams::reader::DEFAULT_LIMIT;
+use crate::{ExtraInfo, StreamReader, StreamWriter, TcpStream, UnixStream};
+
+/// The options of [`open_connection_with`] (asyncio's keyword arguments of
+/// `open_connection`).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_net::ConnectOptions;
+///
+/// let options = ConnectOptions::new().limit(1024).timeout(Duration::from_secs(5));
+/// assert_eq!(options.get_limit(), 1024);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    pub(crate) limit: usize,
+    pub(crate) timeout: Option<Duration>,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::tls::ClientTls>,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> ConnectOptions {
+        ConnectOptions {
+            limit: DEFAULT_LIMIT,
+            timeout: None,
+            #[cfg(feature = "tls")]
+            tls: None,
+        }
+    }
+}
+
+impl ConnectOptions {
+    /// The defaults: a 64 KiB reader limit, no timeout, no TLS.
+    ///
+    /// # Examples
+    ///
+    /// See [`ConnectOptions`].
+    #[must_use]
+    pub fn new() -> ConnectOptions {
+        ConnectOptions::default()
+    }
+
+    /// The reader's buffer limit (asyncio's `limit=`).
+    ///
+    /// # Examples
+    ///
+    /// See [`ConnectOptions`].
+    #[must_use]
+    pub fn limit(mut self, limit: usize) -> ConnectOptions {
+        self.limit = limit;
+        self
+    }
+
+    /// The reader's buffer limit.
+    ///
+    /// # Examples
+    ///
+    /// See [`ConnectOptions`].
+    #[must_use]
+    pub fn get_limit(&self) -> usize {
+        self.limit
+    }
+
+    /// A time limit for connecting to each address (and for the TLS handshake).
+    ///
+    /// # Examples
+    ///
+    /// See [`ConnectOptions`].
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> ConnectOptions {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// Connects to `addr` and returns asyncio's `(reader, writer)` pair
+/// (`asyncio.open_connection(host, port)`).
+///
+/// # Errors
+///
+/// The resolver's or the connect error (e.g. `ConnectionRefused`).
+///
+/// # Cancel safety
+///
+/// Cancel safe: a cancelled connect leaves nothing open.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{open_connection, start_server};
+///
+/// corio_runtime::run(async {
+///     let server = start_server(
+///         |mut reader, writer| async move {
+///             let line = reader.readline().await.unwrap();
+///             writer.write(&line).unwrap();
+///             writer.close();
+///         },
+///         ("127.0.0.1", 0),
+///     )
+///     .await?;
+///     let addr = server.sockets()[0].as_inet().unwrap();
+///
+///     let (mut reader, writer) = open_connection(addr).await?;
+///     writer.write(b"echo me\n").unwrap();
+///     writer.drain().await?;
+///     assert_eq!(reader.readline().await.unwrap(), b"echo me\n");
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn open_connection(addr: impl ToSocketAddrs) -> io::Result<(StreamReader, StreamWriter)> {
+    open_connection_with(addr, &ConnectOptions::default()).await
+}
+
+/// [`open_connection`] with options: reader limit, connect timeout, TLS.
+///
+/// # Errors
+///
+/// As [`open_connection`]; `TimedOut` after the timeout; with TLS, the handshake's error
+/// (kind `InvalidData` for a bad certificate).
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{ConnectOptions, TcpListener, open_connection_with};
+///
+/// corio_runtime::run(async {
+///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+///     let options = ConnectOptions::new().limit(16);
+///     let (reader, _writer) = open_connection_with(listener.local_addr()?, &options).await?;
+///     assert_eq!(reader.limit(), 16);
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn open_connection_with(
+    addr: impl ToSocketAddrs,
+    options: &ConnectOptions,
+) -> io::Result<(StreamReader, StreamWriter)> {
+    let stream = match options.timeout {
+        Some(t) => TcpStream::connect_timeout(addr, t).await?,
+        None => TcpStream::connect(addr).await?,
+    };
+    #[cfg(feature = "tls")]
+    if let Some(tls) = &options.tls {
+        let info = tcp_info(&stream);
+        return crate::socket::with_timeout(
+            options.timeout,
+            tls.connect(stream, info, options.limit),
+        )
+        .await;
+    }
+    Ok(tcp_streams(stream, options.limit))
+}
+
+/// Connects to the Unix socket at `path` and returns asyncio's `(reader, writer)` pair
+/// (`asyncio.open_unix_connection(path)`).
+///
+/// # Errors
+///
+/// The connect error (`NotFound`, `ConnectionRefused`...).
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{open_unix_connection, start_unix_server};
+///
+/// corio_runtime::run(async {
+///     let path = std::env::temp_dir().join(format!("corio-doc-ouc-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let _server = start_unix_server(
+///         |_reader, writer| async move { writer.write(b"hello\n").unwrap() },
+///         &path,
+///     )
+///     .await?;
+///     let (mut reader, _writer) = open_unix_connection(&path).await?;
+///     assert_eq!(reader.readline().await.unwrap(), b"hello\n");
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn open_unix_connection(
+    path: impl AsRef<Path>,
+) -> io::Result<(StreamReader, StreamWriter)> {
+    let stream = UnixStream::connect(path).await?;
+    Ok(unix_streams(stream, DEFAULT_LIMIT))
+}
+
+pub(crate) fn tcp_info(stream: &TcpStream) -> ExtraInfo {
+    let mut info = ExtraInfo::new();
+    if let Ok(peer) = stream.peer_addr() {
+        info = info.with_peername(peer);
+    }
+    if let Ok(local) = stream.local_addr() {
+        info = info.with_sockname(local);
+    }
+    info
+}
+
+pub(crate) fn unix_info(stream: &UnixStream) -> ExtraInfo {
+    let mut info = ExtraInfo::new();
+    if let Ok(peer) = stream.peer_addr() {
+        info = info.with_peername(peer);
+    }
+    if let Ok(local) = stream.local_addr() {
+        info = info.with_sockname(local);
+    }
+    info
+}
+
+/// The reader and writer over a TCP connection (two handles on one socket).
+pub(crate) fn tcp_streams(stream: TcpStream, limit: usize) -> (StreamReader, StreamWriter) {
+    let info = tcp_info(&stream);
+    let reader = StreamReader::with_limit(Box::new(stream.clone()) as crate::BoxRead, limit);
+    let writer = StreamWriter::with_info(Box::new(stream) as crate::BoxWrite, info, true);
+    (reader, writer)
+}
+
+/// The reader and writer over a Unix stream connection.
+pub(crate) fn unix_streams(stream: UnixStream, limit: usize) -> (StreamReader, StreamWriter) {
+    let info = unix_info(&stream);
+    let reader = StreamReader::with_limit(Box::new(stream.clone()) as crate::BoxRead, limit);
+    let writer = StreamWriter::with_info(Box::new(stream) as crate::BoxWrite, info, true);
+    (reader, writer)
+}

@@ -1,0 +1,674 @@
+//! [`Server`], [`start_server`] and [`start_unix_server`]: asyncio's stream servers.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use corio_runtime::{CallbackOutput, Report, ReportKind, Task};
+
+use crate::resolve::{ToSocketAddrs, resolve};
+use crate::streams::open::{tcp_streams, unix_streams};
+use crate::streams::reader::DEFAULT_LIMIT;
+use crate::tcp::DEFAULT_BACKLOG;
+use crate::{
+    SocketAddress, StreamReader, StreamWriter, TcpListener, TcpStream, UnixListener, UnixStream,
+};
+
+/// How long accepting pauses after the process ran out of descriptors or memory
+/// (asyncio's `ACCEPT_RETRY_DELAY`).
+const ACCEPT_RETRY_DELAY: Duration = Duration::from_secs(1);
+
+/// The options of [`start_server_with`] (asyncio's keyword arguments of `start_server`).
+///
+/// # Examples
+///
+/// ```
+/// let options = corio_net::ServerOptions::new().limit(1024).backlog(16).start_serving(false);
+/// # drop(options);
+/// ```
+#[derive(Clone, Debug)]
+pub struct ServerOptions {
+    limit: usize,
+    backlog: i32,
+    reuse_port: bool,
+    start_serving: bool,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::tls::ServerTls>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> ServerOptions {
+        ServerOptions {
+            limit: DEFAULT_LIMIT,
+            backlog: DEFAULT_BACKLOG,
+            reuse_port: false,
+            start_serving: true,
+            #[cfg(feature = "tls")]
+            tls: None,
+        }
+    }
+}
+
+impl ServerOptions {
+    /// The defaults: 64 KiB reader limit, a backlog of 1024, serving at once.
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerOptions`].
+    #[must_use]
+    pub fn new() -> ServerOptions {
+        ServerOptions::default()
+    }
+
+    /// The readers' buffer limit (asyncio's `limit=`).
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerOptions`].
+    #[must_use]
+    pub fn limit(mut self, limit: usize) -> ServerOptions {
+        self.limit = limit;
+        self
+    }
+
+    /// The listen backlog (asyncio's `backlog=`).
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerOptions`].
+    #[must_use]
+    pub fn backlog(mut self, backlog: u32) -> ServerOptions {
+        self.backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
+        self
+    }
+
+    /// `SO_REUSEPORT` on the listening sockets (asyncio's `reuse_port=`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let options = corio_net::ServerOptions::new().reuse_port(true);
+    /// # drop(options);
+    /// ```
+    #[must_use]
+    pub fn reuse_port(mut self, on: bool) -> ServerOptions {
+        self.reuse_port = on;
+        self
+    }
+
+    /// Whether to accept at once (asyncio's `start_serving=`, true by default); else
+    /// [`Server::start_serving`] or [`Server::serve_forever`] starts it.
+    ///
+    /// # Examples
+    ///
+    /// See [`ServerOptions`].
+    #[must_use]
+    pub fn start_serving(mut self, on: bool) -> ServerOptions {
+        self.start_serving = on;
+        self
+    }
+}
+
+/// A connection as accepted, before its streams are made (and TLS set up).
+pub(crate) enum Accepted {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+enum Listener {
+    Tcp(TcpListener),
+    Unix(UnixListener),
+}
+
+impl Listener {
+    fn poll_accept(&self, cx: &mut std::task::Context<'_>) -> Poll<io::Result<Accepted>> {
+        match self {
+            Listener::Tcp(l) => l.poll_accept(cx).map_ok(|(s, _)| Accepted::Tcp(s)),
+            Listener::Unix(l) => l.poll_accept(cx).map_ok(|(s, _)| Accepted::Unix(s)),
+        }
+    }
+}
+
+type Handler = Rc<dyn Fn(StreamReader, StreamWriter) -> Pin<Box<dyn Future<Output = ()>>>>;
+
+/// The live connections of a server, for `wait_closed`.
+#[derive(Default)]
+struct Connections {
+    active: Cell<usize>,
+    wakers: RefCell<Vec<Waker>>,
+}
+
+/// Counts one connection task while it lives (also when it is cancelled or panics).
+struct ConnectionGuard(Rc<Connections>);
+
+impl ConnectionGuard {
+    fn new(conns: &Rc<Connections>) -> ConnectionGuard {
+        conns.active.set(conns.active.get() + 1);
+        ConnectionGuard(Rc::clone(conns))
+    }
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        let conns = &self.0;
+        conns.active.set(conns.active.get() - 1);
+        if conns.active.get() == 0 {
+            for w in conns.wakers.borrow_mut().drain(..) {
+                w.wake();
+            }
+        }
+    }
+}
+
+struct Inner {
+    /// The listening sockets; emptied (closed) by `close`.
+    listeners: RefCell<Vec<Listener>>,
+    /// Their addresses, kept after close (asyncio's `sockets` is empty then).
+    addrs: Vec<SocketAddress>,
+    serving: Cell<bool>,
+    closed: Cell<bool>,
+    /// One accept task per listener while serving. They hold only a `Weak` to this.
+    accept_tasks: RefCell<Vec<Task<()>>>,
+    conns: Rc<Connections>,
+    /// Woken by `close` (for `serve_forever`).
+    close_wakers: RefCell<Vec<Waker>>,
+    handler: Handler,
+    limit: usize,
+    /// The Unix socket file to remove on close.
+    unix_path: Option<PathBuf>,
+    #[cfg(feature = "tls")]
+    tls: Option<crate::tls::ServerTls>,
+}
+
+/// A listening server (asyncio's `Server`, from [`start_server`] or
+/// [`start_unix_server`]). Each accepted connection runs the callback as a task of its
+/// own with a `(StreamReader, StreamWriter)` pair.
+///
+/// [`close`](Server::close) stops listening (connections already accepted go on);
+/// [`wait_closed`](Server::wait_closed) waits until those have ended too. Dropping the
+/// `Server` closes it, as `async with server:` does.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{open_connection, start_server};
+///
+/// corio_runtime::run(async {
+///     let server = start_server(
+///         |_reader, writer| async move {
+///             writer.write(b"hello\n").unwrap();
+///             writer.close();
+///             writer.wait_closed().await
+///         },
+///         "127.0.0.1:0",
+///     )
+///     .await?;
+///     let addr = server.sockets()[0].as_inet().unwrap();
+///     let (mut reader, _writer) = open_connection(addr).await?;
+///     assert_eq!(reader.readline().await.unwrap(), b"hello\n");
+///     server.close();
+///     server.wait_closed().await;
+///     assert!(open_connection(addr).await.is_err()); // no longer listening
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Server {
+    inner: Rc<Inner>,
+}
+
+/// Starts a TCP server on `addr` (every address the host resolves to, as asyncio does)
+/// that runs `client_connected_cb(reader, writer)` as a task for each connection
+/// (`asyncio.start_server`).
+///
+/// The callback's future may return `()` or a `Result<(), E>`; an error is reported to
+/// the loop's exception handler, as asyncio reports an exception in the callback.
+///
+/// # Errors
+///
+/// The resolver's or the bind error (e.g. `AddrInUse`); `NoRunningLoop`-style errors
+/// (an `io::Error`) outside a running loop.
+///
+/// # Cancel safety
+///
+/// Cancel safe: a cancelled start leaves nothing listening.
+///
+/// # Examples
+///
+/// See [`Server`].
+pub async fn start_server<F, Fut>(
+    client_connected_cb: F,
+    addr: impl ToSocketAddrs,
+) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future + 'static,
+    Fut::Output: CallbackOutput,
+{
+    start_server_with(client_connected_cb, addr, ServerOptions::default()).await
+}
+
+/// [`start_server`] with options: reader limit, backlog, `SO_REUSEPORT`, whether to
+/// serve at once, TLS.
+///
+/// # Errors
+///
+/// As [`start_server`].
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{ServerOptions, start_server_with};
+///
+/// corio_runtime::run(async {
+///     let options = ServerOptions::new().start_serving(false);
+///     let server = start_server_with(|_r, _w| async {}, "127.0.0.1:0", options).await?;
+///     assert!(!server.is_serving());
+///     server.start_serving()?;
+///     assert!(server.is_serving());
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn start_server_with<F, Fut>(
+    client_connected_cb: F,
+    addr: impl ToSocketAddrs,
+    options: ServerOptions,
+) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future + 'static,
+    Fut::Output: CallbackOutput,
+{
+    let addrs = resolve(&addr).await?;
+    let mut listeners = Vec::new();
+    for addr in addrs {
+        let listener = TcpListener::bind_addr(addr, options.backlog, options.reuse_port)?;
+        listeners.push(Listener::Tcp(listener));
+    }
+    Server::new(listeners, handler(client_connected_cb), &options, None)
+}
+
+/// Starts a Unix socket server at `path` (`asyncio.start_unix_server`). The socket file is
+/// removed when the server closes (as asyncio 3.13 does).
+///
+/// # Errors
+///
+/// The bind error (`AddrInUse` if the file exists).
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// See [`open_unix_connection`](crate::open_unix_connection).
+pub async fn start_unix_server<F, Fut>(
+    client_connected_cb: F,
+    path: impl AsRef<Path>,
+) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future + 'static,
+    Fut::Output: CallbackOutput,
+{
+    let options = ServerOptions::default();
+    let path = path.as_ref();
+    let listener = UnixListener::bind_with_backlog(path, options.backlog)?;
+    Server::new(
+        vec![Listener::Unix(listener)],
+        handler(client_connected_cb),
+        &options,
+        Some(path.to_owned()),
+    )
+}
+
+fn handler<F, Fut>(f: F) -> Handler
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future + 'static,
+    Fut::Output: CallbackOutput,
+{
+    Rc::new(move |reader, writer| {
+        let fut = f(reader, writer);
+        Box::pin(async move {
+            if let Some(failure) = fut.await.into_failure() {
+                report(format!(
+                    "Unhandled exception in client_connected_cb: {failure}"
+                ));
+            }
+        })
+    })
+}
+
+fn report(message: String) {
+    match corio_runtime::get_running_loop() {
+        Ok(lp) => lp.call_exception_handler(&Report {
+            kind: ReportKind::CallbackFailed,
+            message,
+            task: corio_runtime::current_task(),
+        }),
+        Err(_) => log::error!("{message}"),
+    }
+}
+
+impl Server {
+    fn new(
+        listeners: Vec<Listener>,
+        handler: Handler,
+        options: &ServerOptions,
+        unix_path: Option<PathBuf>,
+    ) -> io::Result<Server> {
+        let addrs = listeners
+            .iter()
+            .filter_map(|l| match l {
+                Listener::Tcp(l) => l.local_addr().ok().map(SocketAddress::from),
+                Listener::Unix(l) => l.local_addr().ok().map(SocketAddress::from),
+            })
+            .collect();
+        let server = Server {
+            inner: Rc::new(Inner {
+                listeners: RefCell::new(listeners),
+                addrs,
+                serving: Cell::new(false),
+                closed: Cell::new(false),
+                accept_tasks: RefCell::new(Vec::new()),
+                conns: Rc::new(Connections::default()),
+                close_wakers: RefCell::new(Vec::new()),
+                handler,
+                limit: options.limit,
+                unix_path,
+                #[cfg(feature = "tls")]
+                tls: options.tls.clone(),
+            }),
+        };
+        if options.start_serving {
+            server.start_serving()?;
+        }
+        Ok(server)
+    }
+
+    /// Starts accepting connections, if not already (asyncio's `start_serving`).
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected`-kind error if the server is closed; an error if no loop is running.
+    ///
+    /// # Examples
+    ///
+    /// See [`start_server_with`].
+    pub fn start_serving(&self) -> io::Result<()> {
+        let inner = &self.inner;
+        if inner.closed.get() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotConnected,
+                "server is closed",
+            ));
+        }
+        if inner.serving.get() {
+            return Ok(());
+        }
+        let count = inner.listeners.borrow().len();
+        let mut tasks = inner.accept_tasks.borrow_mut();
+        for index in 0..count {
+            let task = corio_runtime::spawn_local(accept_loop(Rc::downgrade(inner), index))
+                .map_err(io::Error::other)?;
+            tasks.push(task);
+        }
+        inner.serving.set(true);
+        Ok(())
+    }
+
+    /// Serves until the server is closed or this future is cancelled (asyncio's
+    /// `serve_forever`); cancelling it closes the server, as asyncio does.
+    ///
+    /// # Errors
+    ///
+    /// As [`start_serving`](Server::start_serving).
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future closes the server (on purpose, as asyncio's cancellation
+    /// does); connections already accepted go on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// corio_runtime::run(async {
+    ///     let server = corio_net::start_server(|_r, _w| async {}, "127.0.0.1:0").await?;
+    ///     // Serve for a while, then the timeout cancels serve_forever, which closes it.
+    ///     let _ = corio_runtime::timeout(Duration::from_millis(10), server.serve_forever()).await;
+    ///     assert!(!server.is_serving());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn serve_forever(&self) -> io::Result<()> {
+        self.start_serving()?;
+        let closer = CloseOnDrop(self);
+        poll_fn(|cx| {
+            if self.inner.closed.get() {
+                return Poll::Ready(());
+            }
+            let mut wakers = self.inner.close_wakers.borrow_mut();
+            if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+                wakers.push(cx.waker().clone());
+            }
+            Poll::Pending
+        })
+        .await;
+        drop(closer);
+        Ok(())
+    }
+
+    /// Stops listening: the listening sockets are closed at once (and a Unix socket's file
+    /// removed); connections already accepted go on. Idempotent.
+    ///
+    /// # Examples
+    ///
+    /// See [`Server`].
+    pub fn close(&self) {
+        let inner = &self.inner;
+        if inner.closed.replace(true) {
+            return;
+        }
+        inner.serving.set(false);
+        for task in inner.accept_tasks.borrow_mut().drain(..) {
+            task.cancel();
+        }
+        // Dropping the listeners closes their descriptors now, not when the cancelled
+        // accept tasks are next polled.
+        inner.listeners.borrow_mut().clear();
+        if let Some(path) = &inner.unix_path
+            && let Err(e) = std::fs::remove_file(path)
+        {
+            log::debug!("removing {}: {e}", path.display());
+        }
+        for w in inner.close_wakers.borrow_mut().drain(..) {
+            w.wake();
+        }
+    }
+
+    /// Waits until the server is closed and every connection task has ended (asyncio
+    /// 3.12's `wait_closed`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`Server`].
+    pub async fn wait_closed(&self) {
+        poll_fn(|cx| {
+            if self.inner.closed.get() && self.inner.conns.active.get() == 0 {
+                return Poll::Ready(());
+            }
+            if !self.inner.closed.get() {
+                let mut wakers = self.inner.close_wakers.borrow_mut();
+                if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+                    wakers.push(cx.waker().clone());
+                }
+            }
+            let mut wakers = self.inner.conns.wakers.borrow_mut();
+            if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+                wakers.push(cx.waker().clone());
+            }
+            Poll::Pending
+        })
+        .await;
+    }
+
+    /// Whether the server accepts connections (asyncio's `is_serving`).
+    ///
+    /// # Examples
+    ///
+    /// See [`start_server_with`].
+    #[must_use]
+    pub fn is_serving(&self) -> bool {
+        self.inner.serving.get()
+    }
+
+    /// The addresses of the listening sockets (asyncio's `sockets`, whose elements one
+    /// calls `getsockname()` on); empty once closed.
+    ///
+    /// # Examples
+    ///
+    /// See [`Server`].
+    #[must_use]
+    pub fn sockets(&self) -> &[SocketAddress] {
+        if self.inner.closed.get() {
+            &[]
+        } else {
+            &self.inner.addrs
+        }
+    }
+
+    /// The number of connections whose callback is still running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let server = corio_net::start_server(|_r, _w| async {}, "127.0.0.1:0").await?;
+    ///     assert_eq!(server.active_connections(), 0);
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn active_connections(&self) -> usize {
+        self.inner.conns.active.get()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("sockets", &self.inner.addrs)
+            .field("serving", &self.inner.serving.get())
+            .field("closed", &self.inner.closed.get())
+            .field("active", &self.inner.conns.active.get())
+            .finish_non_exhaustive()
+    }
+}
+
+struct CloseOnDrop<'a>(&'a Server);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+fn is_resource_error(e: &io::Error) -> bool {
+    use rustix::io::Errno;
+    let code = e.raw_os_error();
+    [Errno::MFILE, Errno::NFILE, Errno::NOBUFS, Errno::NOMEM]
+        .iter()
+        .any(|errno| code == Some(errno.raw_os_error()))
+}
+
+/// Accepts on one listener until the server closes, spawning a task per connection.
+async fn accept_loop(server: Weak<Inner>, index: usize) {
+    loop {
+        let accepted = poll_fn(|cx| {
+            let Some(inner) = server.upgrade() else {
+                return Poll::Ready(None);
+            };
+            let listeners = inner.listeners.borrow();
+            match listeners.get(index) {
+                Some(listener) => listener.poll_accept(cx).map(Some),
+                None => Poll::Ready(None),
+            }
+        })
+        .await;
+        let Some(inner) = server.upgrade() else {
+            return;
+        };
+        match accepted {
+            None => return,
+            Some(Ok(conn)) => inner.spawn_connection(conn),
+            Some(Err(e)) if is_resource_error(&e) => {
+                // asyncio: out of descriptors or memory; stop accepting for a while
+                // instead of spinning on the same error.
+                log::error!("accept failed: {e}; retrying in {ACCEPT_RETRY_DELAY:?}");
+                drop(inner);
+                corio_runtime::sleep(ACCEPT_RETRY_DELAY).await;
+            }
+            Some(Err(e)) => log::debug!("accept failed: {e}"),
+        }
+    }
+}
+
+impl Inner {
+    fn spawn_connection(&self, conn: Accepted) {
+        let guard = ConnectionGuard::new(&self.conns);
+        let handler = Rc::clone(&self.handler);
+        let limit = self.limit;
+        #[cfg(feature = "tls")]
+        let tls = self.tls.clone();
+        let task = async move {
+            let _guard = guard;
+            #[cfg(feature = "tls")]
+            let streams = match tls {
+                Some(tls) => tls.accept(conn, limit).await,
+                None => Ok(plain_streams(conn, limit)),
+            };
+            #[cfg(not(feature = "tls"))]
+            let streams: io::Result<_> = Ok(plain_streams(conn, limit));
+            match streams {
+                Ok((reader, writer)) => handler(reader, writer).await,
+                Err(e) => log::debug!("connection setup failed: {e}"),
+            }
+        };
+        if let Err(e) = corio_runtime::spawn_local(task) {
+            log::error!("cannot start a connection task: {e}");
+        }
+    }
+}
+
+pub(crate) fn plain_streams(conn: Accepted, limit: usize) -> (StreamReader, StreamWriter) {
+    match conn {
+        Accepted::Tcp(s) => tcp_streams(s, limit),
+        Accepted::Unix(s) => unix_streams(s, limit),
+    }
+}

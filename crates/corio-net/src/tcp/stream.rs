@@ -1,0 +1,694 @@
+//! [`TcpStream`]: a TCP connection with futures-io's `AsyncRead`/`AsyncWrite`.
+
+use std::fmt;
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::sync::Arc;
+use std::time::Duration;
+
+use corio_reactor::Async;
+use socket2::{Domain, Protocol, SockRef, Type};
+
+use crate::io_impls::impl_stream_io;
+use crate::resolve::{ToSocketAddrs, resolve};
+use crate::socket::{connect, new_socket, try_each, with_timeout};
+
+/// A TCP connection, registered with the running loop's reactor.
+///
+/// It implements futures-io's `AsyncRead` and `AsyncWrite` (with vectored writes), on
+/// `TcpStream` and on `&TcpStream`, so one task can read while another writes. Clones share
+/// the socket (an `Arc`): the descriptor closes when the last clone drops.
+/// `AsyncWrite::poll_close` shuts the write half down (sends FIN).
+///
+/// For asyncio's line-oriented reading and buffered, flow-controlled writing, wrap it in
+/// [`StreamReader`](crate::StreamReader) / [`StreamWriter`](crate::StreamWriter), or use
+/// [`open_connection`](crate::open_connection).
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{TcpListener, TcpStream};
+/// use futures_lite::{AsyncReadExt, AsyncWriteExt};
+///
+/// corio_runtime::run(async {
+///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+///     let mut client = TcpStream::connect(listener.local_addr()?).await?;
+///     let (mut conn, _) = listener.accept().await?;
+///     client.write_all(b"ping").await?;
+///     let mut buf = [0; 4];
+///     conn.read_exact(&mut buf).await?;
+///     assert_eq!(&buf, b"ping");
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct TcpStream {
+    pub(crate) inner: Arc<Async<std::net::TcpStream>>,
+}
+
+impl TcpStream {
+    /// Connects to `addr`, trying each address it resolves to in turn (host names are
+    /// resolved off the loop's thread).
+    ///
+    /// # Errors
+    ///
+    /// The resolver's error, or the last address's connect error (e.g.
+    /// `ConnectionRefused`); an error wrapping [`NoReactor`](corio_reactor::NoReactor)
+    /// outside a running loop.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a cancelled connect closes its half-made socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_net::{TcpListener, TcpStream};
+    ///
+    /// corio_runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let stream = TcpStream::connect(listener.local_addr()?).await?;
+    ///     assert_eq!(stream.peer_addr()?, listener.local_addr()?);
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
+        TcpStream::connect_inner(&addr, None).await
+    }
+
+    /// [`connect`](TcpStream::connect) with a time limit for each address tried.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect`](TcpStream::connect); `io::ErrorKind::TimedOut` when the last address
+    /// timed out.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe, as [`connect`](TcpStream::connect).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use corio_net::{TcpListener, TcpStream};
+    ///
+    /// corio_runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let addr = listener.local_addr()?;
+    ///     let stream = TcpStream::connect_timeout(addr, Duration::from_secs(5)).await?;
+    ///     assert_eq!(stream.peer_addr()?, addr);
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn connect_timeout(
+        addr: impl ToSocketAddrs,
+        timeout: Duration,
+    ) -> io::Result<TcpStream> {
+        TcpStream::connect_inner(&addr, Some(timeout)).await
+    }
+
+    async fn connect_inner(
+        addr: &(impl ToSocketAddrs + ?Sized),
+        timeout: Option<Duration>,
+    ) -> io::Result<TcpStream> {
+        let addrs = resolve(addr).await?;
+        try_each(addrs, |addr| {
+            with_timeout(timeout, TcpStream::connect_addr(addr))
+        })
+        .await
+    }
+
+    async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+        let socket = new_socket(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        let inner = connect::<std::net::TcpStream>(socket, &addr.into()).await?;
+        Ok(TcpStream {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Wraps a connected std stream, registering it with the running loop's reactor (it is
+    /// put in non-blocking mode).
+    ///
+    /// # Errors
+    ///
+    /// An error wrapping [`NoReactor`](corio_reactor::NoReactor) outside a running loop, or
+    /// the OS error from registering it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    ///     let std_stream = std::net::TcpStream::connect(listener.local_addr()?)?;
+    ///     let stream = corio_net::TcpStream::from_std(std_stream)?;
+    ///     assert_eq!(stream.peer_addr()?, listener.local_addr()?);
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        Ok(TcpStream {
+            inner: Arc::new(Async::new(stream)?),
+        })
+    }
+
+    pub(crate) fn from_async(inner: Async<std::net::TcpStream>) -> TcpStream {
+        TcpStream {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The std stream underneath (still non-blocking), for options corio does not wrap.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert!(stream.get_ref().peer_addr().is_ok());
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn get_ref(&self) -> &std::net::TcpStream {
+        self.inner.get_ref()
+    }
+
+    /// The address of the peer (asyncio's `get_extra_info("peername")`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error (e.g. `NotConnected` after a reset).
+    ///
+    /// # Examples
+    ///
+    /// See [`connect`](TcpStream::connect).
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.get_ref().peer_addr()
+    }
+
+    /// The local address (asyncio's `get_extra_info("sockname")`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert!(stream.local_addr()?.ip().is_loopback());
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.get_ref().local_addr()
+    }
+
+    /// Shuts the read half, the write half or both down. Shutting the write half sends FIN:
+    /// the peer reads end-of-file.
+    ///
+    /// # Errors
+    ///
+    /// The OS error (e.g. `NotConnected`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Shutdown;
+    /// use futures_lite::AsyncReadExt;
+    ///
+    /// # corio_runtime::run(async {
+    /// let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut conn, _) = listener.accept().await?;
+    /// client.shutdown(Shutdown::Write)?;
+    /// let mut rest = Vec::new();
+    /// assert_eq!(conn.read_to_end(&mut rest).await?, 0); // EOF
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.get_ref().shutdown(how)
+    }
+
+    /// Reads into `buf`, waiting for data; `Ok(0)` is end-of-file.
+    ///
+    /// # Errors
+    ///
+    /// The OS error (e.g. `ConnectionReset`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if cancelled, nothing was read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (conn, _) = listener.accept().await?;
+    /// client.write(b"hi").await?;
+    /// let mut buf = [0; 8];
+    /// let n = conn.read(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"hi");
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).await
+    }
+
+    /// Writes some of `buf`, waiting for room in the socket buffer; returns how much.
+    ///
+    /// # Errors
+    ///
+    /// The OS error (e.g. `BrokenPipe`, `ConnectionReset`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if cancelled, nothing was written.
+    ///
+    /// # Examples
+    ///
+    /// See [`read`](TcpStream::read).
+    pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).await
+    }
+
+    /// Reads into `buf` without removing the data from the socket's queue.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (conn, _) = listener.accept().await?;
+    /// client.write(b"hi").await?;
+    /// let mut buf = [0; 8];
+    /// let n = conn.peek(&mut buf).await?;
+    /// assert_eq!(conn.read(&mut buf[n..]).await?, 2); // still there
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read_with(|s| s.peek(buf)).await
+    }
+
+    /// Waits until the socket is readable (cached readiness: see
+    /// [`Async`](corio_reactor::Async)).
+    ///
+    /// # Errors
+    ///
+    /// The reactor's OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (conn, _) = listener.accept().await?;
+    /// client.write(b"x").await?;
+    /// conn.readable().await?;
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        self.inner.readable().await
+    }
+
+    /// Waits until the socket is writable.
+    ///
+    /// # Errors
+    ///
+    /// The reactor's OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// client.writable().await?;
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        self.inner.writable().await
+    }
+
+    /// Whether Nagle's algorithm is off (`TCP_NODELAY`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_nodelay(true)?;
+    /// assert!(stream.nodelay()?);
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn nodelay(&self) -> io::Result<bool> {
+        self.get_ref().nodelay()
+    }
+
+    /// Turns Nagle's algorithm off (`true`) or on (`TCP_NODELAY`). asyncio turns it off
+    /// on every TCP transport; corio leaves the OS default and lets you choose.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`nodelay`](TcpStream::nodelay).
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.get_ref().set_nodelay(nodelay)
+    }
+
+    /// The IP time-to-live (`IP_TTL`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_ttl(42)?;
+    /// assert_eq!(stream.ttl()?, 42);
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn ttl(&self) -> io::Result<u32> {
+        self.get_ref().ttl()
+    }
+
+    /// Sets the IP time-to-live (`IP_TTL`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`ttl`](TcpStream::ttl).
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.get_ref().set_ttl(ttl)
+    }
+
+    /// `SO_LINGER`: `Some(Duration::ZERO)` makes closing the socket send a reset (RST)
+    /// instead of FIN.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_linger(Some(Duration::ZERO))?;
+    /// assert_eq!(stream.linger()?, Some(Duration::ZERO));
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
+        SockRef::from(self.get_ref()).set_linger(linger)
+    }
+
+    /// `SO_LINGER`.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`set_linger`](TcpStream::set_linger).
+    pub fn linger(&self) -> io::Result<Option<Duration>> {
+        SockRef::from(self.get_ref()).linger()
+    }
+
+    /// `SO_KEEPALIVE`.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_keepalive(true)?;
+    /// assert!(stream.keepalive()?);
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_keepalive(&self, keepalive: bool) -> io::Result<()> {
+        SockRef::from(self.get_ref()).set_keepalive(keepalive)
+    }
+
+    /// `SO_KEEPALIVE`.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`set_keepalive`](TcpStream::set_keepalive).
+    pub fn keepalive(&self) -> io::Result<bool> {
+        SockRef::from(self.get_ref()).keepalive()
+    }
+
+    /// The size of the kernel's receive buffer (`SO_RCVBUF`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_recv_buffer_size(65536)?;
+    /// assert!(stream.recv_buffer_size()? >= 65536);
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn recv_buffer_size(&self) -> io::Result<usize> {
+        SockRef::from(self.get_ref()).recv_buffer_size()
+    }
+
+    /// Sets the kernel's receive buffer size (`SO_RCVBUF`; Linux doubles it).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`recv_buffer_size`](TcpStream::recv_buffer_size).
+    pub fn set_recv_buffer_size(&self, size: usize) -> io::Result<()> {
+        SockRef::from(self.get_ref()).set_recv_buffer_size(size)
+    }
+
+    /// The size of the kernel's send buffer (`SO_SNDBUF`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_send_buffer_size(65536)?;
+    /// assert!(stream.send_buffer_size()? >= 65536);
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn send_buffer_size(&self) -> io::Result<usize> {
+        SockRef::from(self.get_ref()).send_buffer_size()
+    }
+
+    /// Sets the kernel's send buffer size (`SO_SNDBUF`; Linux doubles it).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`send_buffer_size`](TcpStream::send_buffer_size).
+    pub fn set_send_buffer_size(&self, size: usize) -> io::Result<()> {
+        SockRef::from(self.get_ref()).set_send_buffer_size(size)
+    }
+
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    ///
+    /// # Errors
+    ///
+    /// The OS error from reading it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert!(stream.take_error()?.is_none());
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.get_ref().take_error()
+    }
+
+    /// Polls for read readiness (for `poll`-style code such as hyper's I/O glue).
+    ///
+    /// # Errors
+    ///
+    /// The reactor's OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::{Context, Waker};
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(stream.poll_readable(&mut cx).is_pending()); // nothing sent yet
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn poll_readable(
+        &self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        self.inner.poll_readable(cx)
+    }
+
+    /// Polls for write readiness.
+    ///
+    /// # Errors
+    ///
+    /// The reactor's OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::{Context, Waker};
+    /// # corio_runtime::run(async {
+    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(stream.poll_writable(&mut cx).is_ready()); // connected: writable
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn poll_writable(
+        &self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        self.inner.poll_writable(cx)
+    }
+}
+
+impl_stream_io!(TcpStream);
+
+impl TryFrom<std::net::TcpStream> for TcpStream {
+    type Error = io::Error;
+
+    fn try_from(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        TcpStream::from_std(stream)
+    }
+}
+
+impl AsFd for TcpStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.get_ref().as_fd()
+    }
+}
+
+impl AsRawFd for TcpStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.get_ref().as_raw_fd()
+    }
+}
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("TcpStream");
+        if let Ok(addr) = self.local_addr() {
+            d.field("local", &addr);
+        }
+        if let Ok(addr) = self.peer_addr() {
+            d.field("peer", &addr);
+        }
+        d.field("fd", &self.as_raw_fd()).finish()
+    }
+}

@@ -1,0 +1,305 @@
+//! [`UnixDatagram`]: Unix domain datagram sockets.
+
+use std::fmt;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+use std::task::{Context, Poll};
+
+use corio_reactor::Async;
+
+/// A Unix domain datagram socket, registered with the running loop's reactor.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::UnixDatagram;
+///
+/// corio_runtime::run(async {
+///     let (a, b) = UnixDatagram::pair()?;
+///     a.send(b"one").await?;
+///     a.send(b"two").await?;
+///     let mut buf = [0; 8];
+///     let n = b.recv(&mut buf).await?;
+///     assert_eq!(&buf[..n], b"one"); // message boundaries are kept
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct UnixDatagram {
+    inner: Async<std::os::unix::net::UnixDatagram>,
+}
+
+impl UnixDatagram {
+    /// A socket bound to `path`.
+    ///
+    /// # Errors
+    ///
+    /// The OS error; an error wrapping [`NoReactor`](corio_reactor::NoReactor) outside a
+    /// running loop.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let path = std::env::temp_dir().join(format!("corio-doc-dg-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let server = corio_net::UnixDatagram::bind(&path)?;
+    ///     let client = corio_net::UnixDatagram::unbound()?;
+    ///     client.send_to(b"hi", &path).await?;
+    ///     let mut buf = [0; 8];
+    ///     let (n, _from) = server.recv_from(&mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"hi");
+    ///     std::fs::remove_file(&path)?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
+        UnixDatagram::from_std(std::os::unix::net::UnixDatagram::bind(path)?)
+    }
+
+    /// A socket bound to no address.
+    ///
+    /// # Errors
+    ///
+    /// As [`bind`](UnixDatagram::bind).
+    ///
+    /// # Examples
+    ///
+    /// See [`bind`](UnixDatagram::bind).
+    pub fn unbound() -> io::Result<UnixDatagram> {
+        UnixDatagram::from_std(std::os::unix::net::UnixDatagram::unbound()?)
+    }
+
+    /// A connected pair.
+    ///
+    /// # Errors
+    ///
+    /// As [`bind`](UnixDatagram::bind).
+    ///
+    /// # Examples
+    ///
+    /// See [`UnixDatagram`].
+    pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
+        let (a, b) = std::os::unix::net::UnixDatagram::pair()?;
+        Ok((UnixDatagram::from_std(a)?, UnixDatagram::from_std(b)?))
+    }
+
+    /// Wraps a std socket.
+    ///
+    /// # Errors
+    ///
+    /// An error wrapping [`NoReactor`](corio_reactor::NoReactor) outside a running loop, or
+    /// the OS error from registering it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let s = corio_net::UnixDatagram::from_std(std::os::unix::net::UnixDatagram::unbound()?)?;
+    ///     assert!(s.local_addr()?.is_unnamed());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_std(socket: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        Ok(UnixDatagram {
+            inner: Async::new(socket)?,
+        })
+    }
+
+    /// Sets the default peer.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let path = std::env::temp_dir().join(format!("corio-doc-dc-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let server = corio_net::UnixDatagram::bind(&path)?;
+    ///     let client = corio_net::UnixDatagram::unbound()?;
+    ///     client.connect(&path)?;
+    ///     client.send(b"x").await?;
+    ///     let mut buf = [0; 4];
+    ///     assert_eq!(server.recv(&mut buf).await?, 1);
+    ///     std::fs::remove_file(&path)?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
+        self.inner.get_ref().connect(path)
+    }
+
+    /// Sends a datagram to `path`.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`bind`](UnixDatagram::bind).
+    pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
+        let path = path.as_ref();
+        self.inner.write_with(|s| s.send_to(buf, path)).await
+    }
+
+    /// Receives a datagram and its sender's address.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`bind`](UnixDatagram::bind).
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.inner.read_with(|s| s.recv_from(buf)).await
+    }
+
+    /// Sends to the connected peer.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`UnixDatagram`].
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write_with(|s| s.send(buf)).await
+    }
+
+    /// Receives from the connected peer.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`UnixDatagram`].
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read_with(|s| s.recv(buf)).await
+    }
+
+    /// Polls to receive a datagram (for datagram transports).
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::{Context, Waker};
+    ///
+    /// corio_runtime::run(async {
+    ///     let (a, _b) = corio_net::UnixDatagram::pair()?;
+    ///     let mut buf = [0; 4];
+    ///     assert!(a.poll_recv_from(&mut Context::from_waker(Waker::noop()), &mut buf).is_pending());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<(usize, SocketAddr)>> {
+        self.inner.poll_read_with(cx, |s| s.recv_from(buf))
+    }
+
+    /// The local address.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`from_std`](UnixDatagram::from_std).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.get_ref().local_addr()
+    }
+
+    /// The connected peer's address.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` if not connected.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, _b) = corio_net::UnixDatagram::pair()?;
+    ///     assert!(a.peer_addr().is_ok());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.get_ref().peer_addr()
+    }
+
+    /// The std socket underneath (still non-blocking).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, _b) = corio_net::UnixDatagram::pair()?;
+    ///     assert!(a.get_ref().local_addr().is_ok());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn get_ref(&self) -> &std::os::unix::net::UnixDatagram {
+        self.inner.get_ref()
+    }
+}
+
+impl AsFd for UnixDatagram {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.inner.get_ref().as_fd()
+    }
+}
+
+impl AsRawFd for UnixDatagram {
+    fn as_raw_fd(&self) -> RawFd {
+        self.inner.get_ref().as_raw_fd()
+    }
+}
+
+impl fmt::Debug for UnixDatagram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixDatagram")
+            .field("fd", &self.as_raw_fd())
+            .finish()
+    }
+}

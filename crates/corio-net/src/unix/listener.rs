@@ -1,0 +1,177 @@
+//! [`UnixListener`]: accepts Unix domain stream connections.
+
+use std::fmt;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+use std::task::{Context, Poll};
+
+use corio_reactor::Async;
+use socket2::{Domain, SockAddr, Type};
+
+use crate::UnixStream;
+use crate::socket::new_socket;
+use crate::tcp::DEFAULT_BACKLOG;
+
+/// A Unix domain socket listening for connections.
+///
+/// Dropping it closes the socket but leaves its file in the file system, as std does
+/// (the [`Server`](crate::Server) of [`start_unix_server`](crate::start_unix_server)
+/// removes it, as asyncio 3.13 does).
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{UnixListener, UnixStream};
+///
+/// corio_runtime::run(async {
+///     let path = std::env::temp_dir().join(format!("corio-doc-l-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let listener = UnixListener::bind(&path)?;
+///     let _client = UnixStream::connect(&path).await?;
+///     let (_conn, _addr) = listener.accept().await?;
+///     std::fs::remove_file(&path)?;
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct UnixListener {
+    inner: Async<std::os::unix::net::UnixListener>,
+}
+
+impl UnixListener {
+    /// Binds to `path` and listens.
+    ///
+    /// # Errors
+    ///
+    /// The OS error (`AddrInUse` if the file exists); an error wrapping
+    /// [`NoReactor`](corio_reactor::NoReactor) outside a running loop.
+    ///
+    /// # Examples
+    ///
+    /// See [`UnixListener`].
+    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
+        UnixListener::bind_with_backlog(path.as_ref(), DEFAULT_BACKLOG)
+    }
+
+    pub(crate) fn bind_with_backlog(path: &Path, backlog: i32) -> io::Result<UnixListener> {
+        let socket = new_socket(Domain::UNIX, Type::STREAM, None)?;
+        socket.bind(&SockAddr::unix(path)?)?;
+        socket.listen(backlog)?;
+        Ok(UnixListener {
+            inner: Async::new(std::os::unix::net::UnixListener::from(
+                std::os::fd::OwnedFd::from(socket),
+            ))?,
+        })
+    }
+
+    /// Wraps a bound, listening std listener.
+    ///
+    /// # Errors
+    ///
+    /// An error wrapping [`NoReactor`](corio_reactor::NoReactor) outside a running loop, or
+    /// the OS error from registering it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let path = std::env::temp_dir().join(format!("corio-doc-fs-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let listener = corio_net::UnixListener::from_std(std::os::unix::net::UnixListener::bind(&path)?)?;
+    ///     assert!(listener.local_addr()?.as_pathname().is_some());
+    ///     std::fs::remove_file(&path)?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
+        Ok(UnixListener {
+            inner: Async::new(listener)?,
+        })
+    }
+
+    /// Waits for a connection.
+    ///
+    /// # Errors
+    ///
+    /// The OS error (e.g. `EMFILE`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`UnixListener`].
+    pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
+        let (stream, addr) = self.inner.read_with(|l| l.accept()).await?;
+        Ok((UnixStream::from_async(Async::new(stream)?), addr))
+    }
+
+    /// Polls for a connection.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::{Context, Waker};
+    ///
+    /// corio_runtime::run(async {
+    ///     let path = std::env::temp_dir().join(format!("corio-doc-pa-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let listener = corio_net::UnixListener::bind(&path)?;
+    ///     assert!(listener.poll_accept(&mut Context::from_waker(Waker::noop())).is_pending());
+    ///     std::fs::remove_file(&path)?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+        match self.inner.poll_read_with(cx, |l| l.accept()) {
+            Poll::Ready(Ok((stream, addr))) => {
+                Poll::Ready(Async::new(stream).map(|s| (UnixStream::from_async(s), addr)))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// The address the listener is bound to.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`from_std`](UnixListener::from_std).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.get_ref().local_addr()
+    }
+}
+
+impl AsFd for UnixListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.inner.get_ref().as_fd()
+    }
+}
+
+impl AsRawFd for UnixListener {
+    fn as_raw_fd(&self) -> RawFd {
+        self.inner.get_ref().as_raw_fd()
+    }
+}
+
+impl fmt::Debug for UnixListener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixListener")
+            .field("local", &self.local_addr().ok())
+            .field("fd", &self.as_raw_fd())
+            .finish()
+    }
+}

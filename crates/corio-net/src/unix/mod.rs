@@ -1,0 +1,9 @@
+//! Unix domain sockets: [`UnixListener`], [`UnixStream`] and [`UnixDatagram`].
+
+mod datagram;
+mod listener;
+mod stream;
+
+pub use datagram::UnixDatagram;
+pub use listener::UnixListener;
+pub use stream::UnixStream;

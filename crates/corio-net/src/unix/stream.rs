@@ -1,0 +1,330 @@
+//! [`UnixStream`]: a Unix domain stream socket with futures-io's traits.
+
+use std::fmt;
+use std::io;
+use std::net::Shutdown;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use corio_reactor::Async;
+use socket2::{Domain, SockAddr, Type};
+
+use crate::io_impls::impl_stream_io;
+use crate::socket::{connect, new_socket};
+
+/// A Unix domain stream socket, registered with the running loop's reactor.
+///
+/// Like [`TcpStream`](crate::TcpStream): futures-io's `AsyncRead`/`AsyncWrite` on
+/// `UnixStream` and `&UnixStream`, clones share the socket, `poll_close` shuts the write
+/// half.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::UnixStream;
+/// use futures_lite::{AsyncReadExt, AsyncWriteExt};
+///
+/// corio_runtime::run(async {
+///     let (mut a, mut b) = UnixStream::pair()?;
+///     a.write_all(b"ping").await?;
+///     let mut buf = [0; 4];
+///     b.read_exact(&mut buf).await?;
+///     assert_eq!(&buf, b"ping");
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct UnixStream {
+    pub(crate) inner: Arc<Async<std::os::unix::net::UnixStream>>,
+}
+
+impl UnixStream {
+    /// Connects to the socket at `path`.
+    ///
+    /// # Errors
+    ///
+    /// The OS error (`NotFound`, `ConnectionRefused`...); an error wrapping
+    /// [`NoReactor`](corio_reactor::NoReactor) outside a running loop.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_net::{UnixListener, UnixStream};
+    ///
+    /// corio_runtime::run(async {
+    ///     let dir = std::env::temp_dir().join(format!("corio-doc-{}", std::process::id()));
+    ///     std::fs::create_dir_all(&dir)?;
+    ///     let path = dir.join("connect.sock");
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let listener = UnixListener::bind(&path)?;
+    ///     let stream = UnixStream::connect(&path).await?;
+    ///     let (_conn, _) = listener.accept().await?;
+    ///     assert_eq!(stream.peer_addr()?.as_pathname(), Some(path.as_path()));
+    ///     std::fs::remove_file(&path)?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
+        let addr = SockAddr::unix(path)?;
+        let socket = new_socket(Domain::UNIX, Type::STREAM, None)?;
+        let inner = connect::<std::os::unix::net::UnixStream>(socket, &addr).await?;
+        Ok(UnixStream {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// A connected pair of sockets (`socketpair(2)`).
+    ///
+    /// # Errors
+    ///
+    /// The OS error; an error wrapping [`NoReactor`](corio_reactor::NoReactor) outside a
+    /// running loop.
+    ///
+    /// # Examples
+    ///
+    /// See [`UnixStream`].
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = std::os::unix::net::UnixStream::pair()?;
+        Ok((UnixStream::from_std(a)?, UnixStream::from_std(b)?))
+    }
+
+    /// Wraps a connected std stream, registering it with the running loop's reactor.
+    ///
+    /// # Errors
+    ///
+    /// An error wrapping [`NoReactor`](corio_reactor::NoReactor) outside a running loop, or
+    /// the OS error from registering it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, _b) = std::os::unix::net::UnixStream::pair()?;
+    ///     let a = corio_net::UnixStream::from_std(a)?;
+    ///     assert!(a.peer_addr()?.is_unnamed());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        Ok(UnixStream {
+            inner: Arc::new(Async::new(stream)?),
+        })
+    }
+
+    pub(crate) fn from_async(inner: Async<std::os::unix::net::UnixStream>) -> UnixStream {
+        UnixStream {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The std stream underneath (still non-blocking).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, _b) = corio_net::UnixStream::pair()?;
+    ///     assert!(a.get_ref().local_addr().is_ok());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn get_ref(&self) -> &std::os::unix::net::UnixStream {
+        self.inner.get_ref()
+    }
+
+    /// The peer's address.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`from_std`](UnixStream::from_std).
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.get_ref().peer_addr()
+    }
+
+    /// The local address.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// See [`get_ref`](UnixStream::get_ref).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.get_ref().local_addr()
+    }
+
+    /// Shuts the read half, the write half or both down.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_lite::AsyncReadExt;
+    ///
+    /// corio_runtime::run(async {
+    ///     let (a, mut b) = corio_net::UnixStream::pair()?;
+    ///     a.shutdown(std::net::Shutdown::Write)?;
+    ///     let mut rest = Vec::new();
+    ///     assert_eq!(b.read_to_end(&mut rest).await?, 0);
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.get_ref().shutdown(how)
+    }
+
+    /// Reads into `buf`, waiting for data; `Ok(0)` is end-of-file.
+    ///
+    /// # Errors
+    ///
+    /// The OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, b) = corio_net::UnixStream::pair()?;
+    ///     a.write(b"hi").await?;
+    ///     let mut buf = [0; 8];
+    ///     let n = b.read(&mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"hi");
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).await
+    }
+
+    /// Writes some of `buf`, waiting for room; returns how much.
+    ///
+    /// # Errors
+    ///
+    /// The OS error (e.g. `BrokenPipe`).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`read`](UnixStream::read).
+    pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).await
+    }
+
+    /// Waits until the socket is readable.
+    ///
+    /// # Errors
+    ///
+    /// The reactor's OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, b) = corio_net::UnixStream::pair()?;
+    ///     a.write(b"x").await?;
+    ///     b.readable().await?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        self.inner.readable().await
+    }
+
+    /// Waits until the socket is writable.
+    ///
+    /// # Errors
+    ///
+    /// The reactor's OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, _b) = corio_net::UnixStream::pair()?;
+    ///     a.writable().await?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        self.inner.writable().await
+    }
+
+    /// Takes the pending socket error (`SO_ERROR`), if any.
+    ///
+    /// # Errors
+    ///
+    /// The OS error from reading it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let (a, _b) = corio_net::UnixStream::pair()?;
+    ///     assert!(a.take_error()?.is_none());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.get_ref().take_error()
+    }
+}
+
+impl_stream_io!(UnixStream);
+
+impl AsFd for UnixStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.get_ref().as_fd()
+    }
+}
+
+impl AsRawFd for UnixStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.get_ref().as_raw_fd()
+    }
+}
+
+impl fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnixStream")
+            .field("fd", &self.as_raw_fd())
+            .finish()
+    }
+}

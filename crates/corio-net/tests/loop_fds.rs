@@ -1,0 +1,38 @@
+//! add_reader/add_writer leave no descriptor behind. Alone in its file: it counts
+//! `/proc/self/fd`, which tests running in parallel threads would disturb.
+
+mod common;
+
+use std::time::Duration;
+
+use corio_net::LoopSockExt;
+use corio_net::socket2::{Domain, Socket, Type};
+use corio_runtime::EventLoop;
+
+fn nonblocking_pair() -> (Socket, Socket) {
+    let (a, b) = Socket::pair(Domain::UNIX, Type::STREAM, None).unwrap();
+    a.set_nonblocking(true).unwrap();
+    b.set_nonblocking(true).unwrap();
+    (a, b)
+}
+
+#[test]
+fn watches_leave_no_descriptor_behind() {
+    // Count this process's descriptors around many add/remove cycles.
+    let lp = EventLoop::new().unwrap();
+    let (a, b) = nonblocking_pair();
+    let before = common::open_fds();
+    for _ in 0..200 {
+        lp.add_reader(&b, || {}).unwrap();
+        lp.add_writer(&a, || {}).unwrap();
+        assert!(lp.remove_reader(&b));
+        assert!(lp.remove_writer(&a));
+    }
+    lp.run_until_complete(corio_runtime::sleep(Duration::from_millis(5)))
+        .unwrap();
+    assert!(
+        common::open_fds() <= before,
+        "{} > {before}",
+        common::open_fds()
+    );
+}
