@@ -44,7 +44,9 @@ fn py_bytes(data: &[u8]) -> String {
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let server = Rc::new(start_server(connected, "127.0.0.1:0").await?);
-    let addr = server.sockets()[0].as_inet().ok_or("the server has no IP address")?;
+    let addr = server.sockets()[0]
+        .as_inet()
+        .ok_or("the server has no IP address")?;
     let serving = corio::create_task({
         let server = server.clone();
         async move { server.serve_forever().await }

@@ -185,7 +185,7 @@ fn abort_drops_the_queue_and_reports_lost_once() {
         )
         .await
         .unwrap();
-        t.write(&vec![b'x'; 10]).unwrap();
+        t.write(&[b'x'; 10]).unwrap();
         t.abort();
         t.abort();
         until(|| client_log.borrow().len() == 2).await;

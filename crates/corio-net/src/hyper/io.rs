@@ -31,7 +31,7 @@ pin_project! {
     ///     assert_eq!(io.get_ref().peer_addr()?, listener.local_addr()?);
     ///     std::io::Result::Ok(())
     /// })??;
-    /// # std::io::Result::Ok(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[derive(Debug)]
     pub struct HyperIo<T> {

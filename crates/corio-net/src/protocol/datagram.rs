@@ -50,9 +50,9 @@ const RECV_BUDGET: usize = 16;
 /// }
 ///
 /// corio_runtime::run(async {
-///     let (server, _) = create_datagram_endpoint(Echo::default, Some("127.0.0.1:0"), None).await?;
+///     let (server, _) = create_datagram_endpoint(Echo::default, Some("127.0.0.1:0"), None::<&str>).await?;
 ///     let addr = server.sockname()?;
-///     let (client, got) = create_datagram_endpoint(Got::default, None, Some(addr)).await?;
+///     let (client, got) = create_datagram_endpoint(Got::default, None::<&str>, Some(addr)).await?;
 ///     client.sendto(b"ping", None)?;
 ///     while got.borrow().0.is_empty() {
 ///         corio_runtime::sleep(std::time::Duration::from_millis(1)).await;

@@ -177,9 +177,10 @@ where
 ///
 /// let dir = std::env::temp_dir().join(format!("corio-doc-unix-{}", std::process::id()));
 /// let _ = std::fs::remove_file(&dir);
-/// corio_runtime::run(async {
-///     let server = create_unix_server(Sink::default, &dir).await?;
-///     let (t, _) = create_unix_connection(Sink::default, &dir).await?;
+/// let path = dir.clone();
+/// corio_runtime::run(async move {
+///     let server = create_unix_server(Sink::default, &path).await?;
+///     let (t, _) = create_unix_connection(Sink::default, &path).await?;
 ///     t.write(b"over unix")?;
 ///     t.close();
 ///     server.close();

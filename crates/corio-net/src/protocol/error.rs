@@ -43,6 +43,7 @@ pub enum TransportError {
 /// ```
 /// use corio_net::protocol::{BaseProtocol, EndpointError, Protocol, create_connection};
 ///
+/// #[derive(Debug)]
 /// struct Nothing;
 /// impl BaseProtocol for Nothing {}
 /// impl Protocol for Nothing {
