@@ -58,7 +58,7 @@ impl Stopwatch {
 /// (`CLOCK_PROCESS_CPUTIME_ID`, which is exact: the per-thread `schedstat` files only move
 /// at scheduler ticks, 4 ms apart, which is too coarse for the short rows).
 #[allow(unsafe_code)]
-fn process_cpu_secs() -> f64 {
+pub(crate) fn process_cpu_secs() -> f64 {
     let mut t = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

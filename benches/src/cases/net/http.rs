@@ -39,6 +39,11 @@ pub(super) fn cases() -> Vec<Case> {
                     title: "HTTP/1.1 plaintext, hyper, wrk -c64: p99 latency",
                     unit: Unit::Micros,
                 },
+                Metric {
+                    id: "http_hyper_cpu",
+                    title: "HTTP/1.1 plaintext, hyper: server CPU per request",
+                    unit: Unit::Micros,
+                },
             ],
             corio: Contender {
                 label: "hyper + corio-net",
@@ -53,7 +58,7 @@ pub(super) fn cases() -> Vec<Case> {
                 bench: || run(Server::HyperSmol),
             }),
             repeat: Repeat::Timed,
-            note: "A server thread with its runtime serves `Hello, World!` with hyper 1.x's HTTP/1.1 connection (keep-alive, a task per connection, TCP_NODELAY); `wrk -t1 -c64 -d2s --latency` loads it from another process over loopback (each side has a core of this 2-core machine). The first row is wall µs per request (1e6 / wrk's Requests/sec); the second is wrk's 99th-percentile latency. tokio uses hyper-util's TokioIo on a current-thread runtime with a LocalSet; smol uses async-io's Async<TcpStream> through corio-net's futures-io adapter (HyperIo), since hyper has no smol glue of its own. Needs `wrk` on PATH (apt-get install wrk).",
+            note: "A server thread with its runtime serves `Hello, World!` with hyper 1.x's HTTP/1.1 connection (keep-alive, a task per connection, TCP_NODELAY); `wrk -t1 -c64 -d2s --latency` loads it from another process over loopback (each side has a core of this 2-core machine). The first row is wall µs per request (1e6 / wrk's Requests/sec); the second is wrk's 99th-percentile latency; the third is the CPU time the server's process used during the wrk run (every thread; wrk is another process) divided by the requests wrk completed, the steadier number on a loaded machine (a server that spins instead of sleeping shows up there). tokio uses hyper-util's TokioIo on a current-thread runtime with a LocalSet; smol uses async-io's Async<TcpStream> through corio-net's futures-io adapter (HyperIo), since hyper has no smol glue of its own. Needs `wrk` on PATH (apt-get install wrk).",
         },
         Case {
             metrics: vec![
@@ -65,6 +70,11 @@ pub(super) fn cases() -> Vec<Case> {
                 Metric {
                     id: "http_raw_p99",
                     title: "HTTP/1.1 plaintext, hand-written server: p99 latency",
+                    unit: Unit::Micros,
+                },
+                Metric {
+                    id: "http_raw_cpu",
+                    title: "HTTP/1.1 plaintext, hand-written server: server CPU per request",
                     unit: Unit::Micros,
                 },
             ],
@@ -97,17 +107,19 @@ enum Server {
 }
 
 /// Starts the server on its thread, runs wrk against it, stops it; returns
-/// [µs per request, p99 µs].
+/// [µs per request, p99 µs, server CPU µs per request].
 fn run(server: Server) -> Vec<Sample> {
     let (addr_tx, addr_rx) = mpsc::channel();
     let (stop_tx, stop_rx) = async_channel::bounded::<()>(1);
     let thread = thread::spawn(move || serve(server, addr_tx, stop_rx));
     let addr: SocketAddr = addr_rx.recv().expect("the server thread binds");
+    let cpu_before = crate::rt::process_cpu_secs();
     let out = Command::new("wrk")
         .args(["-t1", "-c", CONNECTIONS, "-d", DURATION, "--latency"])
         .arg(format!("http://{addr}/"))
         .output()
         .expect("run wrk (apt-get install wrk)");
+    let cpu = crate::rt::process_cpu_secs() - cpu_before;
     drop(stop_tx);
     thread.join().expect("the server thread");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -117,8 +129,16 @@ fn run(server: Server) -> Vec<Sample> {
         !text.contains("Non-2xx") && !text.contains("Socket errors"),
         "wrk saw errors:\n{text}"
     );
-    eprintln!("      {server:?}: {rps:.0} requests/s, p99 {p99:.0} µs");
-    vec![Sample::plain(1e6 / rps), Sample::plain(p99)]
+    let requests = parse_requests(&text).unwrap_or_else(|| panic!("no request count:\n{text}"));
+    let cpu_per_request = cpu * 1e6 / requests;
+    eprintln!(
+        "      {server:?}: {rps:.0} requests/s, p99 {p99:.0} µs, server CPU {cpu_per_request:.1} µs/request"
+    );
+    vec![
+        Sample::plain(1e6 / rps),
+        Sample::plain(p99),
+        Sample::plain(cpu_per_request),
+    ]
 }
 
 /// `Requests/sec:` and the `99%` line of `--latency`, in requests/s and µs.
@@ -134,6 +154,13 @@ fn parse_wrk(text: &str) -> Option<(f64, f64)> {
         .find_map(|l| l.trim().strip_prefix("99%"))
         .and_then(|v| parse_duration_us(v.trim()))?;
     Some((rps, p99))
+}
+
+/// wrk's `N requests in ...` line.
+fn parse_requests(text: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.trim().split_once(" requests in "))
+        .and_then(|(n, _)| n.trim().parse().ok())
 }
 
 fn parse_duration_us(v: &str) -> Option<f64> {
@@ -315,6 +342,7 @@ mod tests {
     fn wrk_output_parses() {
         let text = "  Latency Distribution\n     50%  1.10ms\n     99%  812.00us\n  100 requests in 2.00s\nRequests/sec:  51234.56\n";
         assert_eq!(parse_wrk(text), Some((51234.56, 812.0)));
+        assert_eq!(parse_requests(text), Some(100.0));
         assert_eq!(parse_duration_us("1.5ms"), Some(1500.0));
         assert_eq!(parse_duration_us("2.00s"), Some(2e6));
     }

@@ -129,7 +129,7 @@ fn corio() -> f64 {
             tx.send(peak_rss()).unwrap();
             clients(listener.local_addr().unwrap());
             for _ in 0..CONNECTIONS {
-                let (mut s, _) = listener.accept().await.unwrap();
+                let (s, _) = listener.accept().await.unwrap();
                 drop(corio_runtime::spawn_local(async move {
                     waiting_one();
                     let mut buf = [0u8; 64];
