@@ -124,14 +124,14 @@ fn corio(variant: Variant) -> f64 {
         let event = Arc::new(corio_sync::Event::new());
         for _ in 0..TASKS {
             let event = event.clone();
-            let task = corio_runtime::create_task(async move {
+            let task = corio_runtime::spawn(async move {
                 park_one();
                 match variant {
                     Variant::Event => event.wait().await,
                     Variant::Pending => std::future::pending().await,
                 }
             });
-            drop(task.unwrap());
+            drop(task);
         }
         while parked() < TASKS {
             corio_runtime::yield_now().await;

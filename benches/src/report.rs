@@ -251,7 +251,7 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     md.push_str("\n## Fairness\n\n");
     md.push_str(
         "- Every contender does the same work per task, written the way its users write it: \
-         corio with `create_task` inside `EventLoop::run_until_complete`; tokio on \
+         corio with `spawn` inside `EventLoop::run_until_complete`; tokio on \
          `Builder::new_current_thread().enable_time().build()` with `block_on`, spawning either with \
          `tokio::spawn` or with `spawn_local` inside a `LocalSet`, whichever measured faster for that \
          row (`LocalSet` for `spawn`, `chain`, `call_soon` and the sleeps; plain `tokio::spawn` for \

@@ -5,12 +5,13 @@
 //! raising inside it, so the task's `except CancelledError: print(..); raise` becomes a drop
 //! guard around the sleep that prints when the future is dropped mid-sleep (and is disarmed
 //! once the sleep completes). The awaiter's `except CancelledError` is
-//! `Err(TaskError::Cancelled)`.
+//! `Err(TaskError::Cancelled)`. The callback and the awaiter each hold the task, so it is
+//! shared (`Task::share`).
 
 use std::error::Error;
 use std::time::Duration;
 
-use corio::{EventLoop, Task, TaskError};
+use corio::{EventLoop, SharedTask, TaskError};
 
 /// Prints the cancellation notice if dropped while still armed.
 struct OnCancel {
@@ -33,7 +34,7 @@ async fn task_func() -> &'static str {
     "the result"
 }
 
-fn task_canceller(t: &Task<&'static str>) {
+fn task_canceller(t: &SharedTask<&'static str>) {
     println!("in task_canceller");
     t.cancel();
     println!("canceled the task");
@@ -41,7 +42,7 @@ fn task_canceller(t: &Task<&'static str>) {
 
 async fn main_task(lp: EventLoop) -> Result<(), Box<dyn Error>> {
     println!("creating task");
-    let task = lp.create_task(task_func())?;
+    let task = lp.create_task(task_func())?.share();
     let target = task.clone();
     lp.call_soon(move || task_canceller(&target))?;
     match task.await {

@@ -1,7 +1,7 @@
 //! Seed s0-14: `asyncio.ensure_future` wraps a coroutine in a task, which runs only once
 //! the creating coroutine gives the loop control.
 //!
-//! asyncio -> corio: `asyncio.ensure_future(coro)` -> `corio::create_task(fut)?` (a Rust
+//! asyncio -> corio: `asyncio.ensure_future(coro)` -> `corio::spawn(fut)` (a Rust
 //! future is always "a coroutine", and a `Task` is already awaitable, so there is nothing
 //! else to ensure). The repr is the task's `Debug` form.
 
@@ -24,7 +24,7 @@ async fn inner(task: Task<&'static str>) -> Result<(), Box<dyn Error>> {
 
 async fn starter() -> Result<(), Box<dyn Error>> {
     println!("starter: creating task");
-    let task = corio::create_task(wrapped())?;
+    let task = corio::spawn(wrapped());
     println!("starter: waiting for inner");
     inner(task).await?;
     println!("starter: inner returned");

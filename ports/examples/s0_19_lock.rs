@@ -50,8 +50,8 @@ async fn main_task(lp: EventLoop) -> Result<(), Box<dyn Error>> {
 
     // Run the coroutines that want to use the lock.
     println!("waiting for coroutines");
-    let first = corio::create_task(coro1(Rc::clone(&lock)))?;
-    let second = corio::create_task(coro2(lock))?;
+    let first = corio::spawn(coro1(Rc::clone(&lock)));
+    let second = corio::spawn(coro2(lock));
     first.await?;
     second.await??;
     Ok(())

@@ -36,8 +36,8 @@ async fn main_task(lp: EventLoop) -> Result<(), Box<dyn Error>> {
     let shared = Rc::clone(&event);
     lp.call_later(0.1, move || set_event(&shared))?;
 
-    let first = corio::create_task(coro1(Rc::clone(&event)))?;
-    let second = corio::create_task(coro2(Rc::clone(&event)))?;
+    let first = corio::spawn(coro1(Rc::clone(&event)));
+    let second = corio::spawn(coro2(Rc::clone(&event)));
     first.await?;
     second.await?;
     println!("event end state: {}", py_bool(event.is_set()));

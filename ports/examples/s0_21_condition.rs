@@ -54,8 +54,8 @@ async fn main_task(lp: EventLoop) -> Result<(), Box<dyn Error>> {
 
     // Set up tasks watching the condition.
     let consumers = (0..5)
-        .map(|i| corio::create_task(consumer(Rc::clone(&condition), i)))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|i| corio::spawn(consumer(Rc::clone(&condition), i)))
+        .collect::<Vec<_>>();
 
     // Schedule a task to manipulate the condition variable.
     lp.create_task(manipulate_condition(condition))?;

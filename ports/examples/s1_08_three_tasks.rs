@@ -1,6 +1,6 @@
 //! Seed s1-08: three tasks that each sleep 3 s run at the same time: about 3 s in all.
 //!
-//! Rust differences: `asyncio.create_task` -> `corio::create_task`; awaiting a task gives
+//! Rust differences: `asyncio.create_task` -> `corio::spawn`; awaiting a task gives
 //! `Result<T, TaskError>`.
 
 #[path = "util/mod.rs"]
@@ -11,9 +11,9 @@ use std::error::Error;
 use util::delay;
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
-    let sleep_for_three = corio::create_task(delay(3))?;
-    let sleep_again = corio::create_task(delay(3))?;
-    let sleep_once_more = corio::create_task(delay(3))?;
+    let sleep_for_three = corio::spawn(delay(3));
+    let sleep_again = corio::spawn(delay(3));
+    let sleep_once_more = corio::spawn(delay(3));
 
     sleep_for_three.await?;
     sleep_again.await?;

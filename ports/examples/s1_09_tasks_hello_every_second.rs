@@ -1,6 +1,6 @@
 //! Seed s1-09: while two tasks sleep 3 s, the main coroutine goes on printing every second.
 //!
-//! Rust differences: `asyncio.create_task` -> `corio::create_task`, `asyncio.sleep` ->
+//! Rust differences: `asyncio.create_task` -> `corio::spawn`, `asyncio.sleep` ->
 //! `corio::sleep(Duration)`.
 
 #[path = "util/mod.rs"]
@@ -19,8 +19,8 @@ async fn hello_every_second() {
 }
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
-    let first_delay = corio::create_task(delay(3))?;
-    let second_delay = corio::create_task(delay(3))?;
+    let first_delay = corio::spawn(delay(3));
+    let second_delay = corio::spawn(delay(3));
     hello_every_second().await;
     first_delay.await?;
     second_delay.await?;

@@ -14,7 +14,7 @@ use corio::TaskError;
 use util::delay;
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
-    let long_task = corio::create_task(delay(10))?;
+    let long_task = corio::spawn(delay(10));
 
     let mut seconds_elapsed = 0;
 

@@ -13,7 +13,7 @@ use corio::{LoopError, SettableFuture};
 
 fn make_request() -> Result<SettableFuture<i32>, LoopError> {
     let future = SettableFuture::new();
-    corio::create_task(set_future_value(future.clone()))?;
+    corio::spawn(set_future_value(future.clone()));
     Ok(future)
 }
 

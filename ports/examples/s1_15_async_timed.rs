@@ -2,7 +2,7 @@
 //! the `main` that awaits them (3 s).
 //!
 //! Rust differences: the decorator -> `util::async_timed(name, args, body)` wrapped around
-//! each body by hand; `asyncio.create_task` -> `corio::create_task`.
+//! each body by hand; `asyncio.create_task` -> `corio::spawn`.
 
 #[path = "util/mod.rs"]
 mod util;
@@ -24,8 +24,8 @@ async fn delay(delay_seconds: u64) -> u64 {
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     async_timed("main", (), async {
-        let task_one = corio::create_task(delay(2))?;
-        let task_two = corio::create_task(delay(3))?;
+        let task_one = corio::spawn(delay(2));
+        let task_two = corio::spawn(delay(3));
 
         task_one.await?;
         task_two.await?;

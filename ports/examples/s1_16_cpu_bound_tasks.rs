@@ -15,8 +15,8 @@ use util::{async_timed, cpu_bound_work};
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     async_timed("main", (), async {
-        let task_one = corio::create_task(cpu_bound_work())?;
-        let task_two = corio::create_task(cpu_bound_work())?;
+        let task_one = corio::spawn(cpu_bound_work());
+        let task_two = corio::spawn(cpu_bound_work());
         task_one.await?;
         task_two.await?;
         Ok(())

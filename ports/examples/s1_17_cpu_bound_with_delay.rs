@@ -15,9 +15,9 @@ use util::{async_timed, cpu_bound_work, delay};
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     async_timed("main", (), async {
-        let task_one = corio::create_task(cpu_bound_work())?;
-        let task_two = corio::create_task(cpu_bound_work())?;
-        let delay_task = corio::create_task(delay(4))?;
+        let task_one = corio::spawn(cpu_bound_work());
+        let task_two = corio::spawn(cpu_bound_work());
+        let delay_task = corio::spawn(delay(4));
         task_one.await?;
         task_two.await?;
         delay_task.await?;

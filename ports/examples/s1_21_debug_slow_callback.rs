@@ -18,7 +18,7 @@ use corio::EventLoop;
 use util::cpu_bound_work;
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
-    let task_one = corio::create_task(cpu_bound_work())?;
+    let task_one = corio::spawn(cpu_bound_work());
     task_one.await?;
     Ok(())
 }

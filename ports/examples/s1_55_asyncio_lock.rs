@@ -38,8 +38,8 @@ async fn b(lock: Rc<Lock>) {
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let lock = Rc::new(Lock::new());
     // gather: both coroutines become tasks at once.
-    let first = corio::create_task(a(Rc::clone(&lock)))?;
-    let second = corio::create_task(b(lock))?;
+    let first = corio::spawn(a(Rc::clone(&lock)));
+    let second = corio::spawn(b(lock));
     first.await?;
     second.await?;
     Ok(())

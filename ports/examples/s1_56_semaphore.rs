@@ -25,8 +25,8 @@ async fn operation(semaphore: Rc<Semaphore>) {
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let semaphore = Rc::new(Semaphore::new(2));
     let tasks = (0..4)
-        .map(|_| corio::create_task(operation(Rc::clone(&semaphore))))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|_| corio::spawn(operation(Rc::clone(&semaphore))))
+        .collect::<Vec<_>>();
     for task in tasks {
         task.await?;
     }

@@ -29,8 +29,8 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
     let event = Rc::new(Event::new());
     let shared = Rc::clone(&event);
     corio::get_running_loop()?.call_later(5.0, move || trigger_event(&shared))?;
-    let first = corio::create_task(do_work_on_event(Rc::clone(&event)))?;
-    let second = corio::create_task(do_work_on_event(event))?;
+    let first = corio::spawn(do_work_on_event(Rc::clone(&event)));
+    let second = corio::spawn(do_work_on_event(event));
     first.await?;
     second.await?;
     Ok(())

@@ -42,9 +42,9 @@ async fn fire_event(condition: Rc<Condition>) {
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let condition = Rc::new(Condition::new());
-    corio::create_task(fire_event(Rc::clone(&condition)))?;
-    let work1 = corio::create_task(do_work(Rc::clone(&condition), "work1"))?.cancel_on_drop();
-    let work2 = corio::create_task(do_work(condition, "work2"))?.cancel_on_drop();
+    corio::spawn(fire_event(Rc::clone(&condition)));
+    let work1 = corio::spawn(do_work(Rc::clone(&condition), "work1")).cancel_on_drop();
+    let work2 = corio::spawn(do_work(condition, "work2")).cancel_on_drop();
     work1.await?;
     work2.await?;
     Ok(())

@@ -86,10 +86,10 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
     }
 
     let cashiers = (0..3)
-        .map(|i| corio::create_task(checkout_customer(customer_queue.clone(), i)))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|i| corio::spawn(checkout_customer(customer_queue.clone(), i)))
+        .collect::<Vec<_>>();
 
-    let join = corio::create_task(async move { customer_queue.join().await })?;
+    let join = corio::spawn(async move { customer_queue.join().await });
     join.await?;
     for cashier in cashiers {
         cashier.await??;

@@ -107,14 +107,11 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
     let customer_queue = Queue::new(5);
 
     let customer_producer =
-        corio::create_task(customer_generator(customer_queue.clone(), rng))?.cancel_on_drop();
+        corio::spawn(customer_generator(customer_queue.clone(), rng)).cancel_on_drop();
 
     let cashiers = (0..3)
-        .map(|i| {
-            corio::create_task(checkout_customer(customer_queue.clone(), i))
-                .map(|task| task.cancel_on_drop())
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|i| corio::spawn(checkout_customer(customer_queue.clone(), i)).cancel_on_drop())
+        .collect::<Vec<_>>();
 
     customer_producer.await??;
     for cashier in cashiers {

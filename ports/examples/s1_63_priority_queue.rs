@@ -28,13 +28,13 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
         (1, "High priority"),
     ];
 
-    let worker_task = corio::create_task(worker(priority_queue.clone()))?;
+    let worker_task = corio::spawn(worker(priority_queue.clone()));
 
     for work in work_items {
         priority_queue.put_nowait(work)?;
     }
 
-    let join = corio::create_task(async move { priority_queue.join().await })?;
+    let join = corio::spawn(async move { priority_queue.join().await });
     join.await?;
     worker_task.await??;
     Ok(())

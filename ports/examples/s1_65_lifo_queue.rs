@@ -60,14 +60,14 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
         WorkItem::new(1, 5, "High priority"),
     ];
 
-    let worker_task = corio::create_task(worker(lifo_queue.clone()))?;
+    let worker_task = corio::spawn(worker(lifo_queue.clone()));
 
     for work in work_items {
         println!("入栈: {work}");
         lifo_queue.put_nowait(work)?;
     }
 
-    let join = corio::create_task(async move { lifo_queue.join().await })?;
+    let join = corio::spawn(async move { lifo_queue.join().await });
     join.await?;
     worker_task.await??;
     Ok(())

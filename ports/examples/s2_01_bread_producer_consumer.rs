@@ -4,7 +4,7 @@
 //!
 //! asyncio -> corio: `asyncio.Queue()` -> `corio::channel::Queue::new(0)` (0 = unbounded;
 //! a shared handle, so each model holds a clone); the class keeps its two async methods.
-//! `asyncio.ensure_future(coro)` -> `corio::create_task`; `asyncio.gather(producer_1,
+//! `asyncio.ensure_future(coro)` -> `corio::spawn`; `asyncio.gather(producer_1,
 //! producer_2)` -> one task per coroutine, created after the consumers as gather creates
 //! them, awaited in turn; `task.cancel()` as in Python. The class's default
 //! `queue=asyncio.Queue()` argument is never used by the seed, so the struct has no default.
@@ -72,13 +72,10 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
         async move { cp.produce_bread().await }
     };
 
-    let consumer_1 = corio::create_task(async move { cp1.consume_bread().await })?;
-    let consumer_2 = corio::create_task(async move { cp2.consume_bread().await })?;
+    let consumer_1 = corio::spawn(async move { cp1.consume_bread().await });
+    let consumer_2 = corio::spawn(async move { cp2.consume_bread().await });
 
-    let producers = [
-        corio::create_task(producer_1)?,
-        corio::create_task(producer_2)?,
-    ];
+    let producers = [corio::spawn(producer_1), corio::spawn(producer_2)];
     for producer in producers {
         producer.await??;
     }

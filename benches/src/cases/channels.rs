@@ -161,25 +161,23 @@ fn corio_pipe<P: CorioPipe>(n: u64, make: fn() -> P) -> Vec<Sample> {
         let producers: Vec<_> = (0..n)
             .map(|p| {
                 let pipe = pipe.clone();
-                corio_runtime::create_task(async move {
+                corio_runtime::spawn(async move {
                     for i in share(p, n) {
                         pipe.send(i).await;
                     }
                 })
-                .unwrap()
             })
             .collect();
         let consumers: Vec<_> = (0..n)
             .map(|_| {
                 let pipe = pipe.clone();
-                corio_runtime::create_task(async move {
+                corio_runtime::spawn(async move {
                     let mut sum = 0;
                     for _ in 0..ITEMS / n {
                         sum += pipe.recv().await;
                     }
                     sum
                 })
-                .unwrap()
             })
             .collect();
         drop(pipe);

@@ -212,14 +212,13 @@ fn mutex_con_corio() -> Vec<Sample> {
         let tasks: Vec<_> = (0..LOCKERS)
             .map(|_| {
                 let m = m.clone();
-                corio_runtime::create_task(async move {
+                corio_runtime::spawn(async move {
                     for _ in 0..ACQUISITIONS {
                         let mut g = m.lock().await;
                         *g += 1;
                         corio_runtime::yield_now().await;
                     }
                 })
-                .unwrap()
             })
             .collect();
         for t in tasks {
@@ -240,14 +239,13 @@ fn lock_con_corio() -> Vec<Sample> {
         let tasks: Vec<_> = (0..LOCKERS)
             .map(|_| {
                 let lock = lock.clone();
-                corio_runtime::create_task(async move {
+                corio_runtime::spawn(async move {
                     for _ in 0..ACQUISITIONS {
                         let _guard = lock.lock().await;
                         COUNT.with(|c| c.set(c.get() + 1));
                         corio_runtime::yield_now().await;
                     }
                 })
-                .unwrap()
             })
             .collect();
         for t in tasks {
@@ -314,13 +312,12 @@ fn sem_corio() -> Vec<Sample> {
         let tasks: Vec<_> = (0..SEM_TASKS)
             .map(|_| {
                 let sem = sem.clone();
-                corio_runtime::create_task(async move {
+                corio_runtime::spawn(async move {
                     let _permit = sem.permit().await;
                     enter();
                     corio_runtime::yield_now().await;
                     leave();
                 })
-                .unwrap()
             })
             .collect();
         for t in tasks {

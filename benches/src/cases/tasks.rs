@@ -34,7 +34,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 unit: Unit::Cpu,
             }],
             corio: Contender {
-                label: "corio create_task",
+                label: "corio spawn",
                 bench: spawn_corio,
             },
             tokio: Some(Contender {
@@ -76,7 +76,7 @@ pub(crate) fn cases() -> Vec<Case> {
                 unit: Unit::Cpu,
             }],
             corio: Contender {
-                label: "corio create_task",
+                label: "corio spawn",
                 bench: chain_corio,
             },
             tokio: Some(Contender {
@@ -117,7 +117,7 @@ pub(crate) fn cases() -> Vec<Case> {
 fn spawn_corio() -> Vec<Sample> {
     let (sum, timing) = rt::corio(async {
         let tasks: Vec<_> = (0..SPAWN_N)
-            .map(|i| corio_runtime::create_task(async move { i }).unwrap())
+            .map(|i| corio_runtime::spawn(async move { i }))
             .collect();
         let mut sum = 0;
         for t in tasks {
@@ -161,12 +161,11 @@ fn yield_corio() -> Vec<Sample> {
     let ((), timing) = rt::corio(async {
         let tasks: Vec<_> = (0..YIELD_TASKS)
             .map(|_| {
-                corio_runtime::create_task(async {
+                corio_runtime::spawn(async {
                     for _ in 0..YIELDS {
                         corio_runtime::yield_now().await;
                     }
                 })
-                .unwrap()
             })
             .collect();
         for t in tasks {
@@ -214,14 +213,13 @@ fn yield_smol() -> Vec<Sample> {
 
 fn chain_link_corio(n: u32, done: corio_channel::oneshot::Sender<u32>) {
     // The handle is dropped: a corio task runs on without it (asyncio's rule).
-    let task = corio_runtime::create_task(async move {
+    let task = corio_runtime::spawn(async move {
         if n == 0 {
             done.send(CHAIN_N).unwrap();
         } else {
             chain_link_corio(n - 1, done);
         }
-    })
-    .unwrap();
+    });
     drop(task);
 }
 

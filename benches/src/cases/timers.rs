@@ -124,12 +124,11 @@ fn sleep_corio() -> Vec<Sample> {
         let tasks: Vec<_> = ds
             .into_iter()
             .map(|d| {
-                corio_runtime::create_task(async move {
+                corio_runtime::spawn(async move {
                     let created = Instant::now();
                     corio_runtime::sleep_until(start + d).await;
                     (created, Instant::now())
                 })
-                .unwrap()
             })
             .collect();
         let mut seen = Vec::with_capacity(SLEEPERS);

@@ -10,9 +10,11 @@
 //!   queued runs before it.
 //! - [`LocalExecutor::run_batch`] runs exactly the entries that were ready when it began;
 //!   entries queued meanwhile wait for the next batch (one asyncio loop iteration).
-//! - Tasks ([`Task`]) accept `!Send` futures, are cheap to clone, comparable and hashable,
-//!   awaitable by several waiters, cancellable, nameable, take done-callbacks, and keep
-//!   running when their handles are dropped (asyncio's `create_task`).
+//! - Tasks accept `!Send` futures and keep running when their handles are dropped
+//!   (asyncio's `create_task`). [`Task`] is the unique handle: awaited once, cancellable,
+//!   nameable, one allocation per task in all. [`Task::share`] makes a [`SharedTask`]:
+//!   `Clone + Eq + Hash`, every awaiter gets the output, and it takes done-callbacks, woken
+//!   in registration order together with its awaiters.
 //! - Wakes from other threads and [`Remote::call_soon_threadsafe`] go through a lock-free
 //!   queue and an [`Unpark`]; wakes on the executor's own thread touch no atomics beyond
 //!   async-task's reference counts.
@@ -56,19 +58,25 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod await_mark;
 mod callback;
+mod context;
 mod error;
+mod event;
 mod executor;
 pub mod park;
+mod ready;
 mod registry;
 mod remote;
 mod task;
 mod yield_now;
 
+pub use await_mark::AwaitMark;
 pub use callback::{CallbackOutput, Handle};
-pub use error::TaskError;
-pub use executor::{ExecutorEvent, LocalExecutor, SlowStep, StepKind};
+pub use error::{Panic, TaskError};
+pub use event::{ExecutorEvent, SlowStep, StepKind};
+pub use executor::LocalExecutor;
 pub use park::{Park, Unpark};
 pub use remote::{Closed, Remote, ThreadsafeHandle};
-pub use task::{AnyTask, CancelOnDrop, Task, TaskId, current_task};
+pub use task::{AnyTask, CancelOnDrop, SharedTask, Task, TaskId, current_task};
 pub use yield_now::{YieldNow, yield_now};

@@ -59,7 +59,7 @@ impl Drop for SendRunnable {
         if std::thread::current().id() == self.owner {
             // SAFETY: taken once, here, and `runnable` is not used again.
             let runnable = unsafe { ManuallyDrop::take(&mut self.runnable) };
-            crate::executor::discard(runnable);
+            crate::ready::discard(runnable);
         }
     }
 }
@@ -104,6 +104,13 @@ impl Shared {
             Some(list) => list.push(runnable),
             None => runnable.leak(),
         }
+    }
+
+    /// The steps kept by `keep_late` so far; later ones are still kept. On the executor's
+    /// thread, while it closes.
+    pub(crate) fn drain_late(&self) -> Vec<SendRunnable> {
+        let mut late = self.late.lock().unwrap_or_else(PoisonError::into_inner);
+        late.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// The steps kept by `keep_late`; later ones are leaked. On the executor's thread, when
@@ -247,11 +254,11 @@ impl Remote {
         });
         // On the executor's own thread the callback joins the local queue directly, so it
         // keeps its FIFO place among `call_soon` callbacks (asyncio's order).
-        if let Some(inner) = crate::executor::local_inner(&self.shared) {
+        if let Some(inner) = crate::context::local_inner(&self.shared) {
             if inner.is_closed() {
                 return Err(Closed);
             }
-            inner.push_local(crate::executor::Ready::Callback(cb.clone().into_local()));
+            inner.push_local(crate::ready::Ready::Callback(cb.clone().into_local()));
             return Ok(ThreadsafeHandle { cb });
         }
         self.shared

@@ -117,18 +117,18 @@ fn a_panicking_callback_is_reported_and_the_batch_goes_on() {
 fn panics_in_tasks_become_typed_errors() {
     let (ex, mut parker) = executor();
     ex.set_hook(|_| {});
-    let t = ex.spawn_local(async {
-        yield_now().await;
-        panic!("in a task: {}", 42)
-    });
-    assert_eq!(
-        ex.block_on(t.clone(), &mut parker),
-        Err(TaskError::Panicked("in a task: 42".into()))
-    );
-    assert_eq!(
-        t.failure(),
-        Ok(Some(TaskError::Panicked("in a task: 42".into())))
-    );
+    let t = ex
+        .spawn_local(async {
+            yield_now().await;
+            std::panic::panic_any(format!("in a task: {}", 42))
+        })
+        .share();
+    let err = ex.block_on(t.clone(), &mut parker).unwrap_err();
+    assert_eq!(err.panic().unwrap().message(), "in a task: 42");
+    assert_eq!(t.failure(), Some(err.clone()));
+    // The payload is the one the task panicked with, ready for `resume_unwind`.
+    let payload = err.try_into_panic().unwrap();
+    assert_eq!(payload.downcast_ref::<String>().unwrap(), "in a task: 42");
 }
 
 #[test]
@@ -224,11 +224,13 @@ fn a_panicking_hook_neither_unwinds_into_the_executor_nor_leaves_the_task_regist
 #[test]
 fn a_task_cancelled_in_the_step_it_returns_in_ends_cancelled() {
     let (ex, mut parker) = executor();
-    let t = ex.spawn_local(async {
-        let me = corio_executor::current_task().unwrap();
-        assert!(me.cancel());
-        7
-    });
+    let t = ex
+        .spawn_local(async {
+            let me = corio_executor::current_task().unwrap();
+            assert!(me.cancel());
+            7
+        })
+        .share();
     assert_eq!(
         ex.block_on(t.clone(), &mut parker),
         Err(TaskError::Cancelled)

@@ -6,13 +6,12 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::Waker;
 use std::time::Duration;
 
 use corio_executor::{
-    AnyTask, ExecutorEvent, LocalExecutor, Task, TaskError, current_task, park, yield_now,
+    AnyTask, ExecutorEvent, LocalExecutor, SharedTask, Task, TaskError, current_task, park,
+    yield_now,
 };
 
 fn executor() -> (LocalExecutor, park::ThreadPark) {
@@ -28,48 +27,42 @@ fn reports(ex: &LocalExecutor) -> Rc<RefCell<Vec<String>>> {
 }
 
 #[test]
-fn the_first_waiter_takes_the_output_and_later_ones_see_it_taken() {
+fn every_awaiter_of_a_shared_task_gets_the_output() {
     let (ex, mut parker) = executor();
-    let task = ex.spawn_local(async {
-        yield_now().await;
-        String::from("out")
-    });
-    let waiters: Vec<Task<Result<String, TaskError>>> = (0..3)
-        .map(|_| {
-            let t = task.clone();
-            ex.spawn_local(t)
+    let task = ex
+        .spawn_local(async {
+            yield_now().await;
+            String::from("out")
         })
-        .collect();
-    let mut outcomes = Vec::new();
+        .share();
+    let waiters: Vec<_> = (0..3).map(|_| ex.spawn_local(task.clone())).collect();
     for w in waiters {
-        outcomes.push(ex.block_on(w, &mut parker).unwrap());
+        assert_eq!(ex.block_on(w, &mut parker).unwrap(), Ok("out".to_owned()));
     }
-    assert_eq!(outcomes[0], Ok("out".to_owned()));
-    assert_eq!(outcomes[1], Err(TaskError::OutputTaken));
-    assert_eq!(outcomes[2], Err(TaskError::OutputTaken));
-    assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
+    assert_eq!(task.result(), Some(Ok("out".to_owned())));
+    assert_eq!(ex.block_on(task.clone(), &mut parker), Ok("out".to_owned()));
 }
 
 #[test]
 fn result_clones_and_failure_reports_without_taking() {
     let (ex, mut parker) = executor();
-    let task = ex.spawn_local(async { vec![1, 2] });
-    assert_eq!(task.failure(), Err(TaskError::Pending));
+    let task = ex.spawn_local(async { vec![1, 2] }).share();
+    assert_eq!(task.failure(), None);
+    assert_eq!(task.result(), None);
     ex.block_on(yield_now(), &mut parker);
-    assert_eq!(task.result(), Ok(vec![1, 2]));
-    assert_eq!(task.failure(), Ok(None));
-    assert_eq!(task.clone().try_take(), Ok(vec![1, 2]));
-    assert_eq!(task.result(), Err(TaskError::OutputTaken));
+    assert_eq!(task.result(), Some(Ok(vec![1, 2])));
+    assert_eq!(task.failure(), None);
+    assert_eq!(task.result(), Some(Ok(vec![1, 2])));
 }
 
 #[test]
 fn done_callbacks_run_in_registration_order_through_the_queue() {
     let (ex, mut parker) = executor();
     let log = Rc::new(RefCell::new(Vec::new()));
-    let task = ex.spawn_local(async { 5 });
+    let task = ex.spawn_local(async { 5 }).share();
     for n in 0..4 {
         let l = log.clone();
-        let id = task.add_done_callback(move |t| l.borrow_mut().push((n, t.result())));
+        let id = task.add_done_callback(move |t| l.borrow_mut().push((n, t.result().unwrap())));
         if n == 2 {
             assert!(task.remove_done_callback(id));
             assert!(!task.remove_done_callback(id));
@@ -99,11 +92,11 @@ fn done_callbacks_run_in_registration_order_through_the_queue() {
 #[test]
 fn handles_compare_and_hash_by_task_and_any_tasks_match() {
     let (ex, _parker) = executor();
-    let a = ex.spawn_local(async {});
-    let b = ex.spawn_local(async {});
+    let a = ex.spawn_local(async {}).share();
+    let b = ex.spawn_local(async {}).share();
     // Hashing uses the task's id, which never changes.
-    #[allow(clippy::mutable_key_type)]
-    let set: HashSet<Task<()>> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
+    #[allow(clippy::mutable_key_type)] // interior mutability that leaves the id alone
+    let set: HashSet<SharedTask<()>> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
     assert_eq!(set.len(), 2);
     assert_ne!(a, b);
     let anys: HashSet<AnyTask> = [a.as_any(), a.as_any(), b.as_any()].into_iter().collect();
@@ -124,7 +117,9 @@ fn names_and_current_task_work_with_and_without_handles() {
     });
     let id = detached.id();
     drop(detached);
-    let named = ex.spawn_local(async { current_task().unwrap().name() });
+    let named = ex
+        .spawn_local(async { current_task().unwrap().name() })
+        .share();
     assert_eq!(named.name(), format!("Task-{}", named.id()));
     named.set_name("named");
     assert_eq!(ex.block_on(named.clone(), &mut parker).unwrap(), "named");
@@ -165,11 +160,13 @@ fn cancel_stops_the_task_at_its_next_await_and_runs_its_destructors() {
     let (ex, mut parker) = executor();
     let log = Rc::new(RefCell::new(Vec::new()));
     let l = log.clone();
-    let task = ex.spawn_local(async move {
-        let _flag = Flag(l.clone());
-        l.borrow_mut().push("started");
-        std::future::pending::<()>().await;
-    });
+    let task = ex
+        .spawn_local(async move {
+            let _flag = Flag(l.clone());
+            l.borrow_mut().push("started");
+            std::future::pending::<()>().await;
+        })
+        .share();
     task.set_name("victim");
     ex.block_on(yield_now(), &mut parker);
     assert!(task.cancel());
@@ -180,7 +177,7 @@ fn cancel_stops_the_task_at_its_next_await_and_runs_its_destructors() {
     );
     assert_eq!(*log.borrow(), ["started", "dropped"]);
     assert!(task.cancelled() && !task.cancel());
-    assert_eq!(task.failure(), Ok(Some(TaskError::Cancelled)));
+    assert_eq!(task.failure(), Some(TaskError::Cancelled));
 }
 
 #[test]
@@ -199,16 +196,20 @@ fn a_task_cancelled_during_its_own_step_stops_at_that_await() {
 }
 
 #[test]
-fn cancel_on_drop_and_dropping_an_awaited_handle_cancel() {
+fn cancel_on_drop_and_cancelling_the_awaiter_cancel() {
     let (ex, mut parker) = executor();
     let guarded = ex.spawn_local(std::future::pending::<()>());
-    let watcher = guarded.clone();
+    let guarded_id = guarded.id();
     drop(guarded.cancel_on_drop());
+    let shared = ex.spawn_local(std::future::pending::<()>()).share();
+    let watcher = shared.clone();
+    let shared_awaiter = ex.spawn_local(shared);
     let inner = ex.spawn_local(std::future::pending::<()>());
-    let inner_watch = inner.clone();
+    let inner_id = inner.id();
     let outer = ex.spawn_local(inner);
     ex.block_on(yield_now(), &mut parker);
     outer.cancel();
+    shared_awaiter.cancel();
     ex.block_on(
         async {
             yield_now().await;
@@ -216,9 +217,13 @@ fn cancel_on_drop_and_dropping_an_awaited_handle_cancel() {
         },
         &mut parker,
     );
-    assert!(watcher.cancelled());
+    assert!(
+        watcher.cancelled(),
+        "the shared task awaited by a cancelled task"
+    );
     assert!(outer.cancelled());
-    assert!(inner_watch.cancelled());
+    assert!(ex.tasks().iter().all(|t| t.id() != inner_id));
+    assert!(ex.tasks().iter().all(|t| t.id() != guarded_id));
 }
 
 #[test]
@@ -227,11 +232,11 @@ fn an_unretrieved_panic_is_reported_once_nobody_can_look() {
     let seen = reports(&ex);
     drop(ex.spawn_local(async { panic!("detached boom") }));
     let held = ex.spawn_local(async { panic!("held boom") });
-    let looked = ex.spawn_local(async { panic!("looked at") });
+    let looked = ex.spawn_local(async { panic!("looked at") }).share();
     ex.block_on(yield_now(), &mut parker);
     assert_eq!(seen.borrow().len(), 1);
     assert!(seen.borrow()[0].contains("detached boom"));
-    assert!(matches!(looked.failure(), Ok(Some(TaskError::Panicked(_)))));
+    assert!(matches!(looked.failure(), Some(TaskError::Panicked(_))));
     drop(looked);
     assert_eq!(seen.borrow().len(), 1);
     drop(held);
@@ -272,10 +277,12 @@ fn close_cancels_pending_tasks_as_the_current_task_and_wakes_their_waiters() {
     });
     never_ran.set_name("never ran");
     let pending = ex.close();
-    assert_eq!(pending, [parked.as_any(), never_ran.as_any()]);
+    let ids: Vec<_> = pending.iter().map(AnyTask::id).collect();
+    assert_eq!(ids, [parked.id(), never_ran.id()]);
     assert!(parked.cancelled() && never_ran.cancelled() && queued.done());
     assert_eq!(*names.borrow(), ["queued", "parked", "never ran"]);
-    assert_eq!(parked.try_take(), Err(TaskError::Cancelled));
+    let mut parked = parked;
+    assert_eq!(parked.try_take(), Some(Err(TaskError::Cancelled)));
     // A spawn on a closed executor gives a cancelled task.
     let late = ex.spawn_local(async { 1 });
     assert!(late.cancelled());
@@ -304,7 +311,7 @@ fn a_waker_kept_by_another_thread_after_close_is_harmless() {
 }
 
 #[test]
-fn a_unique_handle_sees_a_destructor_panic_at_close_every_time_it_asks() {
+fn a_unique_handle_sees_a_destructor_panic_at_close() {
     struct Bomb;
     impl Drop for Bomb {
         fn drop(&mut self) {
@@ -314,19 +321,15 @@ fn a_unique_handle_sees_a_destructor_panic_at_close_every_time_it_asks() {
     let (ex, mut parker) = executor();
     let seen = reports(&ex);
     let bomb = Bomb;
-    let task = ex.spawn_local(async move {
+    let mut task = ex.spawn_local(async move {
         let _bomb = bomb;
         std::future::pending::<()>().await;
     });
     ex.block_on(yield_now(), &mut parker);
     ex.close();
-    let expected = Err(TaskError::Panicked("cleanup failed".to_owned()));
-    assert_eq!(task.try_take(), expected);
-    assert_eq!(task.try_take(), expected);
-    assert_eq!(
-        task.failure(),
-        Ok(Some(TaskError::Panicked("cleanup failed".to_owned())))
-    );
+    let err = task.try_take().unwrap().unwrap_err();
+    assert_eq!(err.panic().unwrap().message(), "cleanup failed");
+    assert_eq!(task.try_take(), None);
     drop(task);
     assert!(seen.borrow().is_empty(), "{:?}", seen.borrow());
 }
@@ -334,13 +337,14 @@ fn a_unique_handle_sees_a_destructor_panic_at_close_every_time_it_asks() {
 #[test]
 fn a_unique_handle_awaited_after_the_task_finished_gets_the_output_once() {
     let (ex, mut parker) = executor();
-    let task = ex.spawn_local(async { String::from("v") });
+    let mut task = ex.spawn_local(async { String::from("v") });
     ex.block_on(yield_now(), &mut parker);
     assert!(task.done());
-    assert_eq!(task.try_take(), Ok("v".to_owned()));
-    assert_eq!(task.try_take(), Err(TaskError::OutputTaken));
-    let other = task.clone();
-    assert_eq!(other.result(), Err(TaskError::OutputTaken));
+    assert_eq!(task.try_take(), Some(Ok("v".to_owned())));
+    assert_eq!(task.try_take(), None);
+    let late = ex.spawn_local(async { String::from("w") });
+    ex.block_on(yield_now(), &mut parker);
+    assert_eq!(late.share().result(), Some(Ok("w".to_owned())));
     let guarded = ex.spawn_local(async { 3 }).cancel_on_drop();
     let plain = guarded.detach();
     assert_eq!(ex.block_on(plain, &mut parker), Ok(3));
@@ -362,86 +366,9 @@ fn a_task_in_its_first_step_is_listed_and_closing_from_it_stops_it() {
         std::future::pending::<()>().await;
     });
     let other = ex.spawn_local(async {});
-    assert_eq!(
-        ex.block_on(task.clone(), &mut parker),
-        Err(TaskError::Cancelled)
-    );
+    assert_eq!(ex.block_on(task, &mut parker), Err(TaskError::Cancelled));
     assert_eq!(listed.borrow().len(), 2);
     assert!(other.cancelled());
-}
-
-/// A waker that counts its wakes.
-struct Count(AtomicUsize);
-
-impl Wake for Count {
-    fn wake(self: Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-fn counter() -> (Arc<Count>, Waker) {
-    let count = Arc::new(Count(AtomicUsize::new(0)));
-    (count.clone(), Waker::from(count))
-}
-
-fn wakes(count: &Count) -> usize {
-    count.0.load(Ordering::SeqCst)
-}
-
-/// A unique handle awaited (its waker in async-task's slot), then cloned: the clone takes
-/// the shared part's first slot, and the original's next poll must not take it over.
-#[test]
-fn a_clone_awaited_after_the_original_keeps_its_wake_when_the_original_repolls() {
-    let (ex, _parker) = executor();
-    let go = Rc::new(Cell::new(false));
-    let g = go.clone();
-    let mut task = ex.spawn_local(async move {
-        while !g.get() {
-            yield_now().await;
-        }
-        5
-    });
-    let (count_a, waker_a) = counter();
-    let (count_b, waker_b) = counter();
-    let mut cx_a = Context::from_waker(&waker_a);
-    assert!(Pin::new(&mut task).poll(&mut cx_a).is_pending());
-    let mut clone = task.clone();
-    let mut cx_b = Context::from_waker(&waker_b);
-    assert!(Pin::new(&mut clone).poll(&mut cx_b).is_pending());
-    assert!(Pin::new(&mut task).poll(&mut cx_a).is_pending());
-    go.set(true);
-    for _ in 0..5 {
-        ex.run_batch();
-    }
-    assert!(task.done());
-    assert!(
-        wakes(&count_a) > 0,
-        "the original's awaiter was never woken"
-    );
-    assert!(wakes(&count_b) > 0, "the clone's awaiter was never woken");
-    assert_eq!(Pin::new(&mut clone).poll(&mut cx_b), Poll::Ready(Ok(5)));
-    assert_eq!(
-        Pin::new(&mut task).poll(&mut cx_a),
-        Poll::Ready(Err(TaskError::OutputTaken))
-    );
-}
-
-/// A handle that was awaited while unique, then shared, and dropped while still awaited,
-/// cancels the task, as any awaited handle does.
-#[test]
-fn a_handle_awaited_while_unique_then_shared_cancels_when_dropped() {
-    let (ex, _parker) = executor();
-    let mut task = ex.spawn_local(std::future::pending::<()>());
-    let (_count, waker) = counter();
-    assert!(
-        Pin::new(&mut task)
-            .poll(&mut Context::from_waker(&waker))
-            .is_pending()
-    );
-    let watcher = task.clone();
-    drop(task);
-    ex.run_batch();
-    assert!(watcher.cancelled());
 }
 
 /// Sets a hook that runs after every step (threshold zero) and calls `f` with the handle in
@@ -467,95 +394,79 @@ fn on_done_in_hook<T: 'static>(
 }
 
 /// The slow-step report of the step that finished a task runs before async-task holds the
-/// outcome: a clone made there must still get it.
+/// outcome: a handle shared there must still get it, and its awaiters be woken.
 #[test]
-fn a_clone_made_in_the_hook_of_the_finishing_step_gets_the_output() {
+fn a_task_shared_in_the_hook_of_the_finishing_step_gets_the_output() {
     let (ex, mut parker) = executor();
     let slot = Rc::new(RefCell::new(None));
-    let clones = Rc::new(RefCell::new(Vec::new()));
-    let c = clones.clone();
+    let shared = Rc::new(RefCell::new(Vec::new()));
+    let c = shared.clone();
     on_done_in_hook(&ex, &slot, move |slot| {
-        let task: Task<i32> = slot.borrow().clone().unwrap();
+        let task: SharedTask<i32> = slot.borrow_mut().take().unwrap().share();
         // Not there yet; asking must not lose it.
-        assert_eq!(task.result(), Err(TaskError::Pending));
+        assert_eq!(task.result(), None);
         c.borrow_mut().push(task);
     });
     *slot.borrow_mut() = Some(ex.spawn_local(async { 5 }));
     ex.run_batch();
-    let clone = clones.borrow_mut().pop().expect("cloned in the hook");
-    drop(slot.borrow_mut().take());
-    assert!(clone.done());
-    assert_eq!(clone.result(), Ok(5));
-    assert_eq!(ex.block_on(clone, &mut parker), Ok(5));
+    let task = shared.borrow_mut().pop().expect("shared in the hook");
+    assert!(task.done());
+    assert_eq!(task.result(), Some(Ok(5)));
+    assert_eq!(ex.block_on(task, &mut parker), Ok(5));
 }
 
-/// The same, while another task awaits the original handle: its waker, in async-task's
-/// slot, must survive the clone and the questions asked in the hook.
+/// A unique handle being awaited when it is shared in the hook of the finishing step: the
+/// awaiter (now of the shared handle) is woken and gets the output.
 #[test]
-fn an_awaiter_of_a_handle_cloned_in_the_hook_of_the_finishing_step_is_woken() {
+fn an_awaiter_of_a_task_shared_in_the_hook_of_the_finishing_step_is_woken() {
     let (ex, _parker) = executor();
     let slot: Rc<RefCell<Option<Task<i32>>>> = Rc::new(RefCell::new(None));
-    let clones = Rc::new(RefCell::new(Vec::new()));
-    let c = clones.clone();
+    let shared: Rc<RefCell<Option<SharedTask<i32>>>> = Rc::new(RefCell::new(None));
+    let sh = shared.clone();
     on_done_in_hook(&ex, &slot, move |slot| {
-        let task = slot.borrow();
-        let task = task.as_ref().unwrap();
-        assert_eq!(task.try_take(), Err(TaskError::Pending));
-        c.borrow_mut().push(task.clone());
-        assert_eq!(task.try_take(), Err(TaskError::Pending));
+        let task = slot.borrow_mut().take().unwrap().share();
+        *sh.borrow_mut() = Some(task);
     });
     *slot.borrow_mut() = Some(ex.spawn_local(async {
         yield_now().await;
         5
     }));
-    let s = slot.clone();
-    let awaiter = ex.spawn_local(std::future::poll_fn(move |cx| {
-        Pin::new(s.borrow_mut().as_mut().unwrap()).poll(cx)
+    let (s, sh) = (slot.clone(), shared.clone());
+    let mut awaiter = ex.spawn_local(std::future::poll_fn(move |cx| {
+        if let Some(task) = s.borrow_mut().as_mut() {
+            return Pin::new(task).poll(cx);
+        }
+        let mut shared = sh.borrow_mut();
+        Pin::new(shared.as_mut().unwrap()).poll(cx)
     }));
-    for _ in 0..5 {
+    for _ in 0..6 {
         ex.run_batch();
     }
-    assert_eq!(clones.borrow().len(), 1);
     assert!(awaiter.done(), "the awaiter was never woken");
-    assert_eq!(awaiter.try_take(), Ok(Ok(5)));
-    assert_eq!(clones.borrow()[0].try_take(), Err(TaskError::OutputTaken));
+    assert_eq!(awaiter.try_take(), Some(Ok(Ok(5))));
 }
 
-/// A panic whose handle is cloned in the hook of the step that panicked is reported once,
+/// A panic whose handle is shared in the hook of the step that panicked is reported once,
 /// when the last handle goes: later, or in that very hook.
 #[test]
-fn a_panic_cloned_in_the_hook_of_its_step_is_reported_once() {
+fn a_panic_shared_in_the_hook_of_its_step_is_reported_once() {
     let (ex, _parker) = executor();
     let slot: Rc<RefCell<Option<Task<()>>>> = Rc::new(RefCell::new(None));
-    let clones = Rc::new(RefCell::new(Vec::new()));
-    let c = clones.clone();
+    let shared = Rc::new(RefCell::new(Vec::new()));
+    let c = shared.clone();
     let seen = on_done_in_hook(&ex, &slot, move |slot| {
-        c.borrow_mut().push(slot.borrow().clone().unwrap());
+        c.borrow_mut()
+            .push(slot.borrow_mut().take().unwrap().share());
     });
-    *slot.borrow_mut() = Some(ex.spawn_local(async { panic!("cloned boom") }));
+    *slot.borrow_mut() = Some(ex.spawn_local(async { panic!("shared boom") }));
     ex.run_batch();
-    assert_eq!(clones.borrow().len(), 1);
-    drop(slot.borrow_mut().take());
+    assert_eq!(shared.borrow().len(), 1);
     assert!(seen.borrow().is_empty(), "{:?}", seen.borrow());
-    clones.borrow_mut().clear();
+    shared.borrow_mut().clear();
     assert_eq!(seen.borrow().len(), 1, "{:?}", seen.borrow());
-    assert!(seen.borrow()[0].contains("cloned boom"));
+    assert!(seen.borrow()[0].contains("shared boom"));
 
-    // Every handle dropped in the hook, before async-task holds the outcome.
-    let (ex, _parker) = executor();
-    let slot: Rc<RefCell<Option<Task<()>>>> = Rc::new(RefCell::new(None));
-    let seen = on_done_in_hook(&ex, &slot, |slot| {
-        let task = slot.borrow_mut().take().unwrap();
-        drop(task.clone());
-        drop(task);
-    });
-    *slot.borrow_mut() = Some(ex.spawn_local(async { panic!("dropped boom") }));
-    ex.run_batch();
-    ex.run_batch();
-    assert!(slot.borrow().is_none());
-    assert_eq!(seen.borrow().len(), 1, "{:?}", seen.borrow());
-
-    // The unique handle dropped there.
+    // The unique handle dropped there, before async-task holds the outcome.
     let (ex, _parker) = executor();
     let slot: Rc<RefCell<Option<Task<()>>>> = Rc::new(RefCell::new(None));
     let seen = on_done_in_hook(&ex, &slot, |slot| drop(slot.borrow_mut().take()));
@@ -564,4 +475,156 @@ fn a_panic_cloned_in_the_hook_of_its_step_is_reported_once() {
     ex.run_batch();
     assert!(slot.borrow().is_none());
     assert_eq!(seen.borrow().len(), 1, "{:?}", seen.borrow());
+}
+
+/// Issue 7, resume order: awaiters and done-callbacks of a shared task run in the order
+/// they registered, so asyncio's `background.add(t); t.add_done_callback(background.discard)`
+/// idiom holds: after `await t`, `t` is no longer in the set.
+#[test]
+fn awaiters_and_done_callbacks_resume_in_registration_order() {
+    let (ex, mut parker) = executor();
+    let background: Rc<RefCell<HashSet<u64>>> = Rc::new(RefCell::new(HashSet::new()));
+    let t = ex
+        .spawn_local(async {
+            yield_now().await;
+            1
+        })
+        .share();
+    background.borrow_mut().insert(t.id().as_u64());
+    let b = background.clone();
+    t.add_done_callback(move |t| {
+        b.borrow_mut().remove(&t.id().as_u64());
+    });
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let (b, l, awaited) = (background.clone(), log.clone(), t.clone());
+    let waiter = ex.spawn_local(async move {
+        let out = awaited.await;
+        l.borrow_mut()
+            .push(format!("awaiter: in set = {}", !b.borrow().is_empty()));
+        out
+    });
+    ex.run_batch(); // the waiter starts waiting: its registration comes second
+    let l = log.clone();
+    t.add_done_callback(move |_| l.borrow_mut().push("second callback".to_owned()));
+    assert_eq!(ex.block_on(waiter, &mut parker), Ok(Ok(1)));
+    ex.block_on(yield_now(), &mut parker);
+    assert_eq!(
+        *log.borrow(),
+        ["awaiter: in set = false", "second callback"]
+    );
+}
+
+/// Issue 6, defect 2: a handle that a select stopped polling is not awaited any more; the
+/// task that holds it may drop it, or be cancelled, without cancelling the task.
+#[test]
+fn a_handle_abandoned_by_a_select_detaches_when_dropped_later() {
+    let (ex, mut parker) = executor();
+    let job = ex.spawn_local(async {
+        for _ in 0..1000 {
+            yield_now().await;
+        }
+        "job done"
+    });
+    let job_id = job.id();
+    let shared = ex
+        .spawn_local(async {
+            for _ in 0..20 {
+                yield_now().await;
+            }
+        })
+        .share();
+    let watch = shared.clone();
+    let holder = ex.spawn_local(async move {
+        let mut job = job;
+        let mut shared = shared;
+        // A select that gives up on both handles after one round.
+        let first = futures_lite::future::or(
+            async {
+                let _ = (&mut job).await;
+                "job"
+            },
+            async {
+                yield_now().await;
+                "gave up"
+            },
+        )
+        .await;
+        assert_eq!(first, "gave up");
+        let second = futures_lite::future::or(
+            async {
+                let _ = (&mut shared).await;
+                "shared"
+            },
+            async {
+                yield_now().await;
+                "gave up"
+            },
+        )
+        .await;
+        assert_eq!(second, "gave up");
+        // Still held; now wait on something else, and get cancelled there. (The yield: a
+        // handle polled in the very step in which its task then suspends elsewhere counts
+        // as awaited; see `AwaitMark`.)
+        yield_now().await;
+        std::future::pending::<()>().await;
+        drop((job, shared));
+    });
+    for _ in 0..4 {
+        ex.block_on(yield_now(), &mut parker);
+    }
+    holder.cancel();
+    ex.block_on(yield_now(), &mut parker);
+    assert!(holder.cancelled());
+    assert!(
+        !watch.done() && !watch.cancelling(),
+        "the shared task was cancelled"
+    );
+    let still = ex
+        .tasks()
+        .iter()
+        .any(|t| t.id() == job_id && !t.cancelling());
+    assert!(still, "the job was cancelled");
+    assert_eq!(ex.block_on(watch, &mut parker), Ok(()));
+}
+
+/// Issue 6, defect 8: a task that awaits its own handle gets a typed error at once.
+#[test]
+fn a_task_awaiting_itself_gets_an_error() {
+    let (ex, mut parker) = executor();
+    type Me = SharedTask<Result<(), TaskError>>;
+    let slot: Rc<RefCell<Option<Me>>> = Rc::new(RefCell::new(None));
+    let s = slot.clone();
+    let task = ex
+        .spawn_local(async move {
+            yield_now().await;
+            let me = s.borrow().clone().unwrap();
+            me.await.map(|_| ())
+        })
+        .share();
+    *slot.borrow_mut() = Some(task.clone());
+    assert_eq!(
+        ex.block_on(task, &mut parker),
+        Ok(Err(TaskError::AwaitedItself))
+    );
+    slot.borrow_mut().take();
+}
+
+/// Issue 6, defect 8: awaiting a pending task of another executor from a task is a typed
+/// error (it would never be run meanwhile); a finished one gives its output.
+#[test]
+fn awaiting_a_pending_task_of_another_executor_is_an_error() {
+    let (a, _parker_a) = executor();
+    let (b, mut parker_b) = executor();
+    let of_a = a.spawn_local(std::future::pending::<()>());
+    let awaiting = b.spawn_local(of_a);
+    assert_eq!(
+        b.block_on(awaiting, &mut parker_b),
+        Ok(Err(TaskError::OtherExecutor))
+    );
+    let done_on_a = a.spawn_local(async { 3 });
+    a.run_batch();
+    assert_eq!(
+        b.block_on(b.spawn_local(done_on_a), &mut parker_b),
+        Ok(Ok(3))
+    );
 }

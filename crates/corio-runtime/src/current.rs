@@ -118,22 +118,59 @@ pub(crate) fn set_loop_weak() -> Option<std::rc::Weak<crate::event_loop::LoopInn
         .map(|lp| std::rc::Rc::downgrade(&lp.inner))
 }
 
-/// Spawns a task on the running loop (asyncio's `asyncio.create_task`).
+/// Spawns a task on the running loop and gives its handle (asyncio's `asyncio.create_task`,
+/// tokio's and smol's `spawn`). The task's first step is queued behind what is already
+/// ready; `!Send` futures are fine (the loop is single-threaded).
 ///
-/// # Errors
+/// # Panics
 ///
-/// [`LoopError::NoRunningLoop`] outside a running loop.
+/// Outside a running loop (use [`try_spawn`] to get an error instead), or when called
+/// while the running loop is closing.
 ///
 /// # Examples
 ///
 /// ```
 /// corio_runtime::run(async {
-///     let task = corio_runtime::create_task(async { 2 + 2 }).unwrap();
+///     let rc = std::rc::Rc::new(2);
+///     let task = corio_runtime::spawn(async move { *rc + 2 });
 ///     assert_eq!(task.await, Ok(4));
 /// })?;
 /// # Ok::<(), corio_runtime::LoopError>(())
 /// ```
-pub fn create_task<F>(future: F) -> Result<Task<F::Output>, LoopError>
+#[doc(alias = "create_task")]
+#[doc(alias = "ensure_future")]
+#[track_caller]
+pub fn spawn<F>(future: F) -> Task<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    match try_spawn(future) {
+        Ok(task) => task,
+        Err(e) => panic!("corio::spawn must be called from inside a running event loop: {e}"),
+    }
+}
+
+/// [`spawn`] that returns an error instead of panicking.
+///
+/// # Errors
+///
+/// [`LoopError::NoRunningLoop`] outside a running loop, [`LoopError::Closed`] if the
+/// running loop is closed.
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{LoopError, try_spawn};
+///
+/// assert!(matches!(try_spawn(async {}), Err(LoopError::NoRunningLoop)));
+/// corio_runtime::run(async {
+///     let task = try_spawn(async { "inside" }).unwrap();
+///     assert_eq!(task.await, Ok("inside"));
+/// })?;
+/// # Ok::<(), LoopError>(())
+/// ```
+pub fn try_spawn<F>(future: F) -> Result<Task<F::Output>, LoopError>
 where
     F: Future + 'static,
     F::Output: 'static,
@@ -143,53 +180,6 @@ where
         Some(lp) => lp.create_task(future),
         None => Err(LoopError::NoRunningLoop),
     })
-}
-
-/// [`create_task`] for `Send` futures (tokio's `spawn`).
-///
-/// # Errors
-///
-/// [`LoopError::NoRunningLoop`] outside a running loop.
-///
-/// # Examples
-///
-/// ```
-/// corio_runtime::run(async {
-///     let task = corio_runtime::spawn(async { "sent" }).unwrap();
-///     assert_eq!(task.await, Ok("sent"));
-/// })?;
-/// # Ok::<(), corio_runtime::LoopError>(())
-/// ```
-pub fn spawn<F>(future: F) -> Result<Task<F::Output>, LoopError>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    create_task(future)
-}
-
-/// [`create_task`] under tokio's name for `!Send` futures.
-///
-/// # Errors
-///
-/// [`LoopError::NoRunningLoop`] outside a running loop.
-///
-/// # Examples
-///
-/// ```
-/// corio_runtime::run(async {
-///     let rc = std::rc::Rc::new("local");
-///     let task = corio_runtime::spawn_local(async move { *rc }).unwrap();
-///     assert_eq!(task.await, Ok("local"));
-/// })?;
-/// # Ok::<(), corio_runtime::LoopError>(())
-/// ```
-pub fn spawn_local<F>(future: F) -> Result<Task<F::Output>, LoopError>
-where
-    F: Future + 'static,
-    F::Output: 'static,
-{
-    create_task(future)
 }
 
 /// The unfinished tasks of the running loop (asyncio's `all_tasks()`).

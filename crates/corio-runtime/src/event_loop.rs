@@ -235,19 +235,28 @@ impl EventLoop {
         F::Output: 'static,
     {
         self.check_can_run()?;
-        let task = self.inner.executor.spawn_local(future);
-        let weak = Rc::downgrade(&self.inner);
-        let done_cb = task.add_done_callback(move |_| {
-            if let Some(inner) = weak.upgrade() {
-                inner.stopping.set(true);
-            }
+        // The loop stops once the future is done, however it ends (asyncio's
+        // `_run_until_complete_cb`): the guard inside the task queues the stop when the
+        // future is dropped, which happens as the task completes, is cancelled or panics,
+        // behind what the task's last step queued.
+        let armed = Rc::new(Cell::new(true));
+        let stop = StopWhenDone {
+            lp: Rc::downgrade(&self.inner),
+            armed: armed.clone(),
+        };
+        let mut task = self.inner.executor.spawn_local(async move {
+            let _stop = stop;
+            future.await
         });
         self.run_forever()?;
-        if !task.done() {
-            task.remove_done_callback(done_cb);
-            return Err(LoopError::StoppedBeforeComplete);
+        match task.try_take() {
+            Some(out) => Ok(out?),
+            None => {
+                // The task goes on in later runs; it must not stop them.
+                armed.set(false);
+                Err(LoopError::StoppedBeforeComplete)
+            }
         }
-        Ok(task.try_take()?)
     }
 
     /// Asks the loop to stop: the current iteration finishes, then `run_forever` /
@@ -547,8 +556,9 @@ impl EventLoop {
         }
     }
 
-    /// Wraps `future` in a task and schedules its first step (asyncio's `create_task`). The
-    /// task runs even if the handle is dropped. `!Send` futures are fine.
+    /// Wraps `future` in a task and schedules its first step (asyncio's `loop.create_task`).
+    /// The task runs even if the handle is dropped. `!Send` futures are fine. Inside a
+    /// running loop, [`spawn`](crate::spawn) says the same without naming the loop.
     ///
     /// # Errors
     ///
@@ -562,6 +572,7 @@ impl EventLoop {
     /// assert_eq!(lp.run_until_complete(task)?, Ok("done"));
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
+    #[doc(alias = "spawn")]
     pub fn create_task<F>(&self, future: F) -> Result<Task<F::Output>, LoopError>
     where
         F: Future + 'static,
@@ -569,52 +580,6 @@ impl EventLoop {
     {
         self.check_open()?;
         Ok(self.inner.executor.spawn_local(future))
-    }
-
-    /// [`EventLoop::create_task`] for `Send` futures, for code meant to move to a
-    /// multi-thread runtime.
-    ///
-    /// # Errors
-    ///
-    /// [`LoopError::Closed`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let lp = corio_runtime::EventLoop::new()?;
-    /// let task = lp.spawn(async { 1 })?;
-    /// assert_eq!(lp.run_until_complete(task)?, Ok(1));
-    /// # Ok::<(), corio_runtime::LoopError>(())
-    /// ```
-    pub fn spawn<F>(&self, future: F) -> Result<Task<F::Output>, LoopError>
-    where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        self.create_task(future)
-    }
-
-    /// The same as [`EventLoop::create_task`], under tokio's name for `!Send` futures.
-    ///
-    /// # Errors
-    ///
-    /// [`LoopError::Closed`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let lp = corio_runtime::EventLoop::new()?;
-    /// let rc = std::rc::Rc::new(3);
-    /// let task = lp.spawn_local(async move { *rc })?;
-    /// assert_eq!(lp.run_until_complete(task)?, Ok(3));
-    /// # Ok::<(), corio_runtime::LoopError>(())
-    /// ```
-    pub fn spawn_local<F>(&self, future: F) -> Result<Task<F::Output>, LoopError>
-    where
-        F: Future + 'static,
-        F::Output: 'static,
-    {
-        self.create_task(future)
     }
 
     /// A new [`SettableFuture`] bound to this loop (asyncio's `create_future`).
@@ -632,7 +597,7 @@ impl EventLoop {
     ///
     /// ```
     /// let lp = corio_runtime::EventLoop::new()?;
-    /// let t = lp.create_task(async {})?;
+    /// let t = lp.create_task(async {})?.share();
     /// assert_eq!(lp.all_tasks(), [t.as_any()]);
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
@@ -858,5 +823,29 @@ impl fmt::Debug for EventLoop {
             .field("debug", &self.get_debug())
             .field("virtual_time", &self.is_virtual_time())
             .finish()
+    }
+}
+
+/// Stops the loop, through its ready queue, when dropped: lives in the task of
+/// `run_until_complete`, so it goes when the task's future goes (done, cancelled or
+/// panicked), unless the run it belongs to already returned.
+struct StopWhenDone {
+    lp: Weak<LoopInner>,
+    armed: Rc<Cell<bool>>,
+}
+
+impl Drop for StopWhenDone {
+    fn drop(&mut self) {
+        if !self.armed.get() {
+            return;
+        }
+        if let Some(inner) = self.lp.upgrade() {
+            let lp = self.lp.clone();
+            inner.executor.call_soon(move || {
+                if let Some(inner) = lp.upgrade() {
+                    inner.stopping.set(true);
+                }
+            });
+        }
     }
 }

@@ -7,6 +7,8 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+use corio_executor::AwaitMark;
+
 use crate::FutureError;
 use crate::event_loop::LoopInner;
 
@@ -19,10 +21,22 @@ enum State<T> {
 
 type Callback<T> = Box<dyn FnOnce(&SettableFuture<T>)>;
 
+/// One registration on a future: an awaiter or a done-callback. Kept in one list, so that
+/// completion wakes them in the order they came (asyncio's `await` registers a
+/// done-callback too).
+enum Entry<T: 'static> {
+    Waiter(Waker),
+    Callback(u64, Callback<T>),
+    /// An awaiter that went away or a callback that was removed (indices stay put).
+    Gone,
+}
+
+/// Invariant: no borrow of a cell is held across user code (a waker, a callback, the drop
+/// of either), so that such code may use the future again.
 struct Inner<T: 'static> {
     state: RefCell<State<T>>,
-    waiters: RefCell<Vec<Waker>>,
-    callbacks: RefCell<Vec<(u64, Callback<T>)>>,
+    /// Awaiters and done-callbacks in registration order; emptied on completion.
+    entries: RefCell<Vec<Entry<T>>>,
     next_callback: Cell<u64>,
     /// The loop whose ready queue runs the done-callbacks.
     owner: Option<Weak<LoopInner>>,
@@ -40,8 +54,12 @@ struct Inner<T: 'static> {
 /// [`set_event_loop`](crate::set_event_loop). With no loop at all, done-callbacks run on the
 /// spot when the future completes.
 ///
-/// Dropping a `SettableFuture` handle while a task awaits through it (the task was
-/// cancelled) cancels the future, as asyncio cancels the future a cancelled task awaited.
+/// Awaiters resume and done-callbacks run in the order they were registered, as in asyncio.
+///
+/// Cancelling a task while it is suspended awaiting a `SettableFuture` cancels the future,
+/// as asyncio cancels the future a cancelled task awaited. A handle that a `select` or
+/// `timeout` stopped polling is not awaited any more: dropping it cancels nothing (see
+/// [`AwaitMark`](corio_executor::AwaitMark) for the rule).
 ///
 /// [`EventLoop::create_future`]: crate::EventLoop::create_future
 ///
@@ -60,8 +78,10 @@ struct Inner<T: 'static> {
 /// ```
 pub struct SettableFuture<T: 'static> {
     inner: Rc<Inner<T>>,
-    /// Index of this handle's waker in `waiters` while it is being awaited.
+    /// Index of this handle's entry in `entries` while it is being awaited.
     waiting: Option<usize>,
+    /// Whether the task awaiting this handle is suspended in that await.
+    mark: AwaitMark,
 }
 
 impl<T: 'static> Default for SettableFuture<T> {
@@ -93,12 +113,12 @@ impl<T: 'static> SettableFuture<T> {
         SettableFuture {
             inner: Rc::new(Inner {
                 state: RefCell::new(State::Pending),
-                waiters: RefCell::new(Vec::new()),
-                callbacks: RefCell::new(Vec::new()),
+                entries: RefCell::new(Vec::new()),
                 next_callback: Cell::new(0),
                 owner,
             }),
             waiting: None,
+            mark: AwaitMark::new(),
         }
     }
 
@@ -181,11 +201,14 @@ impl<T: 'static> SettableFuture<T> {
             }
             *current = state;
         }
-        for waker in self.inner.waiters.take() {
-            waker.wake();
-        }
-        for (_, cb) in self.inner.callbacks.take() {
-            self.schedule_callback(cb);
+        // In registration order: an awaiter's wake queues its task's step, a callback is
+        // queued through call_soon, on the same FIFO queue.
+        for entry in self.inner.entries.take() {
+            match entry {
+                Entry::Waiter(waker) => waker.wake(),
+                Entry::Callback(_, cb) => self.schedule_callback(cb),
+                Entry::Gone => {}
+            }
         }
         Ok(())
     }
@@ -246,7 +269,8 @@ impl<T: 'static> SettableFuture<T> {
     }
 
     /// Calls `callback` with the future once it is done, through the loop's ready queue, in
-    /// registration order; returns an id for [`SettableFuture::remove_done_callback`].
+    /// registration order among the future's callbacks and awaiters; returns an id for
+    /// [`SettableFuture::remove_done_callback`].
     ///
     /// # Examples
     ///
@@ -272,9 +296,9 @@ impl<T: 'static> SettableFuture<T> {
             self.schedule_callback(Box::new(callback));
         } else {
             self.inner
-                .callbacks
+                .entries
                 .borrow_mut()
-                .push((id, Box::new(callback)));
+                .push(Entry::Callback(id, Box::new(callback)));
         }
         id
     }
@@ -290,10 +314,15 @@ impl<T: 'static> SettableFuture<T> {
     /// fut.set_result(()).unwrap();
     /// ```
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        let mut callbacks = self.inner.callbacks.borrow_mut();
-        let before = callbacks.len();
-        callbacks.retain(|(i, _)| *i != id);
-        callbacks.len() != before
+        let removed = self
+            .inner
+            .entries
+            .borrow_mut()
+            .iter_mut()
+            .find(|e| matches!(e, Entry::Callback(i, _) if *i == id))
+            .map(|e| std::mem::replace(e, Entry::Gone));
+        // Dropped with the list released: the closure's captures may use this future.
+        removed.is_some()
     }
 }
 
@@ -302,6 +331,7 @@ impl<T: 'static> Clone for SettableFuture<T> {
         SettableFuture {
             inner: self.inner.clone(),
             waiting: None,
+            mark: AwaitMark::new(),
         }
     }
 }
@@ -312,30 +342,49 @@ impl<T: Clone + 'static> Future for SettableFuture<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if !this.done() {
-            let mut waiters = this.inner.waiters.borrow_mut();
-            match this.waiting {
-                Some(i) => {
-                    if !waiters[i].will_wake(cx.waker()) {
-                        waiters[i].clone_from(cx.waker());
+            let replaced = {
+                let mut entries = this.inner.entries.borrow_mut();
+                match this.waiting {
+                    Some(i) => match &mut entries[i] {
+                        Entry::Waiter(w) if w.will_wake(cx.waker()) => None,
+                        entry => Some(std::mem::replace(entry, Entry::Waiter(cx.waker().clone()))),
+                    },
+                    None => {
+                        this.waiting = Some(entries.len());
+                        entries.push(Entry::Waiter(cx.waker().clone()));
+                        None
                     }
                 }
-                None => {
-                    this.waiting = Some(waiters.len());
-                    waiters.push(cx.waker().clone());
-                }
-            }
+            };
+            // The old waker is dropped with the list released: its drop is foreign code,
+            // which may poll this future again.
+            drop(replaced);
+            this.mark.polled();
             return Poll::Pending;
         }
         this.waiting = None;
+        this.mark.clear();
         Poll::Ready(this.result())
     }
 }
 
 impl<T: 'static> Drop for SettableFuture<T> {
     fn drop(&mut self) {
-        if self.waiting.is_some() {
-            // The awaiting task was cancelled: so is the future, as asyncio does. A future
-            // that is already done is left as it is.
+        if let Some(i) = self.waiting
+            && !self.done()
+        {
+            // This awaiter goes: its entry too (dropped with the list released).
+            let old = self
+                .inner
+                .entries
+                .borrow_mut()
+                .get_mut(i)
+                .map(|e| std::mem::replace(e, Entry::Gone));
+            drop(old);
+        }
+        if self.mark.abandoned_by_cancel() {
+            // The task awaiting it was cancelled: so is the future, as asyncio does. A
+            // future that is already done is left as it is.
             let _ = self.complete(State::Cancelled);
         }
     }

@@ -5,7 +5,8 @@
 //! [`call_soon_threadsafe`](LoopHandle::call_soon_threadsafe) return cancellable handles;
 //! [`run_until_complete`](EventLoop::run_until_complete), [`run_forever`](EventLoop::run_forever),
 //! [`stop`](EventLoop::stop) and [`close`](EventLoop::close) follow asyncio's rules;
-//! [`create_task`](EventLoop::create_task) spawns tasks ([`Task`]), [`SettableFuture`] is
+//! [`spawn`] and [`create_task`](EventLoop::create_task) spawn tasks ([`Task`], shared as
+//! [`SharedTask`]), [`SettableFuture`] is
 //! asyncio's `Future`, [`run`] is `asyncio.run`, and debug mode reports slow steps.
 //!
 //! Each iteration does what asyncio's does: wait for I/O (not at all when something is
@@ -26,15 +27,14 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use corio_runtime::{create_task, run, sleep};
+//! use corio_runtime::{run, sleep, spawn};
 //!
 //! let out = run(async {
-//!     let slow = create_task(async {
+//!     let slow = spawn(async {
 //!         sleep(Duration::from_millis(20)).await;
 //!         "slow"
-//!     })
-//!     .unwrap();
-//!     let fast = create_task(async { "fast" }).unwrap();
+//!     });
+//!     let fast = spawn(async { "fast" });
 //!     (fast.await.unwrap(), slow.await.unwrap())
 //! })?;
 //! assert_eq!(out, ("fast", "slow"));
@@ -61,9 +61,7 @@ mod time_arg;
 mod timers;
 
 pub use builder::Builder;
-pub use current::{
-    all_tasks, create_task, get_event_loop, get_running_loop, set_event_loop, spawn, spawn_local,
-};
+pub use current::{all_tasks, get_event_loop, get_running_loop, set_event_loop, spawn, try_spawn};
 pub use debug::{Report, ReportKind, default_exception_handler};
 pub use error::{FutureError, LoopError};
 pub use event_loop::EventLoop;
@@ -75,8 +73,8 @@ pub use time_arg::{Delay, When};
 
 #[doc(no_inline)]
 pub use corio_executor::{
-    AnyTask, CallbackOutput, CancelOnDrop, Handle, Task, TaskError, TaskId, ThreadsafeHandle,
-    current_task, yield_now,
+    AnyTask, AwaitMark, CallbackOutput, CancelOnDrop, Handle, Panic, SharedTask, Task, TaskError,
+    TaskId, ThreadsafeHandle, current_task, yield_now,
 };
 #[doc(no_inline)]
 pub use corio_time::{Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout};

@@ -15,6 +15,12 @@ fn thread_safe_handles_are_send_and_sync() {
     send::<LoopError>();
     sync::<LoopError>();
     send::<FutureError>();
+    send::<TaskError>();
+    sync::<TaskError>();
+    send::<Panic>();
+    sync::<Panic>();
+    send::<AwaitMark>();
+    sync::<AwaitMark>();
     send::<Sleep>();
     sync::<Sleep>();
     unpin::<Sleep>();
@@ -25,6 +31,8 @@ fn thread_safe_handles_are_send_and_sync() {
 fn loop_bound_types_are_unpin() {
     unpin::<EventLoop>();
     unpin::<Task<()>>();
+    unpin::<SharedTask<()>>();
+    unpin::<CancelOnDrop<()>>();
     unpin::<SettableFuture<()>>();
     unpin::<TimerHandle>();
 }

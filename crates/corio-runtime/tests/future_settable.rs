@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use corio_runtime::{EventLoop, FutureError, SettableFuture, create_task, sleep};
+use corio_runtime::{EventLoop, FutureError, SettableFuture, sleep, spawn};
 
 #[test]
 fn set_once_result_rules_and_many_waiters() {
@@ -17,7 +17,7 @@ fn set_once_result_rules_and_many_waiters() {
             let waiters: Vec<_> = (0..4)
                 .map(|_| {
                     let f = f.clone();
-                    create_task(async move { f.await.unwrap() }).unwrap()
+                    spawn(async move { f.await.unwrap() })
                 })
                 .collect();
             sleep(Duration::from_millis(1)).await;
@@ -95,7 +95,7 @@ fn cancelling_the_awaiting_task_cancels_the_future() {
     let fut = lp.create_future::<u8>();
     let f = fut.clone();
     lp.run_until_complete(async move {
-        let waiter = create_task(f).unwrap();
+        let waiter = spawn(f);
         sleep(Duration::from_millis(1)).await;
         waiter.cancel();
         sleep(Duration::from_millis(1)).await;

@@ -5,7 +5,7 @@ use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use corio_reactor::Async;
-use corio_runtime::{EventLoop, create_task, sleep};
+use corio_runtime::{EventLoop, sleep, spawn};
 
 #[test]
 fn a_task_wakes_on_socket_readiness() {
@@ -15,7 +15,7 @@ fn a_task_wakes_on_socket_readiness() {
             let (a, b) = UnixStream::pair().unwrap();
             let reader = Async::new(a).unwrap();
             let writer = Async::new(b).unwrap();
-            let echo = create_task(async move {
+            let echo = spawn(async move {
                 let mut buf = [0u8; 5];
                 let mut got = Vec::new();
                 while got.len() < 10 {
@@ -23,8 +23,7 @@ fn a_task_wakes_on_socket_readiness() {
                     got.extend_from_slice(&buf[..n]);
                 }
                 got
-            })
-            .unwrap();
+            });
             sleep(Duration::from_millis(5)).await;
             writer.write_with(|s| (&*s).write(b"hello")).await.unwrap();
             sleep(Duration::from_millis(5)).await;
@@ -44,21 +43,20 @@ fn io_is_seen_while_callbacks_keep_the_loop_busy() {
         .run_until_complete(async {
             let (a, b) = UnixStream::pair().unwrap();
             let reader = Async::new(a).unwrap();
-            let read = create_task(async move {
+            let read = spawn(async move {
                 let mut buf = [0u8; 1];
                 reader.read_with(|s| (&*s).read(&mut buf)).await.unwrap()
             })
-            .unwrap();
+            .share();
             let r = read.clone();
-            let spinner = create_task(async move {
+            let spinner = spawn(async move {
                 let mut spins = 0u64;
                 while !r.done() {
                     spins += 1;
                     corio_runtime::yield_now().await;
                 }
                 spins
-            })
-            .unwrap();
+            });
             (&b).write_all(b"x").unwrap();
             spinner.await.unwrap()
         })

@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use corio_runtime::{EventLoop, create_task, sleep, yield_now};
+use corio_runtime::{EventLoop, sleep, spawn, yield_now};
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -79,7 +79,7 @@ fn a_task_does_not_run_until_its_creator_yields() {
     let l2 = l.clone();
     lp.run_until_complete(async move {
         let l3 = l2.clone();
-        let task = create_task(async move { l3.borrow_mut().push("child".into()) }).unwrap();
+        let task = spawn(async move { l3.borrow_mut().push("child".into()) });
         l2.borrow_mut().push("parent before yield".into());
         yield_now().await;
         l2.borrow_mut().push("parent after yield".into());
@@ -144,11 +144,10 @@ fn sleeps_and_call_later_share_one_fifo_timer_order() {
     lp.run_until_complete(async move {
         let lp = corio_runtime::get_running_loop().unwrap();
         let l3 = l2.clone();
-        let sleeper = create_task(async move {
+        let sleeper = spawn(async move {
             sleep(Duration::from_secs(1)).await;
             l3.borrow_mut().push("sleeper".into());
-        })
-        .unwrap();
+        });
         yield_now().await; // the sleeper registers its timer first
         lp.call_later(1.0, push(&l2, "callback")).unwrap();
         sleeper.await.unwrap();

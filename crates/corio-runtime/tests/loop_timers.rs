@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use corio_runtime::{EventLoop, create_task, sleep, sleep_until, yield_now};
+use corio_runtime::{EventLoop, sleep, sleep_until, spawn, yield_now};
 
 fn virtual_loop() -> EventLoop {
     EventLoop::builder().virtual_time(true).build().unwrap()
@@ -91,14 +91,11 @@ fn many_sleepers_wake_in_deadline_order_never_early() {
             let at = start + Duration::from_nanos(ns);
             let o = o.clone();
             let lp2 = lp.clone();
-            tasks.push(
-                create_task(async move {
-                    sleep_until(at).await;
-                    assert!(lp2.now() >= at, "woke before the deadline");
-                    o.borrow_mut().push((at, i));
-                })
-                .unwrap(),
-            );
+            tasks.push(spawn(async move {
+                sleep_until(at).await;
+                assert!(lp2.now() >= at, "woke before the deadline");
+                o.borrow_mut().push((at, i));
+            }));
         }
         for t in tasks {
             t.await.unwrap();

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use corio::channel::Queue;
 use corio::reactor::Async;
 use corio::sync::{Event, Lock, Semaphore};
-use corio::{Builder, EventLoop, Report, create_task, get_running_loop, sleep, yield_now};
+use corio::{Builder, EventLoop, Report, get_running_loop, sleep, spawn, yield_now};
 
 fn section(title: &str) {
     println!("\n== {title} ==");
@@ -71,17 +71,16 @@ fn callbacks() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Tasks run concurrently, can be named, awaited by several waiters, and cancelled.
+/// Tasks run concurrently, can be named, shared by several waiters, and cancelled.
 fn tasks() -> Result<(), Box<dyn Error>> {
-    section("2. tasks: create_task, await, cancel");
+    section("2. tasks: spawn, await, share, cancel");
     corio::run(async {
         let workers: Vec<_> = (1..=3)
             .map(|i| {
-                create_task(async move {
+                spawn(async move {
                     sleep(Duration::from_millis(100)).await;
                     i * 10
                 })
-                .expect("inside a running loop")
             })
             .collect();
         let start = Instant::now();
@@ -94,11 +93,12 @@ fn tasks() -> Result<(), Box<dyn Error>> {
             start.elapsed().as_secs_f64() * 1000.0
         );
 
-        let sleeper = create_task(async {
+        // Shared: this handle is awaited and asked afterwards.
+        let sleeper = spawn(async {
             let _guard = Cleanup("the sleeper's drop guard");
             sleep(Duration::from_secs(3600)).await;
         })
-        .expect("inside a running loop");
+        .share();
         sleeper.set_name("sleeper");
         sleep(Duration::from_millis(10)).await;
         println!("  cancel({:?}) -> {}", sleeper, sleeper.cancel());
@@ -108,7 +108,7 @@ fn tasks() -> Result<(), Box<dyn Error>> {
             sleeper.cancelled()
         );
 
-        let never = create_task(async { println!("  never printed") }).expect("running loop");
+        let never = spawn(async { println!("  never printed") });
         never.cancel();
         println!(
             "  a task cancelled before its first step never runs its body: {:?}",
@@ -213,15 +213,14 @@ fn io() -> Result<(), Box<dyn Error>> {
         let (a, b) = UnixStream::pair().expect("socket pair");
         let reader = Async::new(a).expect("registered");
         let writer = Async::new(b).expect("registered");
-        let echo = create_task(async move {
+        let echo = spawn(async move {
             let mut buf = [0u8; 32];
             let n = reader
                 .read_with(|s| (&*s).read(&mut buf))
                 .await
                 .expect("read");
             String::from_utf8_lossy(&buf[..n]).into_owned()
-        })
-        .expect("running loop");
+        });
         sleep(Duration::from_millis(10)).await;
         writer
             .write_with(|s| (&*s).write(b"hello through the reactor"))
@@ -246,13 +245,12 @@ fn sync_and_queues() -> Result<(), Box<dyn Error>> {
             .map(|i| {
                 let ready = ready.clone();
                 let limit = limit.clone();
-                create_task(async move {
+                spawn(async move {
                     ready.wait().await;
                     let _permit = limit.permit().await;
                     println!("  worker {i} passed the event and holds a permit");
                     sleep(Duration::from_millis(10)).await;
                 })
-                .expect("running loop")
             })
             .collect();
         {
@@ -267,7 +265,7 @@ fn sync_and_queues() -> Result<(), Box<dyn Error>> {
         let queue: Queue<u32> = Queue::new(2);
         let consumer = {
             let queue = queue.clone();
-            create_task(async move {
+            spawn(async move {
                 let mut sum = 0;
                 loop {
                     let item = queue.get().await.expect("queue open");
@@ -278,7 +276,6 @@ fn sync_and_queues() -> Result<(), Box<dyn Error>> {
                     }
                 }
             })
-            .expect("running loop")
         };
         for item in 1..=5 {
             queue.put(item).await.expect("queue open"); // waits while 2 items are queued

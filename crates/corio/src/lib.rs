@@ -16,11 +16,10 @@
 //! let out = corio::run(async {
 //!     let lp = corio::get_running_loop().unwrap();
 //!     lp.call_soon(|| println!("a callback, before the task's next step")).unwrap();
-//!     let task = corio::create_task(async {
+//!     let task = corio::spawn(async {
 //!         corio::sleep(Duration::from_millis(10)).await;
 //!         "from a task"
-//!     })
-//!     .unwrap();
+//!     });
 //!     task.await.unwrap()
 //! })
 //! .unwrap();
@@ -32,7 +31,7 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`create_task`], ...); turns on `executor`, `time` and `reactor` |
+//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], ...); turns on `executor`, `time` and `reactor` |
 //! | `sync` | yes | [`sync`]: `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Mutex`, `RwLock` |
 //! | `channel` | yes | [`channel`]: `Queue`, `PriorityQueue`, `LifoQueue`, channels |
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
@@ -55,10 +54,10 @@ pub use corio_runtime as runtime;
 #[doc(inline)]
 pub use corio_runtime::{
     AnyTask, Builder, CancelOnDrop, Delay, EventLoop, FutureError, Handle, LoopError, LoopHandle,
-    Report, ReportKind, SettableFuture, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle,
-    When, all_tasks, create_task, current_task, default_exception_handler, get_event_loop,
-    get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn, spawn_local,
-    timeout, yield_now,
+    Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
+    ThreadsafeHandle, TimerHandle, When, all_tasks, current_task, default_exception_handler,
+    get_event_loop, get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn,
+    timeout, try_spawn, yield_now,
 };
 
 /// The task executor (`corio-executor`).

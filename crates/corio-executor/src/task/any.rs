@@ -1,4 +1,3 @@
-use std::cell::Cell;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
@@ -28,14 +27,7 @@ pub struct TaskId(u64);
 
 impl TaskId {
     pub(crate) fn next() -> TaskId {
-        thread_local! {
-            static NEXT: Cell<u64> = const { Cell::new(1) };
-        }
-        NEXT.with(|n| {
-            let id = n.get();
-            n.set(id + 1);
-            TaskId(id)
-        })
+        TaskId(crate::context::next_task_id())
     }
 
     /// The id as a number.
@@ -61,8 +53,10 @@ impl fmt::Display for TaskId {
 /// A handle to a task of any output type: what [`current_task`] and
 /// `LocalExecutor::tasks` give.
 ///
-/// Compares and hashes by task identity, like [`Task`](crate::Task), and equals the `Task`
-/// handles of the same task through [`Task::as_any`](crate::Task::as_any).
+/// Compares and hashes by task identity, like [`SharedTask`](crate::SharedTask), and equals
+/// the shared handles of the same task through
+/// [`SharedTask::as_any`](crate::SharedTask::as_any). Holding one keeps the task's
+/// allocation (not its future) alive.
 ///
 /// # Examples
 ///
@@ -71,7 +65,7 @@ impl fmt::Display for TaskId {
 ///
 /// let (mut parker, unparker) = park::pair();
 /// let ex = LocalExecutor::new(unparker);
-/// let task = ex.spawn_local(async { current_task().unwrap().name() });
+/// let task = ex.spawn_local(async { current_task().unwrap().name() }).share();
 /// task.set_name("worker");
 /// assert_eq!(ex.block_on(task.clone(), &mut parker).unwrap(), "worker");
 /// assert!(task.as_any().done());
@@ -151,7 +145,7 @@ impl AnyTask {
     /// ```
     /// # let (_, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {}).as_any();
+    /// let t = ex.spawn_local(async {}).share().as_any();
     /// t.set_name("renamed");
     /// assert_eq!(t.name(), "renamed");
     /// ```
@@ -166,7 +160,7 @@ impl AnyTask {
     /// ```
     /// # let (_, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {}).as_any();
+    /// let t = ex.spawn_local(async {}).share().as_any();
     /// assert!(t.cancel());
     /// ```
     pub fn cancel(&self) -> bool {
@@ -189,7 +183,7 @@ impl AnyTask {
     /// ```
     /// # let (mut p, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {});
+    /// let t = ex.spawn_local(async {}).share();
     /// t.cancel();
     /// let _ = ex.block_on(t.clone(), &mut p);
     /// assert!(t.as_any().cancelled());
@@ -206,7 +200,7 @@ impl AnyTask {
     /// ```
     /// # let (_, u) = corio_executor::park::pair();
     /// # let ex = corio_executor::LocalExecutor::new(u);
-    /// let t = ex.spawn_local(async {}).as_any();
+    /// let t = ex.spawn_local(async {}).share().as_any();
     /// t.cancel();
     /// assert!(t.cancelling());
     /// ```
@@ -242,39 +236,6 @@ impl fmt::Debug for AnyTask {
     }
 }
 
-thread_local! {
-    /// The own waker of the task being polled on this thread (null when none), borrowed from
-    /// async-task's `run` for the length of the step: setting it costs no reference count.
-    static CURRENT: Cell<*const Waker> = const { Cell::new(std::ptr::null()) };
-}
-
-/// Makes a task current for the duration of one step (or of the drop of its future).
-///
-/// Invariant: the guard lives no longer than the waker it was given (it borrows it), and
-/// guards are dropped in the reverse order of their creation (they are stack values), so
-/// `CURRENT` always points to a live waker or is null.
-pub(crate) struct CurrentGuard<'w> {
-    previous: *const Waker,
-    _waker: PhantomData<&'w Waker>,
-}
-
-impl<'w> CurrentGuard<'w> {
-    /// `waker` must be a corio task's own waker (see [`meta_of`]).
-    pub(crate) fn set(waker: &'w Waker) -> CurrentGuard<'w> {
-        CurrentGuard {
-            previous: CURRENT.with(|c| c.replace(std::ptr::from_ref(waker))),
-            _waker: PhantomData,
-        }
-    }
-}
-
-impl Drop for CurrentGuard<'_> {
-    fn drop(&mut self) {
-        // The thread-local may already be gone during thread teardown.
-        let _ = CURRENT.try_with(|c| c.set(self.previous));
-    }
-}
-
 /// The task running on this thread right now, if any (asyncio's `current_task()`).
 ///
 /// # Examples
@@ -283,10 +244,5 @@ impl Drop for CurrentGuard<'_> {
 /// assert!(corio_executor::current_task().is_none()); // not inside a task
 /// ```
 pub fn current_task() -> Option<AnyTask> {
-    let current = CURRENT.try_with(Cell::get).ok()?;
-    // SAFETY: non-null, `CURRENT` points to a waker that outlives the guard that set it (see
-    // `CurrentGuard`), and that guard is still alive, since it restores the pointer when
-    // dropped.
-    let waker = unsafe { current.as_ref() }?;
-    Some(AnyTask::from_waker(waker.clone()))
+    crate::context::with_current(|waker| waker.map(|w| AnyTask::from_waker(w.clone())))
 }

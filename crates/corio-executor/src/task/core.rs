@@ -11,13 +11,14 @@ use std::time::Instant;
 
 use pin_project_lite::pin_project;
 
-use crate::callback::CallbackCell;
-use crate::error::{TaskError, panic_message};
-use crate::executor::{ExecutorEvent, Ready, SlowStep, StepKind, local_inner, with_local_inner};
+use crate::context;
+use crate::context::{local_inner, with_local_inner};
+use crate::error::{Panic, TaskError};
+use crate::event::{ExecutorEvent, SlowStep, StepKind};
 use crate::remote::Shared;
-use crate::task::any::{AnyTask, CurrentGuard, TaskId};
-use crate::task::handle::{HandleInner, Task};
-use crate::task::raw::is_own_waker;
+use crate::task::any::{AnyTask, TaskId};
+use crate::task::raw::meta_of;
+use crate::task::shared::SharedInner;
 
 /// Where a task is in its life (the low two bits of [`TaskMeta::flags`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +39,9 @@ const NAMED: u16 = 0b1_0000;
 /// The task's only handle is async-task's own (a `Task<T>` never cloned): a completing task
 /// gives its outcome to async-task, which keeps it for that handle.
 const JOINED: u16 = 0b10_0000;
-/// The only handle took the output out of async-task.
-const TAKEN: u16 = 0b100_0000;
+/// The task's future is being polled or dropped (by its step, or by a discard): it is not
+/// queued anywhere meanwhile.
+const IN_STEP: u16 = 0b100_0000;
 /// The task has an entry in [`FAILURES`].
 const FAILED: u16 = 0b1000_0000;
 /// The registry holds the task's own waker (stored when the task first waits; until then
@@ -50,12 +52,12 @@ const WAKER_REGISTERED: u16 = 0b1_0000_0000;
 /// async-task's own, `None` otherwise (the shared handle part got it, or nobody wants it).
 pub(crate) type Outcome<T> = Option<Result<T, TaskError>>;
 
-/// The panic messages of tasks whose future panicked while being dropped by a closing
-/// executor, while their only handle was async-task's own (async-task keeps no output for a
-/// future it dropped). Keyed as [`NAMES`]; rare.
-static FAILURES: Mutex<BTreeMap<usize, String>> = Mutex::new(BTreeMap::new());
+/// The panics of tasks whose future panicked while being dropped by a closing executor,
+/// while their only handle was async-task's own (async-task keeps no output for a future it
+/// dropped). Keyed as [`NAMES`]; rare.
+static FAILURES: Mutex<BTreeMap<usize, Panic>> = Mutex::new(BTreeMap::new());
 
-fn failures() -> std::sync::MutexGuard<'static, BTreeMap<usize, String>> {
+fn failures() -> std::sync::MutexGuard<'static, BTreeMap<usize, Panic>> {
     FAILURES
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -73,18 +75,6 @@ fn names() -> std::sync::MutexGuard<'static, BTreeMap<usize, String>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// What a finished task left behind, kept by its handles.
-#[derive(Default)]
-pub(crate) enum Output<T> {
-    #[default]
-    None,
-    Value(T),
-    /// A handle took the value by awaiting it.
-    Taken,
-    /// Cancelled or panicked; boxed, since failures are rare and the slot is in every handle.
-    Failed(Box<TaskError>),
-}
-
 /// The part of a task that does not depend on its output type. It is async-task's metadata,
 /// so it lives in the task's one allocation, next to the future: a detached task costs that
 /// allocation, a registry slot and its place in the ready queue, nothing more.
@@ -97,10 +87,16 @@ pub(crate) struct TaskMeta {
     /// The executor's thread-safe part: where wakes go.
     pub(crate) shared: Arc<Shared>,
     pub(crate) id: TaskId,
-    /// The live handles' shared part (an `Rc<HandleInner<T>>`'s pointee, type-erased), while
-    /// any handle exists: the completing task puts its output there. Cleared by
-    /// `HandleInner::drop` before the pointee goes away.
+    /// The [`SharedTask`](crate::SharedTask) handles' part (an `Rc<SharedInner<T>>`'s
+    /// pointee, type-erased), once the task was shared: the completing task puts its output
+    /// there and wakes its waiters and callbacks. Cleared by `SharedInner::drop` before the
+    /// pointee goes away.
     pub(crate) handle: Cell<Option<NonNull<()>>>,
+    /// The number of the task's last step (see [`context::TaskStep`]): an await that was
+    /// polled in it is the one the task is suspended in (see [`AwaitMark`](crate::AwaitMark)).
+    /// In the allocation's slack: async-task's header with this field still fits glibc's
+    /// 112-byte chunk.
+    pub(crate) last_step: Cell<u64>,
     /// The task's key in the executor's registry of live tasks.
     pub(crate) registry_key: Cell<u32>,
     /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`] and [`NAMED`].
@@ -113,6 +109,7 @@ impl TaskMeta {
             shared,
             id,
             handle: Cell::new(None),
+            last_step: Cell::new(0),
             registry_key: Cell::new(u32::MAX),
             flags: Cell::new(State::Pending as u16),
         }
@@ -158,6 +155,12 @@ impl TaskMeta {
             .set(if on { flags | flag } else { flags & !flag });
     }
 
+    /// Whether the task's future is being polled or dropped right now (on this thread, up
+    /// the stack).
+    pub(crate) fn in_step(&self) -> bool {
+        self.has(IN_STEP)
+    }
+
     pub(crate) fn joined(&self) -> bool {
         self.has(JOINED)
     }
@@ -166,36 +169,27 @@ impl TaskMeta {
         self.set(JOINED, on);
     }
 
-    pub(crate) fn taken(&self) -> bool {
-        self.has(TAKEN)
-    }
-
-    pub(crate) fn mark_taken(&self) {
-        self.set(TAKEN, true);
-    }
-
-    /// What the task failed with, when async-task holds no outcome for it: the outcome was
-    /// taken (only failures are asked again, and those are kept), or a closing executor
-    /// dropped its future.
+    /// What the task failed with, when async-task holds no outcome for it: a closing
+    /// executor dropped its future.
     pub(crate) fn failure_without_output(&self) -> Option<TaskError> {
         match self.state() {
             State::Cancelled => Some(TaskError::Cancelled),
             State::Panicked => {
-                let message = if self.has(FAILED) {
+                let panic = if self.has(FAILED) {
                     failures().get(&std::ptr::from_ref(self).addr()).cloned()
                 } else {
                     None
                 };
-                Some(TaskError::Panicked(
-                    message.unwrap_or_else(|| "the task panicked".to_owned()),
-                ))
+                Some(TaskError::Panicked(panic.unwrap_or_else(|| {
+                    Panic::new(Box::new("the task panicked while it was dropped"))
+                })))
             }
             State::Pending | State::Finished => None,
         }
     }
 
-    fn remember_failure(&self, message: String) {
-        let old = failures().insert(std::ptr::from_ref(self).addr(), message);
+    fn remember_failure(&self, panic: Panic) {
+        let old = failures().insert(std::ptr::from_ref(self).addr(), panic);
         self.set(FAILED, true);
         drop(old);
     }
@@ -244,10 +238,11 @@ impl TaskMeta {
         drop(old);
     }
 
-    /// Records the outcome and tells everyone: the handles get the output and their waiters
-    /// are woken, the registry forgets the task, done-callbacks are queued. On the executor's
-    /// thread, from the task's own poll or the drop of its future. Gives back the outcome
-    /// if the only handle is async-task's own, for async-task to keep.
+    /// Records the outcome and tells everyone: a shared handle part gets the output and its
+    /// waiters and done-callbacks are queued in registration order, the registry forgets
+    /// the task. On the executor's thread, from the task's own poll or the drop of its
+    /// future. Gives back the outcome if the only handle is async-task's own (a unique
+    /// [`Task`](crate::Task)), for async-task to keep.
     fn complete<T: 'static>(&self, out: Result<T, TaskError>) -> Outcome<T> {
         let state = match &out {
             Ok(_) => State::Finished,
@@ -255,13 +250,13 @@ impl TaskMeta {
             Err(_) => State::Panicked,
         };
         self.set_state(state);
-        let handle = self.handle.get().map(|ptr| {
-            let ptr = ptr.cast::<HandleInner<T>>().as_ptr().cast_const();
-            // SAFETY: `handle` is set only while the `Rc<HandleInner<T>>` it points into is
+        let shared = self.handle.get().map(|ptr| {
+            let ptr = ptr.cast::<SharedInner<T>>().as_ptr().cast_const();
+            // SAFETY: `handle` is set only while the `Rc<SharedInner<T>>` it points into is
             // alive (its drop clears it first), with this task's output type `T` (set by
-            // `spawn_local`, whose `Task<F::Output>` it is). We are on the executor's thread,
+            // `Task::share`, whose `Task<F::Output>` it is). We are on the executor's thread,
             // where that Rc lives. Taking a strong count of our own keeps it alive while the
-            // wakers below run user code that may drop the last handle.
+            // wakers below run code that may drop the last handle.
             unsafe {
                 Rc::increment_strong_count(ptr);
                 Rc::from_raw(ptr)
@@ -272,34 +267,24 @@ impl TaskMeta {
         // be left pointing at it.
         let key = self.registry_key.get();
         with_local_inner(&self.shared, |inner| inner.unregister_task(key, self));
-        if handle.is_none() && self.joined() {
+        if let Some(shared) = shared {
+            SharedInner::finish(&shared, out);
+            return None;
+        }
+        if self.joined() {
             return Some(out);
         }
-        let Some(handle) = handle else {
-            // Nobody can ever look at this outcome: report a panic now (asyncio reports an
-            // exception never retrieved when the task is collected).
-            if let Err(TaskError::Panicked(message)) = &out {
-                with_local_inner(&self.shared, |inner| {
-                    inner.report(ExecutorEvent::UnretrievedPanic {
-                        task: &self.name(),
-                        message,
-                    });
+        // Nobody can ever look at this outcome: report a panic now (asyncio reports an
+        // exception never retrieved when the task is collected).
+        if let Err(TaskError::Panicked(panic)) = &out {
+            with_local_inner(&self.shared, |inner| {
+                inner.report(ExecutorEvent::UnretrievedPanic {
+                    task: &self.name(),
+                    message: panic.message(),
                 });
-            }
-            drop(out);
-            return None;
-        };
-        let callbacks = handle.finish(out);
-        with_local_inner(&self.shared, |inner| {
-            if !callbacks.is_empty() {
-                // asyncio: done-callbacks always go through call_soon, in registration order.
-                let task = Task::from_inner(handle);
-                for (_, cb) in callbacks {
-                    let task = task.clone();
-                    inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || cb(&task))));
-                }
-            }
-        });
+            });
+        }
+        drop(out);
         None
     }
 }
@@ -317,58 +302,10 @@ impl Drop for TaskMeta {
     }
 }
 
-thread_local! {
-    /// The metadata of the task whose runnable is being run or dropped on this thread (null
-    /// otherwise): how the task's future finds its own metadata without keeping a pointer to
-    /// it in every task. Set and restored by [`Stepping`].
-    static STEPPING: Cell<*const TaskMeta> = const { Cell::new(std::ptr::null()) };
-}
-
-/// Marks the task whose runnable is about to be run or dropped, for the length of that call.
-///
-/// Invariant: every call that may poll or drop a task's future (`Runnable::run`, the drop
-/// of a `Runnable`) is made inside one of these, for that very task: the executor runs
-/// runnables only in `run_batch` and drops them only in `discard`, and a task's future is
-/// never polled or dropped by anyone else (async-task only does so inside those calls; the
-/// `async_task::Task` handles are detached, never dropped). Guards nest (a `block_on` inside
-/// a task) and restore the outer value.
-pub(crate) struct Stepping {
-    previous: *const TaskMeta,
-}
-
-impl Stepping {
-    /// `meta` is the metadata of the runnable about to be run or dropped; it stays valid as
-    /// long as that call lasts, which the guard does not outlive (see the invariant above).
-    pub(crate) fn enter(meta: *const TaskMeta) -> Stepping {
-        Stepping {
-            previous: STEPPING.with(|s| s.replace(meta)),
-        }
-    }
-
-    /// The metadata of the task being stepped.
-    fn meta<'a>() -> &'a TaskMeta {
-        let meta = STEPPING.with(Cell::get);
-        assert!(
-            !meta.is_null(),
-            "a corio task's future was polled or dropped outside the executor"
-        );
-        // SAFETY: non-null, `STEPPING` was set by the `Stepping` guard around the very call
-        // that polls or drops this future (the invariant on `Stepping`), from the runnable's
-        // metadata; the runnable keeps the allocation, hence the metadata, alive during that
-        // call, and the callers below use the reference within it.
-        unsafe { &*meta }
-    }
-}
-
-impl Drop for Stepping {
-    fn drop(&mut self) {
-        let _ = STEPPING.try_with(|s| s.set(self.previous));
-    }
-}
-
 pin_project! {
     /// The future async-task runs: the user's future plus the bookkeeping around each step.
-    /// It finds its task's metadata through [`Stepping`].
+    /// It finds its task's metadata through its own waker: the one async-task polls it with,
+    /// or the current task's while it is dropped (see [`context::TaskStep`]).
     pub(crate) struct TaskFuture<F>
     where
         F: Future,
@@ -391,19 +328,24 @@ pin_project! {
                 // Dropped before it finished (the executor closed): destructors run now (as
                 // the current task: `discard` sets it), and the handles see a cancelled task
                 // rather than waiting forever.
-                let meta = Stepping::meta();
-                let outcome = match drop_future(this.future) {
-                    None => Err(TaskError::Cancelled),
-                    Some(message) => Err(TaskError::Panicked(message)),
-                };
-                if !meta.is_done()
-                    && let Some(Err(TaskError::Panicked(message))) =
-                        meta.complete::<F::Output>(outcome)
-                {
-                    // async-task keeps no output for a dropped future: kept aside for the
-                    // only handle.
-                    meta.remember_failure(message);
-                }
+                context::with_current_meta(|meta| {
+                    let meta = meta.expect(
+                        "a corio task's future was dropped outside the executor",
+                    );
+                    let _in_step = InStep::enter(meta);
+                    let outcome = match drop_cancelled(this.future, meta) {
+                        None => Err(TaskError::Cancelled),
+                        Some(panic) => Err(TaskError::Panicked(panic)),
+                    };
+                    if !meta.is_done()
+                        && let Some(Err(TaskError::Panicked(panic))) =
+                            meta.complete::<F::Output>(outcome)
+                    {
+                        // async-task keeps no output for a dropped future: kept aside for
+                        // the only handle.
+                        meta.remember_failure(panic);
+                    }
+                });
             }
         }
     }
@@ -418,29 +360,29 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        let meta = Stepping::meta();
-        // async-task polls with the task's own waker, which `current_task()` hands out: checked,
-        // since `meta_of` reads through it.
-        assert!(
-            is_own_waker(cx.waker(), meta),
-            "a corio task was polled with a waker that is not its own"
-        );
-        let _current = CurrentGuard::set(cx.waker());
+        // SAFETY: async-task polls a task's future with the task's own waker, made by
+        // `Runnable<TaskMeta>` (its data pointer is the task's allocation); the layout was
+        // measured when the first task was spawned (`check_layout`). The metadata lives as
+        // long as the allocation, which outlives this poll.
+        let meta = unsafe { meta_of(cx.waker()) };
+        let (_step, step) = context::TaskStep::poll(cx.waker());
+        let _in_step = InStep::enter(meta);
         if meta.cancel_requested() {
             // Stopped at the await point instead of being polled again. A task cancelled
             // before its first step never runs its body. Its destructors run now, as the
             // current task; one that panics turns the cancellation into that panic.
-            let outcome = match drop_future(this.future) {
+            let outcome = match drop_cancelled(this.future, meta) {
                 None => Err(TaskError::Cancelled),
-                Some(message) => Err(TaskError::Panicked(message)),
+                Some(panic) => Err(TaskError::Panicked(panic)),
             };
             return Poll::Ready(meta.complete::<F::Output>(outcome));
         }
         let Some(future) = this.future.as_mut().as_pin_mut() else {
             return Poll::Ready(None);
         };
-        let slow = crate::executor::slow_step_threshold();
+        let slow = context::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
+        meta.last_step.set(step);
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
         let elapsed = started.map(|s| s.elapsed());
         let result = match polled {
@@ -464,7 +406,7 @@ where
             }
             Ok(Poll::Ready(v)) => {
                 let outcome = match drop_future(this.future) {
-                    Some(message) => Err(TaskError::Panicked(message)),
+                    Some(panic) => Err(TaskError::Panicked(panic)),
                     // Cancelled during the step in which it returned: `cancel()` said yes, so
                     // the task ends cancelled and its value is dropped (asyncio's
                     // `_must_cancel` when the coroutine stops).
@@ -477,11 +419,11 @@ where
                 Poll::Ready(meta.complete(outcome))
             }
             Err(payload) => {
-                let message = panic_message(&*payload);
+                let panic = Panic::new(payload);
                 // A second panic while unwinding the future's drop is ignored: the first
                 // one is the task's failure.
                 let _ = drop_future(this.future);
-                Poll::Ready(meta.complete::<F::Output>(Err(TaskError::Panicked(message))))
+                Poll::Ready(meta.complete::<F::Output>(Err(TaskError::Panicked(panic))))
             }
         };
         // Reported after the step, so the report shows the state the step left (asyncio
@@ -499,11 +441,39 @@ where
     }
 }
 
+/// Marks a task's future as being polled or dropped, for the length of that call (see
+/// [`TaskMeta::in_step`]); restores the previous mark, so that it nests.
+struct InStep<'a> {
+    meta: &'a TaskMeta,
+    previous: bool,
+}
+
+impl<'a> InStep<'a> {
+    fn enter(meta: &'a TaskMeta) -> InStep<'a> {
+        let previous = meta.has(IN_STEP);
+        meta.set(IN_STEP, true);
+        InStep { meta, previous }
+    }
+}
+
+impl Drop for InStep<'_> {
+    fn drop(&mut self) {
+        self.meta.set(IN_STEP, self.previous);
+    }
+}
+
 /// Drops the task's future in place, catching a panic from its destructors (a task's
-/// cleanup must not take the executor down). Returns the panic's message, if any.
-fn drop_future<F>(future: Pin<&mut Option<F>>) -> Option<String> {
+/// cleanup must not take the executor down). Returns the panic, if any.
+fn drop_future<F>(future: Pin<&mut Option<F>>) -> Option<Panic> {
     let mut future = future;
     catch_unwind(AssertUnwindSafe(|| future.set(None)))
         .err()
-        .map(|payload| panic_message(&*payload))
+        .map(Panic::new)
+}
+
+/// [`drop_future`] for a task that is cancelled (or closed) while suspended: the awaits it
+/// was suspended in see that the drop abandons them (see [`AwaitMark`](crate::AwaitMark)).
+fn drop_cancelled<F>(future: Pin<&mut Option<F>>, meta: &TaskMeta) -> Option<Panic> {
+    let _cancelling = context::enter_cancel_drop(meta.last_step.get());
+    drop_future(future)
 }
