@@ -42,7 +42,7 @@ async fn wait_first_err(tasks: Vec<Fetch>) -> Result<(Vec<Fetch>, Vec<Fetch>), B
 
 fn fetch(session: &ClientSession, url: &str, delay: u64) -> Result<Fetch, corio::LoopError> {
     let request = fetch_status(session.clone(), url.to_owned(), delay);
-    corio::create_task(async move { request.await.map_err(Rc::new) })
+    corio::try_spawn(async move { request.await.map_err(Rc::new) })
 }
 
 async fn main_task(url: String) -> Result<(), Box<dyn Error>> {

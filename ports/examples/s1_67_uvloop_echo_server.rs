@@ -47,7 +47,7 @@ async fn main_task() -> Result<(), Box<dyn Error>> {
     let addr = server.sockets()[0]
         .as_inet()
         .ok_or("the server has no IP address")?;
-    let serving = corio::create_task({
+    let serving = corio::try_spawn({
         let server = server.clone();
         async move { server.serve_forever().await }
     })?;

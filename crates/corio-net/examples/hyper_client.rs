@@ -22,7 +22,7 @@ async fn fetch(url: Uri) -> Result<(), Box<dyn std::error::Error>> {
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(HyperIo::new(stream)).await?;
     // The connection runs as a task of its own while the request is sent on it.
-    corio_runtime::spawn_local(async move {
+    corio_runtime::try_spawn(async move {
         if let Err(e) = connection.await {
             eprintln!("connection: {e}");
         }

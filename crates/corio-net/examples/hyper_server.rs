@@ -39,7 +39,7 @@ async fn serve(addr: String) -> std::io::Result<()> {
             .timer(CorioTimer::new())
             .serve_connection(HyperIo::new(stream), service_fn(hello));
         // A connection that fails (a client that hangs up mid-request) ends its task only.
-        corio_runtime::spawn_local(async move {
+        corio_runtime::try_spawn(async move {
             if let Err(e) = connection.await {
                 eprintln!("connection: {e}");
             }

@@ -32,7 +32,7 @@ fn http1_round_trips_with_keep_alive() {
     corio_runtime::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let server = corio_runtime::spawn_local(async move {
+        let server = corio_runtime::try_spawn(async move {
             let (stream, _) = listener.accept().await.unwrap();
             hyper::server::conn::http1::Builder::new()
                 .timer(CorioTimer::new())
@@ -46,7 +46,7 @@ fn http1_round_trips_with_keep_alive() {
         let (mut sender, conn) = hyper::client::conn::http1::handshake(HyperIo::new(stream))
             .await
             .unwrap();
-        let conn = corio_runtime::spawn_local(conn).unwrap();
+        let conn = corio_runtime::try_spawn(conn).unwrap();
         // Several requests on one connection (keep-alive).
         for i in 0..3 {
             let req = Request::post(format!("/r{i}"))
@@ -70,7 +70,7 @@ fn header_read_timeout_fires_on_the_loop_clock() {
     corio_runtime::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let server = corio_runtime::spawn_local(async move {
+        let server = corio_runtime::try_spawn(async move {
             let (stream, _) = listener.accept().await.unwrap();
             hyper::server::conn::http1::Builder::new()
                 .timer(CorioTimer::new())
@@ -96,7 +96,7 @@ fn http2_runs_its_streams_on_the_corio_executor() {
     corio_runtime::run(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        corio_runtime::spawn_local(async move {
+        corio_runtime::try_spawn(async move {
             let (stream, _) = listener.accept().await.unwrap();
             hyper::server::conn::http2::Builder::new(CorioExecutor::new())
                 .timer(CorioTimer::new())
@@ -110,13 +110,13 @@ fn http2_runs_its_streams_on_the_corio_executor() {
             .handshake(HyperIo::new(stream))
             .await
             .unwrap();
-        corio_runtime::spawn_local(conn).unwrap();
+        corio_runtime::try_spawn(conn).unwrap();
         // Concurrent streams on one connection.
         let mut tasks = Vec::new();
         for i in 0..10 {
             let mut sender = sender.clone();
             tasks.push(
-                corio_runtime::spawn_local(async move {
+                corio_runtime::try_spawn(async move {
                     let req = Request::get(format!("/s{i}"))
                         .body(Full::new(Bytes::new()))
                         .unwrap();

@@ -46,7 +46,7 @@ pub(crate) fn serve(delay: Duration) -> String {
                     let Ok((stream, _)) = listener.accept().await else {
                         continue;
                     };
-                    let _ = corio::spawn_local(serve_connection(stream, delay));
+                    let _ = corio::try_spawn(serve_connection(stream, delay));
                 }
             });
             if let Err(e) = served {

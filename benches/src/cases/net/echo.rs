@@ -48,10 +48,10 @@ fn echo_corio() -> Vec<Sample> {
     let (total, t) = rt::corio(async {
         let listener = corio_net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        corio_runtime::spawn_local(async move {
+        corio_runtime::try_spawn(async move {
             loop {
                 let (mut s, _) = listener.accept().await.unwrap();
-                corio_runtime::spawn_local(async move {
+                corio_runtime::try_spawn(async move {
                     let mut buf = [0u8; MESSAGE];
                     loop {
                         match s.read(&mut buf).await {
@@ -65,7 +65,7 @@ fn echo_corio() -> Vec<Sample> {
         })
         .unwrap();
         let clients: Vec<_> = (0..CONNECTIONS)
-            .map(|_| corio_runtime::spawn_local(client_corio(addr)).unwrap())
+            .map(|_| corio_runtime::try_spawn(client_corio(addr)).unwrap())
             .collect();
         let mut total = 0;
         for c in clients {

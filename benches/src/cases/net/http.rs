@@ -202,7 +202,7 @@ fn serve(server: Server, addr_tx: mpsc::Sender<SocketAddr>, stop: async_channel:
                                 raw_futures_io(s).await;
                             }
                         };
-                        corio_runtime::spawn_local(conn).unwrap();
+                        corio_runtime::try_spawn(conn).unwrap();
                     }
                 },
                 stopped,

@@ -130,7 +130,7 @@ fn corio() -> f64 {
             clients(listener.local_addr().unwrap());
             for _ in 0..CONNECTIONS {
                 let (s, _) = listener.accept().await.unwrap();
-                drop(corio_runtime::spawn_local(async move {
+                drop(corio_runtime::try_spawn(async move {
                     waiting_one();
                     let mut buf = [0u8; 64];
                     let _ = s.read(&mut buf).await;

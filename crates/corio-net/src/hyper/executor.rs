@@ -4,7 +4,7 @@ use std::future::Future;
 
 /// Spawns the futures hyper hands to its executor (HTTP/2 stream tasks, the connection task
 /// of `hyper::client::conn::http2`, `hyper-util`'s pooled client connections) as tasks of the
-/// loop running on the calling thread, with [`corio_runtime::spawn_local`]. The futures need
+/// loop running on the calling thread, with [`corio_runtime::try_spawn`]. The futures need
 /// not be `Send`: corio's loop runs on one thread.
 ///
 /// The tasks are detached: hyper tracks them itself. A task that fails (panics) is reported
@@ -55,7 +55,7 @@ where
     F::Output: 'static,
 {
     fn execute(&self, fut: F) {
-        if let Err(e) = corio_runtime::spawn_local(fut) {
+        if let Err(e) = corio_runtime::try_spawn(fut) {
             log::error!("corio_net::hyper::CorioExecutor: cannot spawn hyper's future: {e}");
         }
     }

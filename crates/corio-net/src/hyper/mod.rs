@@ -26,7 +26,7 @@
 //! corio_runtime::run(async {
 //!     let listener = TcpListener::bind("127.0.0.1:0").await?;
 //!     let addr = listener.local_addr()?;
-//!     corio_runtime::spawn_local(async move {
+//!     corio_runtime::try_spawn(async move {
 //!         let (stream, _) = listener.accept().await.unwrap();
 //!         let service = service_fn(|_req: Request<Incoming>| async {
 //!             Ok::<_, std::convert::Infallible>(Response::new(Full::new(Bytes::from("hi"))))
@@ -39,7 +39,7 @@
 //!
 //!     let stream = TcpStream::connect(addr).await?;
 //!     let (mut sender, conn) = hyper::client::conn::http1::handshake(HyperIo::new(stream)).await?;
-//!     corio_runtime::spawn_local(conn)?;
+//!     corio_runtime::try_spawn(conn)?;
 //!     let req = Request::get("/").body(Full::new(Bytes::new()))?;
 //!     let res = sender.send_request(req).await?;
 //!     assert_eq!(res.status(), 200);

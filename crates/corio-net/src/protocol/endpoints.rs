@@ -39,7 +39,7 @@ where
         .cell()
         .borrow_mut()
         .connection_made(transport.clone());
-    corio_runtime::spawn_local(Driver::new(stream, protocol, state))?;
+    corio_runtime::try_spawn(Driver::new(stream, protocol, state))?;
     Ok(transport)
 }
 
@@ -313,7 +313,7 @@ where
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr().ok().map(SocketAddress::Inet);
     let mut factory = factory;
-    let accept = corio_runtime::spawn_local(async move {
+    let accept = corio_runtime::try_spawn(async move {
         loop {
             match listener.accept().await {
                 Ok((stream, _)) => {
@@ -358,7 +358,7 @@ where
     let listener = UnixListener::bind(path)?;
     let local = listener.local_addr().ok().map(SocketAddress::Unix);
     let mut factory = factory;
-    let accept = corio_runtime::spawn_local(async move {
+    let accept = corio_runtime::try_spawn(async move {
         loop {
             match listener.accept().await {
                 Ok((stream, _)) => {
@@ -438,7 +438,7 @@ where
     let socket = Async::new(socket)?;
     let protocol = Rc::new(RefCell::new(factory()));
     let (transport, driver) = datagram::start(socket, remote, protocol.clone());
-    corio_runtime::spawn_local(driver)?;
+    corio_runtime::try_spawn(driver)?;
     Ok((transport, protocol))
 }
 
