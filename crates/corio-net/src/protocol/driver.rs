@@ -107,7 +107,7 @@ pub(crate) struct Driver<S, K> {
     scratch: Vec<u8>,
     /// The peer's end-of-file was read (reading stops).
     eof_read: bool,
-    /// The writing side was shut (after `write_eof`).
+    /// The writing side was shut (after `write_eof`, or on the way to a clean close).
     eof_written: bool,
 }
 
@@ -218,6 +218,16 @@ where
                 return this.finish(None);
             }
             if flushed && this.state.closing.get() {
+                // Shut the writing side before closing: for TLS this sends close_notify,
+                // which a peer needs to tell a clean end from a truncation. An error here
+                // changes nothing: the connection closes anyway.
+                if !this.eof_written {
+                    let stream = this.stream.as_mut().map(Pin::new);
+                    if let Some(Poll::Pending) = stream.map(|s| s.poll_close(cx)) {
+                        return Poll::Pending;
+                    }
+                    this.eof_written = true;
+                }
                 return this.finish(None);
             }
             if flushed && this.state.eof_requested.get() && !this.eof_written {

@@ -23,7 +23,7 @@ use super::{
 use crate::{TcpListener, TcpStream, UnixListener, UnixStream};
 
 /// Calls `connection_made` and spawns the transport task of a connected stream.
-fn attach<S, K>(
+pub(super) fn attach<S, K>(
     stream: S,
     protocol: K,
     peer: Option<SocketAddress>,
@@ -43,7 +43,7 @@ where
     Ok(transport)
 }
 
-fn tcp_names(stream: &TcpStream) -> (Option<SocketAddress>, Option<SocketAddress>) {
+pub(super) fn tcp_names(stream: &TcpStream) -> (Option<SocketAddress>, Option<SocketAddress>) {
     (
         stream.peer_addr().ok().map(SocketAddress::Inet),
         stream.local_addr().ok().map(SocketAddress::Inet),
@@ -212,8 +212,8 @@ where
 ///
 /// See [`Transport`].
 pub struct ProtocolServer {
-    accept: Option<CancelOnDrop<()>>,
-    local: Option<SocketAddress>,
+    pub(super) accept: Option<CancelOnDrop<()>>,
+    pub(super) local: Option<SocketAddress>,
 }
 
 impl ProtocolServer {
@@ -380,7 +380,7 @@ where
 
 /// What the accept loop does on an error: asyncio logs it and, for running out of
 /// descriptors or memory, stops accepting for a second so that the loop does not spin.
-async fn accept_error(e: io::Error) {
+pub(super) async fn accept_error(e: io::Error) {
     log::error!("accept failed: {e}");
     let out_of_resources = matches!(e.raw_os_error(), Some(23 | 24 | 105 | 12));
     if out_of_resources {

@@ -27,6 +27,8 @@ mod datagram;
 mod driver;
 mod endpoints;
 mod error;
+#[cfg(feature = "tls")]
+mod tls;
 mod traits;
 mod transport;
 
@@ -36,6 +38,9 @@ pub use endpoints::{
     create_datagram_endpoint, create_server, create_unix_connection, create_unix_server,
 };
 pub use error::{EndpointError, TransportError};
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub use tls::{create_tls_connection, create_tls_server};
 pub use traits::{BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol};
 pub use transport::Transport;
 
