@@ -103,7 +103,8 @@ pub use resolve::{ToSocketAddrs, lookup_host};
 pub use streams::{
     BoxRead, BoxWrite, ConnectOptions, DEFAULT_LIMIT, ExtraInfo, Server, ServerOptions,
     SocketAddress, StreamReader, StreamWriter, WriteLimitsError, open_connection,
-    open_connection_with, open_unix_connection, start_server, start_server_with, start_unix_server,
+    open_connection_with, open_unix_connection, open_unix_connection_with, start_server,
+    start_server_with, start_unix_server, start_unix_server_with,
 };
 pub use tcp::{TcpListener, TcpStream};
 pub use udp::UdpSocket;

@@ -64,7 +64,7 @@ pub(crate) async fn with_timeout<T>(
         None => fut.await,
         Some(t) => match corio_runtime::timeout(t, fut).await {
             Ok(result) => result,
-            Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out")),
+            Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "timed out")),
         },
     }
 }

@@ -11,6 +11,7 @@ use std::io;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_io::{AsyncRead, AsyncWrite};
 use futures_rustls::pki_types::ServerName;
@@ -25,6 +26,9 @@ use crate::streams::{Accepted, open::tcp_info, open::unix_info};
 use crate::{
     BoxRead, BoxWrite, ConnectOptions, ExtraInfo, ServerOptions, StreamReader, StreamWriter,
 };
+
+/// asyncio's `SSL_HANDSHAKE_TIMEOUT`: 60 seconds.
+pub(crate) const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The client side of TLS on a connection: a rustls configuration and the name the
 /// server's certificate must carry.
@@ -89,6 +93,24 @@ impl ConnectOptions {
         });
         self
     }
+
+    /// The time limit of the TLS handshake (asyncio's `ssl_handshake_timeout`, 60 s by
+    /// default); past it the connection fails with `TimedOut`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let options = corio_net::ConnectOptions::new()
+    ///     .tls_handshake_timeout(std::time::Duration::from_secs(5));
+    /// # drop(options);
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    #[doc(alias = "ssl_handshake_timeout")]
+    #[must_use]
+    pub fn tls_handshake_timeout(mut self, timeout: Duration) -> ConnectOptions {
+        self.tls_handshake_timeout = timeout;
+        self
+    }
 }
 
 impl ServerOptions {
@@ -121,6 +143,25 @@ impl ServerOptions {
     #[must_use]
     pub fn tls(mut self, config: Arc<ServerConfig>) -> ServerOptions {
         self.tls = Some(ServerTls { config });
+        self
+    }
+
+    /// The time limit of each client's TLS handshake (asyncio's
+    /// `ssl_handshake_timeout`, 60 s by default); a client still handshaking then is
+    /// dropped without the callback being called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let options = corio_net::ServerOptions::new()
+    ///     .tls_handshake_timeout(std::time::Duration::from_secs(5));
+    /// # drop(options);
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+    #[doc(alias = "ssl_handshake_timeout")]
+    #[must_use]
+    pub fn tls_handshake_timeout(mut self, timeout: Duration) -> ServerOptions {
+        self.tls_handshake_timeout = timeout;
         self
     }
 }
@@ -238,7 +279,7 @@ impl ServerTls {
 ///     let (a, b) = UnixStream::pair()?;
 ///     let (ar, aw) = (corio_net::StreamReader::new(a.clone()).boxed(), corio_net::StreamWriter::new(a).boxed());
 ///     let (br, bw) = (corio_net::StreamReader::new(b.clone()).boxed(), corio_net::StreamWriter::new(b).boxed());
-///     let server = corio_runtime::spawn_local(async move {
+///     let server = corio_runtime::try_spawn(async move {
 ///         let (mut r, w) = start_tls_server(br, bw, Arc::new(server_config)).await?;
 ///         let line = r.readline().await?;
 ///         w.write(&line).unwrap();

@@ -30,7 +30,7 @@ fn sock_methods_over_tcp() {
 
         // The accept waits (nobody connected yet) while the connect goes on.
         let l2 = lp.clone();
-        let acceptor = corio_runtime::spawn_local(async move {
+        let acceptor = corio_runtime::try_spawn(async move {
             let (conn, peer) = l2.sock_accept(&listener).await.unwrap();
             (conn, peer)
         })
@@ -45,7 +45,7 @@ fn sock_methods_over_tcp() {
         let data: Vec<u8> = (0..4 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
         let expected = data.clone();
         let l3 = lp.clone();
-        let receiver = corio_runtime::spawn_local(async move {
+        let receiver = corio_runtime::try_spawn(async move {
             let mut got = Vec::new();
             let mut buf = vec![0; 65536];
             while got.len() < expected.len() {

@@ -13,7 +13,7 @@ fn udp_echo() {
         let server = Rc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
         let addr = server.local_addr().unwrap();
         let s = server.clone();
-        let echo = corio_runtime::spawn_local(async move {
+        let echo = corio_runtime::try_spawn(async move {
             let mut buf = [0; 1500];
             for _ in 0..100 {
                 let (n, from) = s.recv_from(&mut buf).await.unwrap();
@@ -55,7 +55,7 @@ fn udp_to_a_closed_port_reports_refused_on_a_connected_socket() {
 fn unix_datagram_echo() {
     run(async {
         let (a, b) = UnixDatagram::pair().unwrap();
-        let echo = corio_runtime::spawn_local(async move {
+        let echo = corio_runtime::try_spawn(async move {
             let mut buf = [0; 64];
             for _ in 0..10 {
                 let n = b.recv(&mut buf).await.unwrap();

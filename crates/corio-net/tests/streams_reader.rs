@@ -231,3 +231,78 @@ fn async_bufread_and_read_see_the_buffered_bytes_first() {
         assert_eq!(reader.read_to_end(&mut more).await.unwrap(), 0);
     });
 }
+
+/// Lines of many lengths read through chunk sizes around the reader's own buffer sizes
+/// (2 KiB minimum read, 8 KiB first buffer, doubling), so lines straddle every
+/// compaction and growth of the buffer.
+#[test]
+fn lines_across_the_internal_buffer_boundaries() {
+    let mut data = Vec::new();
+    let mut lines = Vec::new();
+    let mut seed = 12345u32;
+    for _ in 0..400 {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let len = (seed >> 16) as usize % 9000;
+        let mut line: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+        line.push(b'\n');
+        data.extend_from_slice(&line);
+        lines.push(line);
+    }
+    for chunk in [
+        1000, 2047, 2048, 2049, 4096, 8191, 8192, 8193, 16_384, 65_537,
+    ] {
+        let chunks = data.chunks(chunk).map(<[u8]>::to_vec).collect();
+        let expected = lines.clone();
+        run(async move {
+            let mut reader = StreamReader::with_limit(Chunks::new(chunks), 10_000);
+            for (i, line) in expected.iter().enumerate() {
+                assert_eq!(
+                    &reader.readline().await.unwrap(),
+                    line,
+                    "chunk {chunk}, line {i}"
+                );
+            }
+            assert_eq!(reader.readline().await.unwrap(), b"");
+        });
+    }
+}
+
+#[test]
+fn readuntil_any_takes_the_match_that_ends_first_at_every_split() {
+    const DATA: &[u8] = b"a\nbb\r\nccc--dd";
+    for cut in 0..=DATA.len() {
+        let chunks = Chunks::split(DATA, &[cut]);
+        run(async move {
+            let mut reader = StreamReader::new(chunks);
+            let seps: &[&[u8]] = &[b"--", b"\r\n", b"\n"];
+            assert_eq!(
+                reader.readuntil_any(seps).await.unwrap(),
+                b"a\n",
+                "cut {cut}"
+            );
+            assert_eq!(
+                reader.readuntil_any(seps).await.unwrap(),
+                b"bb\r\n",
+                "cut {cut}"
+            );
+            assert_eq!(
+                reader.readuntil_any(seps).await.unwrap(),
+                b"ccc--",
+                "cut {cut}"
+            );
+            let err = reader.readuntil_any(seps).await.unwrap_err();
+            assert_eq!(err.partial(), Some(&b"dd"[..]), "cut {cut}");
+        });
+    }
+    run(async {
+        let mut reader = StreamReader::new(&b"x"[..]);
+        assert!(matches!(
+            reader.readuntil_any(&[]).await,
+            Err(ReadError::EmptySeparator)
+        ));
+        assert!(matches!(
+            reader.readuntil_any(&[b"a", b""]).await,
+            Err(ReadError::EmptySeparator)
+        ));
+    });
+}

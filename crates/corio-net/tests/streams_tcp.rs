@@ -203,7 +203,7 @@ fn a_slow_reader_bounds_the_writers_memory() {
         let (high, low) = writer.get_write_buffer_limits();
         assert_eq!((high, low), (64 * 1024, 16 * 1024));
 
-        let reader_task = corio_runtime::spawn_local(async move {
+        let reader_task = corio_runtime::try_spawn(async move {
             let mut reader = StreamReader::new(conn);
             let mut total = 0;
             loop {
@@ -300,7 +300,7 @@ fn server_close_stops_listening_and_wait_closed_waits_for_connections() {
             let server = Rc::new(server);
             let s = server.clone();
             (
-                corio_runtime::spawn_local(async move { s.wait_closed().await }).unwrap(),
+                corio_runtime::try_spawn(async move { s.wait_closed().await }).unwrap(),
                 server,
             )
         };
@@ -333,7 +333,7 @@ fn serve_forever_returns_when_the_server_is_closed_elsewhere() {
         );
         assert!(!server.is_serving());
         let s = server.clone();
-        let serving = corio_runtime::spawn_local(async move { s.serve_forever().await }).unwrap();
+        let serving = corio_runtime::try_spawn(async move { s.serve_forever().await }).unwrap();
         corio_runtime::sleep(Duration::from_millis(5)).await;
         assert!(server.is_serving());
         let (mut r, w) = open_connection(inet(&server)).await.unwrap();
@@ -458,4 +458,36 @@ impl futures_io::AsyncWrite for PipeWriter {
     ) -> std::task::Poll<std::io::Result<()>> {
         std::task::Poll::Ready(Ok(()))
     }
+}
+
+#[test]
+fn connect_timeout_gives_timed_out() {
+    use corio_net::socket2::{Domain, Socket, Type};
+    run(async {
+        // A listener that never accepts, with the smallest backlog: once its queue is
+        // full the kernel drops further SYNs, and a connect hangs until its timeout.
+        let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        listener
+            .bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+            .unwrap();
+        listener.listen(0).unwrap();
+        let addr = listener.local_addr().unwrap().as_socket().unwrap();
+        let mut held = Vec::new();
+        let mut timed_out = false;
+        for _ in 0..64 {
+            match TcpStream::connect_timeout(addr, Duration::from_millis(200)).await {
+                Ok(s) => held.push(s),
+                Err(e) => {
+                    assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{e}");
+                    timed_out = true;
+                    break;
+                }
+            }
+        }
+        assert!(
+            timed_out,
+            "{} connects went through a full backlog",
+            held.len()
+        );
+    });
 }

@@ -9,7 +9,7 @@ use common::run;
 use corio_net::tls::{rustls, start_tls, start_tls_server};
 use corio_net::{
     ConnectOptions, ServerOptions, StreamReader, StreamWriter, TcpListener, open_connection,
-    open_connection_with, start_server_with,
+    open_connection_with, open_unix_connection_with, start_server_with, start_unix_server_with,
 };
 use rustls::pki_types::PrivateKeyDer;
 
@@ -90,7 +90,7 @@ fn tls_echo_round_trips() {
         line.push(b'\n');
         let big = line.repeat(3000);
         let expected = big.len();
-        let r = corio_runtime::spawn_local(async move {
+        let r = corio_runtime::try_spawn(async move {
             let mut total = 0;
             while total < expected {
                 total += reader.read(1 << 16).await.unwrap().len();
@@ -152,7 +152,7 @@ fn start_tls_upgrades_an_open_connection() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let server_config = certs.server.clone();
-        let server = corio_runtime::spawn_local(async move {
+        let server = corio_runtime::try_spawn(async move {
             let (conn, _) = listener.accept().await.unwrap();
             let reader = StreamReader::new(conn.clone()).boxed();
             let writer = StreamWriter::new(conn).boxed();
@@ -196,5 +196,54 @@ fn start_tls_refuses_a_shared_writer() {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    });
+}
+
+#[test]
+fn tls_over_a_unix_socket() {
+    let certs = certs(&[]);
+    run(async move {
+        let path = std::env::temp_dir().join(format!("corio-tls-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let options = ServerOptions::new().tls(certs.server.clone());
+        let server = start_unix_server_with(echo, &path, options).await.unwrap();
+        let options = ConnectOptions::new().tls(certs.client.clone(), "localhost");
+        let (mut reader, writer) = open_unix_connection_with(&path, &options).await.unwrap();
+        writer.write(b"over unix and tls\n").unwrap();
+        assert_eq!(reader.readline().await.unwrap(), b"over unix and tls\n");
+        drop(server);
+        assert!(!path.exists());
+    });
+}
+
+#[test]
+fn handshake_timeouts_on_both_sides() {
+    use std::time::Duration;
+    let certs = certs(&[]);
+    run(async move {
+        // A server whose client never starts the handshake drops it after the timeout.
+        let options = ServerOptions::new()
+            .tls(certs.server.clone())
+            .tls_handshake_timeout(Duration::from_millis(100));
+        let server = start_server_with(echo, "127.0.0.1:0", options)
+            .await
+            .unwrap();
+        let (mut silent, _w) = open_connection(server.sockets()[0].as_inet().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(silent.read_to_eof().await.unwrap(), b"");
+        while server.active_connections() > 0 {
+            corio_runtime::sleep(Duration::from_millis(1)).await;
+        }
+
+        // A client whose server never answers gives up with TimedOut.
+        let mute = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let options = ConnectOptions::new()
+            .tls(certs.client.clone(), "localhost")
+            .tls_handshake_timeout(Duration::from_millis(100));
+        let err = open_connection_with(mute.local_addr().unwrap(), &options)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
     });
 }

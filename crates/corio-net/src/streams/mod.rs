@@ -8,9 +8,15 @@ mod server;
 mod writer;
 
 pub use extra::{ExtraInfo, SocketAddress};
-pub use open::{ConnectOptions, open_connection, open_connection_with, open_unix_connection};
+pub use open::{
+    ConnectOptions, open_connection, open_connection_with, open_unix_connection,
+    open_unix_connection_with,
+};
 pub use reader::{BoxRead, DEFAULT_LIMIT, StreamReader};
 #[cfg(feature = "tls")]
 pub(crate) use server::Accepted;
-pub use server::{Server, ServerOptions, start_server, start_server_with, start_unix_server};
+pub use server::{
+    Server, ServerOptions, start_server, start_server_with, start_unix_server,
+    start_unix_server_with,
+};
 pub use writer::{BoxWrite, StreamWriter, WriteLimitsError};

@@ -26,6 +26,8 @@ pub struct ConnectOptions {
     pub(crate) timeout: Option<Duration>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::ClientTls>,
+    #[cfg(feature = "tls")]
+    pub(crate) tls_handshake_timeout: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -35,6 +37,8 @@ impl Default for ConnectOptions {
             timeout: None,
             #[cfg(feature = "tls")]
             tls: None,
+            #[cfg(feature = "tls")]
+            tls_handshake_timeout: crate::tls::DEFAULT_HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -71,7 +75,7 @@ impl ConnectOptions {
         self.limit
     }
 
-    /// A time limit for connecting to each address (and for the TLS handshake).
+    /// A time limit for connecting to each address.
     ///
     /// # Examples
     ///
@@ -160,7 +164,7 @@ pub async fn open_connection_with(
     if let Some(tls) = &options.tls {
         let info = tcp_info(&stream);
         return crate::socket::with_timeout(
-            options.timeout,
+            Some(options.tls_handshake_timeout),
             tls.connect(stream, info, options.limit),
         )
         .await;
@@ -201,8 +205,52 @@ pub async fn open_connection_with(
 pub async fn open_unix_connection(
     path: impl AsRef<Path>,
 ) -> io::Result<(StreamReader, StreamWriter)> {
-    let stream = UnixStream::connect(path).await?;
-    Ok(unix_streams(stream, DEFAULT_LIMIT))
+    open_unix_connection_with(path, &ConnectOptions::default()).await
+}
+
+/// [`open_unix_connection`] with options: reader limit, connect timeout, TLS.
+///
+/// # Errors
+///
+/// As [`open_unix_connection`]; `TimedOut` after the timeout; with TLS, the
+/// handshake's error.
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{ConnectOptions, UnixListener, open_unix_connection_with};
+///
+/// corio_runtime::run(async {
+///     let path = std::env::temp_dir().join(format!("corio-doc-oucw-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let _listener = UnixListener::bind(&path)?;
+///     let options = ConnectOptions::new().limit(100);
+///     let (reader, _writer) = open_unix_connection_with(&path, &options).await?;
+///     assert_eq!(reader.limit(), 100);
+///     std::fs::remove_file(&path)?;
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn open_unix_connection_with(
+    path: impl AsRef<Path>,
+    options: &ConnectOptions,
+) -> io::Result<(StreamReader, StreamWriter)> {
+    let stream = crate::socket::with_timeout(options.timeout, UnixStream::connect(path)).await?;
+    #[cfg(feature = "tls")]
+    if let Some(tls) = &options.tls {
+        let info = unix_info(&stream);
+        return crate::socket::with_timeout(
+            Some(options.tls_handshake_timeout),
+            tls.connect(stream, info, options.limit),
+        )
+        .await;
+    }
+    Ok(unix_streams(stream, options.limit))
 }
 
 pub(crate) fn tcp_info(stream: &TcpStream) -> ExtraInfo {

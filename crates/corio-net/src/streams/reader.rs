@@ -18,7 +18,7 @@ pub const DEFAULT_LIMIT: usize = 64 * 1024;
 /// any byte stream, boxed.
 pub type BoxRead = Box<dyn AsyncRead + Send + Unpin + 'static>;
 
-/// The first buffer a reader allocates (on its first read, not before: an idle
+/// The first buffer a reader allocates (once its first bytes came, not before: an idle
 /// connection costs no buffer).
 const INITIAL_CAPACITY: usize = 8 * 1024;
 /// A read is not started with less free room than this; the buffer is compacted or grown.
@@ -246,6 +246,33 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
         poll_fn(|cx| self.poll_readuntil(cx, separator)).await
     }
 
+    /// Reads until any of `separators` (asyncio 3.13's `readuntil` with a tuple): the
+    /// match that ends first wins, and the data is returned with that separator.
+    ///
+    /// # Errors
+    ///
+    /// As [`readuntil`](StreamReader::readuntil); [`ReadError::EmptySeparator`] if the
+    /// list is empty or holds an empty separator.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: data read from the stream stays in the buffer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// let mut reader = corio_net::StreamReader::new(&b"unix\nwindows\r\nend"[..]);
+    /// assert_eq!(reader.readuntil_any(&[b"\r\n", b"\n"]).await?, b"unix\n");
+    /// assert_eq!(reader.readuntil_any(&[b"\r\n", b"\n"]).await?, b"windows\r\n");
+    /// # Ok::<(), corio_net::ReadError>(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn readuntil_any(&mut self, separators: &[&[u8]]) -> Result<Vec<u8>, ReadError> {
+        poll_fn(|cx| self.poll_readuntil_any(cx, separators)).await
+    }
+
     /// Reads exactly `n` bytes. The limit does not apply.
     ///
     /// # Errors
@@ -353,21 +380,57 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
         cx: &mut Context<'_>,
         separator: &[u8],
     ) -> Poll<Result<Vec<u8>, ReadError>> {
-        let seplen = separator.len();
-        if seplen == 0 {
+        self.poll_readuntil_any(cx, &[separator])
+    }
+
+    /// The poll form of [`readuntil_any`](StreamReader::readuntil_any).
+    ///
+    /// # Errors
+    ///
+    /// As [`readuntil_any`](StreamReader::readuntil_any).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let mut reader = corio_net::StreamReader::new(&b"a\r\nb"[..]);
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let got = reader.poll_readuntil_any(&mut cx, &[b"\n", b"\r\n"]);
+    /// assert!(matches!(got, Poll::Ready(Ok(v)) if v == b"a\r\n"));
+    /// ```
+    pub fn poll_readuntil_any(
+        &mut self,
+        cx: &mut Context<'_>,
+        separators: &[&[u8]],
+    ) -> Poll<Result<Vec<u8>, ReadError>> {
+        let (Some(min_seplen), Some(max_seplen)) = (
+            separators.iter().map(|s| s.len()).min(),
+            separators.iter().map(|s| s.len()).max(),
+        ) else {
+            return Poll::Ready(Err(ReadError::EmptySeparator));
+        };
+        if min_seplen == 0 {
             return Poll::Ready(Err(ReadError::EmptySeparator));
         }
         // asyncio's algorithm: `offset` is how far the buffer is known to hold no
         // separator; it only grows while this call waits for data.
         let mut offset = 0;
-        let isep = loop {
+        let (match_start, match_end) = loop {
             let data = &self.buf[self.start..self.end];
             let buflen = data.len();
-            if buflen - offset >= seplen {
-                if let Some(i) = find(&data[offset..], separator) {
-                    break offset + i;
+            if buflen - offset >= min_seplen {
+                // The match that ends first wins (asyncio 3.13).
+                let found = separators
+                    .iter()
+                    .filter_map(|sep| {
+                        find(&data[offset..], sep).map(|i| (offset + i, offset + i + sep.len()))
+                    })
+                    .min_by_key(|&(start, end)| (end, end - start)); // ties: the shorter, as asyncio's sort
+                if let Some(found) = found {
+                    break found;
                 }
-                offset = buflen + 1 - seplen;
+                offset = (buflen + 1).saturating_sub(max_seplen);
                 if offset > self.limit {
                     return Poll::Ready(Err(LimitOverrunError {
                         message: "Separator is not found, and chunk exceed the limit",
@@ -388,14 +451,14 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
             }
             ready!(self.poll_fill(cx))?;
         };
-        if isep > self.limit {
+        if match_start > self.limit {
             return Poll::Ready(Err(LimitOverrunError {
                 message: "Separator is found, but chunk is longer than limit",
-                consumed: isep,
+                consumed: match_start,
             }
             .into()));
         }
-        Poll::Ready(Ok(self.take(isep + seplen)))
+        Poll::Ready(Ok(self.take(match_end)))
     }
 
     /// The poll form of [`readexactly`](StreamReader::readexactly).
@@ -439,6 +502,27 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
         }
         if self.eof {
             return Poll::Ready(Ok(()));
+        }
+        if self.buf.is_empty() {
+            // No buffer yet: read into the stack first, so that a connection that waits
+            // for its first bytes (an idle server connection) holds no buffer at all.
+            let mut first = [0; MIN_READ];
+            loop {
+                match ready!(Pin::new(&mut self.io).poll_read(cx, &mut first)) {
+                    Ok(0) => self.eof = true,
+                    Ok(n) => {
+                        self.make_room();
+                        self.buf[..n].copy_from_slice(&first[..n]);
+                        self.end = n;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.error = Some((e.kind(), e.to_string()));
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                return Poll::Ready(Ok(()));
+            }
         }
         self.make_room();
         loop {

@@ -40,6 +40,8 @@ pub struct ServerOptions {
     start_serving: bool,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::ServerTls>,
+    #[cfg(feature = "tls")]
+    pub(crate) tls_handshake_timeout: Duration,
 }
 
 impl Default for ServerOptions {
@@ -51,6 +53,8 @@ impl Default for ServerOptions {
             start_serving: true,
             #[cfg(feature = "tls")]
             tls: None,
+            #[cfg(feature = "tls")]
+            tls_handshake_timeout: crate::tls::DEFAULT_HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -184,6 +188,8 @@ struct Inner {
     unix_path: Option<PathBuf>,
     #[cfg(feature = "tls")]
     tls: Option<crate::tls::ServerTls>,
+    #[cfg(feature = "tls")]
+    tls_handshake_timeout: Duration,
 }
 
 /// A listening server (asyncio's `Server`, from [`start_server`] or
@@ -192,7 +198,12 @@ struct Inner {
 ///
 /// [`close`](Server::close) stops listening (connections already accepted go on);
 /// [`wait_closed`](Server::wait_closed) waits until those have ended too. Dropping the
-/// `Server` closes it, as `async with server:` does.
+/// `Server` closes it, as `async with server:` does. It belongs to its loop's thread:
+///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_net::Server>();
+/// ```
 ///
 /// # Examples
 ///
@@ -322,7 +333,47 @@ where
     Fut: Future + 'static,
     Fut::Output: CallbackOutput,
 {
-    let options = ServerOptions::default();
+    start_unix_server_with(client_connected_cb, path, ServerOptions::default()).await
+}
+
+/// [`start_unix_server`] with options: reader limit, backlog, whether to serve at once,
+/// TLS (`reuse_port` does not apply).
+///
+/// # Errors
+///
+/// As [`start_unix_server`].
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::{ServerOptions, start_unix_server_with};
+///
+/// corio_runtime::run(async {
+///     let path = std::env::temp_dir().join(format!("corio-doc-susw-{}.sock", std::process::id()));
+///     let _ = std::fs::remove_file(&path);
+///     let options = ServerOptions::new().backlog(8).start_serving(false);
+///     let server = start_unix_server_with(|_r, _w| async {}, &path, options).await?;
+///     assert!(!server.is_serving());
+///     drop(server);
+///     assert!(!path.exists()); // removed on close
+///     std::io::Result::Ok(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn start_unix_server_with<F, Fut>(
+    client_connected_cb: F,
+    path: impl AsRef<Path>,
+    options: ServerOptions,
+) -> io::Result<Server>
+where
+    F: Fn(StreamReader, StreamWriter) -> Fut + 'static,
+    Fut: Future + 'static,
+    Fut::Output: CallbackOutput,
+{
     let path = path.as_ref();
     let listener = UnixListener::bind_with_backlog(path, options.backlog)?;
     Server::new(
@@ -390,6 +441,8 @@ impl Server {
                 unix_path,
                 #[cfg(feature = "tls")]
                 tls: options.tls.clone(),
+                #[cfg(feature = "tls")]
+                tls_handshake_timeout: options.tls_handshake_timeout,
             }),
         };
         if options.start_serving {
@@ -421,7 +474,7 @@ impl Server {
         let count = inner.listeners.borrow().len();
         let mut tasks = inner.accept_tasks.borrow_mut();
         for index in 0..count {
-            let task = corio_runtime::spawn_local(accept_loop(Rc::downgrade(inner), index))
+            let task = corio_runtime::try_spawn(accept_loop(Rc::downgrade(inner), index))
                 .map_err(io::Error::other)?;
             tasks.push(task);
         }
@@ -645,12 +698,17 @@ impl Inner {
         let handler = Rc::clone(&self.handler);
         let limit = self.limit;
         #[cfg(feature = "tls")]
-        let tls = self.tls.clone();
+        let (tls, handshake_timeout) = (self.tls.clone(), self.tls_handshake_timeout);
         let task = async move {
             let _guard = guard;
             #[cfg(feature = "tls")]
             let streams = match tls {
-                Some(tls) => tls.accept(conn, limit).await,
+                // A client that never finishes its handshake is dropped (asyncio's
+                // ssl_handshake_timeout).
+                Some(tls) => {
+                    crate::socket::with_timeout(Some(handshake_timeout), tls.accept(conn, limit))
+                        .await
+                }
                 None => Ok(plain_streams(conn, limit)),
             };
             #[cfg(not(feature = "tls"))]
@@ -660,7 +718,7 @@ impl Inner {
                 Err(e) => log::debug!("connection setup failed: {e}"),
             }
         };
-        if let Err(e) = corio_runtime::spawn_local(task) {
+        if let Err(e) = corio_runtime::try_spawn(task) {
             log::error!("cannot start a connection task: {e}");
         }
     }

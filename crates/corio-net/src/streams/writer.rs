@@ -62,7 +62,12 @@ pub struct WriteLimitsError {
 ///   [`wait_closed`](StreamWriter::wait_closed) waits for that.
 ///
 /// Clones share the writer (as Python code shares one writer object between tasks). It
-/// belongs to its loop's thread (`!Send`), like asyncio's.
+/// belongs to its loop's thread (`!Send`), like asyncio's:
+///
+/// ```compile_fail
+/// fn send<T: Send>() {}
+/// send::<corio_net::StreamWriter>();
+/// ```
 ///
 /// # Examples
 ///
@@ -111,6 +116,9 @@ struct Shared<W> {
     low: usize,
     /// The buffer went above `high` and has not yet fallen to `low`: `drain` waits.
     paused: bool,
+    /// The stream took bytes into a buffer of its own (TLS, `BufWriter`) and its
+    /// `poll_flush` has not finished since: the flusher must flush it.
+    unflushed: bool,
     can_write_eof: bool,
     /// `write_eof` was called; `eof_sent` once the stream's `poll_close` finished.
     eof_requested: bool,
@@ -164,6 +172,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
                 high: DEFAULT_HIGH,
                 low: DEFAULT_HIGH / 4,
                 paused: false,
+                unflushed: false,
                 can_write_eof,
                 eof_requested: false,
                 eof_sent: false,
@@ -238,6 +247,8 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
         }
         if !rest.is_empty() {
             s.push(rest);
+        }
+        if s.pending() > 0 || s.unflushed {
             drop(s);
             self.ensure_flusher();
         }
@@ -286,13 +297,13 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
             if let Some(err) = s.error() {
                 return Poll::Ready(Err(err));
             }
-            if !s.flusher && s.pending() > 0 {
+            if !s.flusher && (s.pending() > 0 || s.unflushed) {
                 // No flusher task: drive the stream from here, to the end of the buffer.
                 let _ = s.poll_progress(cx);
                 if let Some(err) = s.error() {
                     return Poll::Ready(Err(err));
                 }
-                return if s.pending() == 0 {
+                return if s.pending() == 0 && !s.unflushed {
                     Poll::Ready(Ok(()))
                 } else {
                     Poll::Pending
@@ -471,13 +482,13 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
                     "the writer is closed",
                 )));
             }
-            if !s.flusher && s.pending() > 0 {
+            if !s.flusher && (s.pending() > 0 || s.unflushed) {
                 let _ = s.poll_progress(cx);
                 if let Some(err) = s.error() {
                     return Poll::Ready(Err(err));
                 }
             }
-            if s.pending() == 0 && !s.flusher {
+            if s.pending() == 0 && !s.unflushed && !s.flusher {
                 return Poll::Ready(Ok(()));
             }
             // The flusher wakes drain waiters as the buffer empties.
@@ -500,7 +511,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
         if s.flusher || s.closed {
             return;
         }
-        let work = s.pending() > 0 || (s.eof_requested && !s.eof_sent) || s.closing;
+        let work = s.pending() > 0 || s.unflushed || (s.eof_requested && !s.eof_sent) || s.closing;
         if !work {
             return;
         }
@@ -508,7 +519,7 @@ impl<W: AsyncWrite + Unpin + 'static> StreamWriter<W> {
             shared: Rc::clone(&self.shared),
         };
         // Outside a running loop, drain/wait_closed drive the stream themselves.
-        if corio_runtime::spawn_local(flusher).is_ok() {
+        if corio_runtime::try_spawn(flusher).is_ok() {
             s.flusher = true;
         }
     }
@@ -719,8 +730,20 @@ impl<W: AsyncWrite + Unpin> Shared<W> {
         };
         // A no-op waker: if the stream is full, the flusher task polls again with its own.
         let mut cx = Context::from_waker(Waker::noop());
-        match Pin::new(io).poll_write(&mut cx, data) {
-            Poll::Ready(Ok(n)) if n > 0 => &data[n..],
+        match Pin::new(&mut *io).poll_write(&mut cx, data) {
+            Poll::Ready(Ok(n)) if n > 0 => {
+                // A stream with a buffer of its own (TLS) may hold what it took: flush
+                // now if it can, else the flusher task will.
+                match Pin::new(io).poll_flush(&mut cx) {
+                    Poll::Ready(Ok(())) => {}
+                    Poll::Ready(Err(e)) => {
+                        self.fail(&e);
+                        return &[];
+                    }
+                    Poll::Pending => self.unflushed = true,
+                }
+                &data[n..]
+            }
             Poll::Ready(Ok(_)) => data,
             Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => data,
             Poll::Ready(Err(e)) => {
@@ -759,6 +782,7 @@ impl<W: AsyncWrite + Unpin> Shared<W> {
             self.fail(&e);
             return Poll::Ready(());
         }
+        self.unflushed = false;
         if (self.eof_requested || self.closing) && !self.eof_sent {
             let closed = std::task::ready!(Pin::new(&mut *io).poll_close(cx));
             self.eof_sent = true;
