@@ -23,8 +23,8 @@ async fn main_task(url: String) -> Result<(), Box<dyn Error>> {
         let bad_request = fetch_status(session.clone(), "python://bad".to_owned(), 0);
 
         let fetchers = [
-            corio::try_spawn(good_request)?,
-            corio::try_spawn(bad_request)?,
+            corio::try_spawn(good_request)?.share(),
+            corio::try_spawn(bad_request)?.share(),
         ];
 
         let (done, pending) = corio::wait(fetchers, None, corio::ALL_COMPLETED).await?;

@@ -14,14 +14,13 @@
 mod util;
 
 use std::error::Error;
-use std::rc::Rc;
 use std::time::Duration;
 
-use corio::Task;
+use corio::SharedTask;
 use util::http::{ClientError, ClientSession};
 use util::{async_timed, fetch_status};
 
-type Fetch = Task<Result<u16, Rc<ClientError>>>;
+type Fetch = SharedTask<Result<u16, ClientError>>;
 
 /// `asyncio.wait(tasks, return_when=FIRST_EXCEPTION)` where the exception is an `Err`
 /// output: waits until a done task holds an `Err`, or until all are done.
@@ -31,7 +30,9 @@ async fn wait_first_err(tasks: Vec<Fetch>) -> Result<(Vec<Fetch>, Vec<Fetch>), B
     while !pending.is_empty() {
         let (newly_done, still) = corio::wait(pending, None, corio::FIRST_COMPLETED).await?;
         pending = still;
-        let failed = newly_done.iter().any(|t| matches!(t.result(), Ok(Err(_))));
+        let failed = newly_done
+            .iter()
+            .any(|t| matches!(t.result(), Some(Ok(Err(_)))));
         done.extend(newly_done);
         if failed {
             break;
@@ -42,7 +43,7 @@ async fn wait_first_err(tasks: Vec<Fetch>) -> Result<(Vec<Fetch>, Vec<Fetch>), B
 
 fn fetch(session: &ClientSession, url: &str, delay: u64) -> Result<Fetch, corio::LoopError> {
     let request = fetch_status(session.clone(), url.to_owned(), delay);
-    corio::try_spawn(async move { request.await.map_err(Rc::new) })
+    Ok(corio::try_spawn(request)?.share())
 }
 
 async fn main_task(url: String) -> Result<(), Box<dyn Error>> {

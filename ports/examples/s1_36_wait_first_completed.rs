@@ -20,9 +20,9 @@ async fn main_task(url: String) -> Result<(), Box<dyn Error>> {
     async_timed("main", (), async {
         let session = ClientSession::new();
         let mut pending = vec![
-            corio::try_spawn(fetch_status(session.clone(), url.clone(), 0))?,
-            corio::try_spawn(fetch_status(session.clone(), url.clone(), 0))?,
-            corio::try_spawn(fetch_status(session.clone(), url.clone(), 3))?,
+            corio::try_spawn(fetch_status(session.clone(), url.clone(), 0))?.share(),
+            corio::try_spawn(fetch_status(session.clone(), url.clone(), 0))?.share(),
+            corio::try_spawn(fetch_status(session.clone(), url.clone(), 3))?.share(),
         ];
 
         while !pending.is_empty() {

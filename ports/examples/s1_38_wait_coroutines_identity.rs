@@ -24,7 +24,10 @@ async fn main_task(url: String) -> Result<(), Box<dyn Error>> {
     // `api_b` is a future, not a task: it has no task id to be compared with.
     let api_b_task_id: Option<TaskId> = None;
 
-    let tasks = [corio::try_spawn(api_a)?, corio::try_spawn(api_b)?];
+    let tasks = [
+        corio::try_spawn(api_a)?.share(),
+        corio::try_spawn(api_b)?.share(),
+    ];
     let (_done, pending) =
         corio::wait(tasks, Some(Duration::from_secs(1)), corio::ALL_COMPLETED).await?;
 

@@ -24,17 +24,18 @@ use hyper::{Request, StatusCode, Uri};
 /// aiohttp's default limit of simultaneous connections per session (`TCPConnector(limit=100)`).
 const CONNECTION_LIMIT: usize = 100;
 
-/// Why a request failed.
-#[derive(Debug)]
+/// Why a request failed. `Clone` (the I/O and hyper errors are shared), so that a task
+/// whose output holds one can be a `SharedTask`, as `corio::wait` needs.
+#[derive(Debug, Clone)]
 pub(crate) enum ClientError {
     /// The URL's scheme is not `http` (aiohttp's `NonHttpUrlClientError`).
     NonHttpUrl(String),
     /// The URL does not parse or names no host.
     InvalidUrl(String),
     /// Connecting failed.
-    Connect(std::io::Error),
+    Connect(Rc<std::io::Error>),
     /// The HTTP exchange failed.
-    Http(hyper::Error),
+    Http(Rc<hyper::Error>),
     /// The request's time limit passed (aiohttp's `ClientTimeout(total=...)`: `TimeoutError`).
     Timeout,
     /// The session was closed while the request ran or before it started.
@@ -155,10 +156,10 @@ impl ClientSession {
         let _slot = self.slots.permit().await;
         let stream = TcpStream::connect((host.as_str(), port))
             .await
-            .map_err(ClientError::Connect)?;
+            .map_err(|e| ClientError::Connect(Rc::new(e)))?;
         let (mut sender, conn) = hyper::client::conn::http1::handshake(HyperIo::new(stream))
             .await
-            .map_err(ClientError::Http)?;
+            .map_err(|e| ClientError::Http(Rc::new(e)))?;
         let request = Request::get(uri.path_and_query().map_or("/", |p| p.as_str()))
             .header(hyper::header::HOST, format!("{host}:{port}"))
             .body(Empty::<Bytes>::new())
@@ -178,6 +179,6 @@ impl ClientSession {
         };
         futures_lite::future::or(exchange, connection)
             .await
-            .map_err(ClientError::Http)
+            .map_err(|e| ClientError::Http(Rc::new(e)))
     }
 }
