@@ -132,3 +132,37 @@ fn http2_runs_its_streams_on_the_corio_executor() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_large_body_arrives_whole() {
+    corio_runtime::run(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        corio_runtime::try_spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            // Echoes the request body back.
+            let echo = service_fn(|req: Request<Incoming>| async move {
+                let body = req.into_body().collect().await?.to_bytes();
+                Ok::<_, hyper::Error>(Response::new(Full::new(body)))
+            });
+            hyper::server::conn::http1::Builder::new()
+                .serve_connection(HyperIo::new(stream), echo)
+                .await
+        })
+        .unwrap();
+        let stream = TcpStream::connect(addr).await.unwrap();
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(HyperIo::new(stream))
+            .await
+            .unwrap();
+        corio_runtime::try_spawn(conn).unwrap();
+        let body: Vec<u8> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
+        let req = Request::post("/echo")
+            .body(Full::new(Bytes::from(body.clone())))
+            .unwrap();
+        let res = sender.send_request(req).await.unwrap();
+        let got = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(got.len(), body.len());
+        assert!(got == body, "the body came back changed");
+    })
+    .unwrap();
+}
