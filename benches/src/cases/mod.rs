@@ -1,6 +1,7 @@
 //! Every case, in the order of the table.
 
 mod channels;
+mod combinators;
 mod locks;
 mod memory;
 mod net;
@@ -18,5 +19,6 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(channels::cases());
     all.extend(locks::cases());
     all.extend(net::cases());
+    all.extend(combinators::cases());
     all
 }

@@ -48,6 +48,7 @@
 #![forbid(unsafe_code)]
 
 mod builder;
+mod combinators;
 mod current;
 mod debug;
 mod error;
@@ -56,11 +57,19 @@ mod extensions;
 mod future;
 mod handle;
 mod loop_handle;
+mod owners;
 mod run;
 mod time_arg;
 mod timers;
 
 pub use builder::Builder;
+pub use combinators::{
+    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
+    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
+    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
+};
+#[doc(hidden)]
+pub use combinators::{GatherChild, GatherChildren, TryGatherChildren};
 pub use current::{all_tasks, get_event_loop, get_running_loop, set_event_loop, spawn, try_spawn};
 pub use debug::{Report, ReportKind, default_exception_handler};
 pub use error::{FutureError, LoopError};
@@ -77,4 +86,7 @@ pub use corio_executor::{
     TaskId, ThreadsafeHandle, current_task, yield_now,
 };
 #[doc(no_inline)]
-pub use corio_time::{Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout};
+pub use corio_time::{
+    Elapsed, Interval, Sleep, Timeout, TimeoutHandle, TimeoutScope, interval, sleep, sleep_until,
+    timeout, timeout_at, timeout_scope, timeout_scope_at,
+};
