@@ -31,8 +31,14 @@ async fn main_task(url: String) -> Result<(), ClientError> {
 }
 
 fn main() -> ExitCode {
-    let url = util::standin::serve(Duration::from_millis(50));
-    match corio::run(main_task(url)) {
+    let standin = match util::standin::serve(Duration::from_millis(50)) {
+        Ok(standin) => standin,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match corio::run(main_task(standin.url())) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(err)) => {
             eprintln!("Traceback: {err}");

@@ -43,6 +43,6 @@ async fn main_task(url: String) -> Result<(), Box<dyn Error>> {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let url = util::standin::serve(Duration::from_millis(50));
-    corio::run(main_task(url))?
+    let standin = util::standin::serve(Duration::from_millis(50))?;
+    corio::run(main_task(standin.url()))?
 }
