@@ -106,9 +106,9 @@ pub use streams::{
     open_connection_with, open_unix_connection, open_unix_connection_with, start_server,
     start_server_with, start_unix_server, start_unix_server_with,
 };
-pub use tcp::{TcpListener, TcpStream};
+pub use tcp::{Incoming, TcpListener, TcpStream};
 pub use udp::UdpSocket;
-pub use unix::{UnixDatagram, UnixListener, UnixStream};
+pub use unix::{UnixDatagram, UnixIncoming, UnixListener, UnixStream};
 
 /// socket2, whose `Socket` the loop's `sock_accept`/`sock_connect` take (Python's socket
 /// objects), re-exported so its version matches.

@@ -9,6 +9,9 @@ use corio_net::LoopSockExt;
 use corio_net::socket2::{Domain, Socket, Type};
 use corio_runtime::EventLoop;
 
+/// The tests of this file count descriptors: one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn nonblocking_pair() -> (Socket, Socket) {
     let (a, b) = Socket::pair(Domain::UNIX, Type::STREAM, None).unwrap();
     a.set_nonblocking(true).unwrap();
@@ -18,6 +21,9 @@ fn nonblocking_pair() -> (Socket, Socket) {
 
 #[test]
 fn watches_leave_no_descriptor_behind() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // Count this process's descriptors around many add/remove cycles.
     let lp = EventLoop::new().unwrap();
     let (a, b) = nonblocking_pair();
@@ -30,6 +36,30 @@ fn watches_leave_no_descriptor_behind() {
     }
     lp.run_until_complete(corio_runtime::sleep(Duration::from_millis(5)))
         .unwrap();
+    assert!(
+        common::open_fds() <= before,
+        "{} > {before}",
+        common::open_fds()
+    );
+}
+
+#[test]
+fn a_loop_dropped_with_watches_leaves_no_descriptor_behind() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (a, b) = nonblocking_pair();
+    let before = common::open_fds();
+    for _ in 0..20 {
+        let lp = EventLoop::new().unwrap();
+        lp.add_reader(&b, || {}).unwrap();
+        lp.add_writer(&a, || {}).unwrap();
+        lp.run_until_complete(corio_runtime::sleep(Duration::from_millis(1)))
+            .unwrap();
+        // Neither removed nor closed: dropping the last handle closes the loop, which
+        // drops the watches' tasks and their duplicated descriptors.
+        drop(lp);
+    }
     assert!(
         common::open_fds() <= before,
         "{} > {before}",

@@ -150,10 +150,12 @@ fn a_reader_can_remove_itself_and_be_replaced() {
     lp.add_reader(&b, move || l.borrow_mut().push("first"))
         .unwrap();
     // Replacing: the first reader is never called.
-    let (l, lp2, fd) = (log.clone(), lp.clone(), b.as_raw_fd());
+    let (l, fd) = (log.clone(), b.as_raw_fd());
     lp.add_reader(&b, move || {
         l.borrow_mut().push("second");
-        lp2.remove_reader(&fd);
+        corio_runtime::get_running_loop()
+            .unwrap()
+            .remove_reader(&fd);
     })
     .unwrap();
     lp.run_until_complete(corio_runtime::sleep(Duration::from_millis(10)))
@@ -188,4 +190,35 @@ fn a_panicking_reader_is_reported_and_stays() {
     assert!(reports.borrow().len() >= 3);
     assert!(reports.borrow()[0].contains("panicked"));
     drop(b);
+}
+
+#[test]
+fn sock_recvfrom_waits_for_a_datagram() {
+    run(async {
+        let lp = corio_runtime::get_running_loop().unwrap();
+        let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        server.set_nonblocking(true).unwrap();
+        let addr = server.local_addr().unwrap();
+        let l = lp.clone();
+        let receiver = corio_runtime::try_spawn(async move {
+            let mut got = Vec::new();
+            for _ in 0..3 {
+                let (data, from) = l.sock_recvfrom(&server, 64).await.unwrap();
+                l.sock_sendto(&server, &data, from).await.unwrap();
+                got.push(data);
+            }
+            got
+        })
+        .unwrap();
+        let client = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        client.set_nonblocking(true).unwrap();
+        let mut buf = [0; 64];
+        for msg in [&b"a"[..], b"bb", b"ccc"] {
+            corio_runtime::sleep(Duration::from_millis(2)).await; // the receiver waits first
+            lp.sock_sendto(&client, msg, addr).await.unwrap();
+            let (n, from) = lp.sock_recvfrom_into(&client, &mut buf).await.unwrap();
+            assert_eq!((&buf[..n], from), (msg, addr));
+        }
+        assert_eq!(receiver.await.unwrap(), [&b"a"[..], b"bb", b"ccc"]);
+    });
 }

@@ -491,3 +491,81 @@ fn connect_timeout_gives_timed_out() {
         );
     });
 }
+
+#[test]
+fn abort_clients_cancels_the_callbacks_and_close_clients_closes_the_writers() {
+    run(async {
+        let dropped = Rc::new(Cell::new(0));
+        let d = dropped.clone();
+        let server = start_server(
+            move |mut reader: StreamReader, writer: StreamWriter| {
+                let d = d.clone();
+                async move {
+                    struct OnDrop(Rc<Cell<u32>>);
+                    impl Drop for OnDrop {
+                        fn drop(&mut self) {
+                            self.0.set(self.0.get() + 1);
+                        }
+                    }
+                    let _on_drop = OnDrop(d);
+                    writer.write(b"hello\n").unwrap();
+                    // Waits for the client to close; only an abort ends it early.
+                    let _ = reader.read_to_eof().await;
+                }
+            },
+            "127.0.0.1:0",
+        )
+        .await
+        .unwrap();
+        let addr = inet(&server);
+        let mut clients = Vec::new();
+        for _ in 0..3 {
+            let (mut r, w) = open_connection(addr).await.unwrap();
+            assert_eq!(r.readline().await.unwrap(), b"hello\n");
+            clients.push((r, w));
+        }
+        assert_eq!(server.active_connections(), 3);
+
+        server.close_clients();
+        for (r, _) in &mut clients {
+            assert_eq!(
+                r.read_to_eof().await.unwrap(),
+                b"",
+                "the server's side is closed"
+            );
+        }
+        assert_eq!(server.active_connections(), 3, "the callbacks go on");
+
+        server.abort_clients();
+        server.close();
+        server.wait_closed().await;
+        assert_eq!(server.active_connections(), 0);
+        assert_eq!(dropped.get(), 3, "every callback was dropped");
+    });
+}
+
+#[test]
+fn connect_from_a_local_address() {
+    use corio_net::ConnectOptions;
+    run(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        // All of 127/8 is loopback on Linux: 127.0.0.2 is a distinct local address.
+        let options = ConnectOptions::new().local_addr(SocketAddr::from(([127, 0, 0, 2], 0)));
+        let (_r, w) = corio_net::open_connection_with(listener.local_addr().unwrap(), &options)
+            .await
+            .unwrap();
+        let (_conn, peer) = listener.accept().await.unwrap();
+        assert_eq!(peer.ip(), std::net::Ipv4Addr::new(127, 0, 0, 2));
+        assert_eq!(
+            w.get_extra_info().sockname().and_then(|a| a.as_inet()),
+            Some(peer)
+        );
+        // An address of the other family leaves nothing to try: a typed error.
+        let v6 = ConnectOptions::new().local_addr("[::1]:0".parse().unwrap());
+        assert!(
+            corio_net::open_connection_with(listener.local_addr().unwrap(), &v6)
+                .await
+                .is_err()
+        );
+    });
+}

@@ -6,8 +6,9 @@ use crate::{EventLoop, LoopError};
 /// Runs `future` on a new loop and closes it (asyncio's `asyncio.run`).
 ///
 /// The loop becomes this thread's loop while it runs. When the future is done, every task
-/// still running is cancelled and given the chance to finish (their destructors run), then
-/// the loop is closed.
+/// still running is cancelled and given the chance to finish (their destructors run, and the
+/// done-callbacks their ends queue run, as asyncio's `gather` over them lets them), then the
+/// loop is closed.
 ///
 /// # Errors
 ///
@@ -47,6 +48,12 @@ where
         task.cancel();
     }
     lp.run_while_ready(|| leftovers.iter().all(|t| t.done()));
+    // asyncio.run waits for the cancelled tasks through `gather`, which completes one
+    // iteration after the last of them, and stops the loop one iteration after that: the
+    // done-callbacks their ends queued (a shared task's, a cancelled future's) run in those
+    // two iterations, and so do the callbacks those schedule at once.
+    let iterations = std::cell::Cell::new(0);
+    lp.run_while_ready(|| iterations.replace(iterations.get() + 1) == 2);
     set_event_loop(None);
     lp.close()?;
     out

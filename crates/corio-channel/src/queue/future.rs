@@ -1,9 +1,9 @@
 //! The named futures returned by the queues' async methods.
 
+use crate::sync::Arc;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::core::Core;

@@ -75,7 +75,6 @@ pub(super) fn add<R: CallbackOutput + 'static>(
     let watched: Async<OwnedFd> = Async::with_reactor(fd.try_clone_to_owned()?, lp.reactor())?;
     let active = Rc::new(Cell::new(true));
     let flag = Rc::clone(&active);
-    let reporter = lp.clone();
     let task = lp
         .create_task(async move {
             loop {
@@ -87,11 +86,7 @@ pub(super) fn add<R: CallbackOutput + 'static>(
                     Dir::Write => watched.write_with(check).await,
                 };
                 if let Err(e) = waited {
-                    report(
-                        &reporter,
-                        ReportKind::Io,
-                        format!("watching fd {raw} failed: {e}"),
-                    );
+                    report(ReportKind::Io, format!("watching fd {raw} failed: {e}"));
                     return;
                 }
                 if !flag.get() {
@@ -100,11 +95,10 @@ pub(super) fn add<R: CallbackOutput + 'static>(
                 match catch_unwind(AssertUnwindSafe(&mut callback)) {
                     Ok(out) => {
                         if let Some(failure) = out.into_failure() {
-                            report(&reporter, ReportKind::CallbackFailed, failure);
+                            report(ReportKind::CallbackFailed, failure);
                         }
                     }
                     Err(_) => report(
-                        &reporter,
                         ReportKind::CallbackPanicked,
                         format!("the {dir:?} callback of fd {raw} panicked"),
                     ),
@@ -152,10 +146,17 @@ pub(super) fn remove(lp: &EventLoop, raw: RawFd, dir: Dir) -> bool {
     }
 }
 
-fn report(lp: &EventLoop, kind: ReportKind, message: String) {
-    lp.call_exception_handler(&Report {
+/// Reports to the running loop (the watch's own: its task runs there). The task holds
+/// no handle of the loop, so a loop dropped without `close()` is not kept alive by its
+/// watches (see corio-runtime's loop ownership).
+fn report(kind: ReportKind, message: String) {
+    let report = Report {
         kind,
         message,
         task: corio_runtime::current_task(),
-    });
+    };
+    match corio_runtime::get_running_loop() {
+        Ok(lp) => lp.call_exception_handler(&report),
+        Err(_) => log::error!("{report}"),
+    }
 }

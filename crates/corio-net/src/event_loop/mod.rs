@@ -18,7 +18,8 @@ mod sealed {
 }
 
 /// asyncio's low-level socket and descriptor methods on the loop: `sock_recv`,
-/// `sock_recv_into`, `sock_sendall`, `sock_accept`, `sock_connect`, and `add_reader` /
+/// `sock_recv_into`, `sock_sendall`, `sock_recvfrom`, `sock_recvfrom_into`,
+/// `sock_sendto`, `sock_accept`, `sock_connect`, and `add_reader` /
 /// `add_writer` / `remove_reader` / `remove_writer`.
 ///
 /// They work on sockets you made yourself (`socket2::Socket`, std sockets), which must
@@ -118,6 +119,84 @@ pub trait LoopSockExt: sealed::Sealed {
     /// See [`LoopSockExt`].
     async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()>;
 
+    /// Receives a datagram of at most `nbytes` bytes and its sender (asyncio's
+    /// `sock_recvfrom`).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the socket is in blocking mode; the OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if cancelled, nothing was received.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_net::LoopSockExt;
+    ///
+    /// corio_runtime::run(async {
+    ///     let lp = corio_runtime::get_running_loop().unwrap();
+    ///     let (a, b) = (std::net::UdpSocket::bind("127.0.0.1:0")?, std::net::UdpSocket::bind("127.0.0.1:0")?);
+    ///     a.set_nonblocking(true)?;
+    ///     b.set_nonblocking(true)?;
+    ///     assert_eq!(lp.sock_sendto(&a, b"hi", b.local_addr()?).await?, 2);
+    ///     let (data, from) = lp.sock_recvfrom(&b, 16).await?;
+    ///     assert_eq!((data.as_slice(), from), (&b"hi"[..], a.local_addr()?));
+    ///     let mut buf = [0; 16];
+    ///     lp.sock_sendto(&a, b"again", b.local_addr()?).await?;
+    ///     let (n, _) = lp.sock_recvfrom_into(&b, &mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"again");
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    async fn sock_recvfrom(
+        &self,
+        sock: &std::net::UdpSocket,
+        nbytes: usize,
+    ) -> io::Result<(Vec<u8>, std::net::SocketAddr)>;
+
+    /// Receives a datagram into `buf` and returns its length and sender (asyncio's
+    /// `sock_recvfrom_into`).
+    ///
+    /// # Errors
+    ///
+    /// As [`sock_recvfrom`](LoopSockExt::sock_recvfrom).
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe.
+    ///
+    /// # Examples
+    ///
+    /// See [`sock_recvfrom`](LoopSockExt::sock_recvfrom).
+    async fn sock_recvfrom_into(
+        &self,
+        sock: &std::net::UdpSocket,
+        buf: &mut [u8],
+    ) -> io::Result<(usize, std::net::SocketAddr)>;
+
+    /// Sends a datagram to `addr` (asyncio's `sock_sendto`); returns the bytes sent.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidInput` if the socket is in blocking mode; the OS error.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if cancelled, nothing was sent.
+    ///
+    /// # Examples
+    ///
+    /// See [`sock_recvfrom`](LoopSockExt::sock_recvfrom).
+    async fn sock_sendto(
+        &self,
+        sock: &std::net::UdpSocket,
+        data: &[u8],
+        addr: std::net::SocketAddr,
+    ) -> io::Result<usize>;
+
     /// Accepts a connection on a listening socket (asyncio's `sock_accept`); the new
     /// socket is non-blocking and close-on-exec.
     ///
@@ -181,12 +260,13 @@ pub trait LoopSockExt: sealed::Sealed {
     /// let lp = corio_runtime::EventLoop::new()?;
     /// let (mut a, b) = std::os::unix::net::UnixStream::pair()?;
     /// let got = Rc::new(RefCell::new(Vec::new()));
-    /// let (g, stopper, mut reader) = (got.clone(), lp.clone(), b.try_clone()?);
+    /// let (g, mut reader) = (got.clone(), b.try_clone()?);
     /// lp.add_reader(&b, move || {
     ///     let mut buf = [0; 64];
     ///     let n = reader.read(&mut buf).unwrap();
     ///     g.borrow_mut().extend_from_slice(&buf[..n]);
-    ///     stopper.stop();
+    ///     // The running loop, not a clone of `lp`: a loop's callbacks should not own it.
+    ///     corio_runtime::get_running_loop().unwrap().stop();
     /// })?;
     /// a.write_all(b"ready")?;
     /// lp.run_forever()?;
@@ -218,13 +298,14 @@ pub trait LoopSockExt: sealed::Sealed {
     /// let lp = corio_runtime::EventLoop::new()?;
     /// let (a, _b) = std::os::unix::net::UnixStream::pair()?;
     /// let calls = Rc::new(Cell::new(0));
-    /// let (c, l) = (calls.clone(), lp.clone());
+    /// let c = calls.clone();
     /// let fd = std::os::fd::AsRawFd::as_raw_fd(&a);
     /// lp.add_writer(&a, move || {
     ///     c.set(c.get() + 1);
     ///     if c.get() == 3 {
-    ///         l.remove_writer(&fd);
-    ///         l.stop();
+    ///         let lp = corio_runtime::get_running_loop().unwrap();
+    ///         lp.remove_writer(&fd);
+    ///         lp.stop();
     ///     }
     /// })?;
     /// lp.run_forever()?;
@@ -265,6 +346,34 @@ impl LoopSockExt for EventLoop {
 
     async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()> {
         sock::sendall(self, sock.as_fd(), data).await
+    }
+
+    async fn sock_recvfrom(
+        &self,
+        sock: &std::net::UdpSocket,
+        nbytes: usize,
+    ) -> io::Result<(Vec<u8>, std::net::SocketAddr)> {
+        let mut buf = vec![0; nbytes];
+        let (n, from) = sock::recvfrom_into(self, sock, &mut buf).await?;
+        buf.truncate(n);
+        Ok((buf, from))
+    }
+
+    async fn sock_recvfrom_into(
+        &self,
+        sock: &std::net::UdpSocket,
+        buf: &mut [u8],
+    ) -> io::Result<(usize, std::net::SocketAddr)> {
+        sock::recvfrom_into(self, sock, buf).await
+    }
+
+    async fn sock_sendto(
+        &self,
+        sock: &std::net::UdpSocket,
+        data: &[u8],
+        addr: std::net::SocketAddr,
+    ) -> io::Result<usize> {
+        sock::sendto(self, sock, data, addr).await
     }
 
     async fn sock_accept(

@@ -82,6 +82,23 @@ pub(super) async fn sendall(lp: &EventLoop, fd: BorrowedFd<'_>, mut data: &[u8])
     Ok(())
 }
 
+pub(super) async fn recvfrom_into(
+    lp: &EventLoop,
+    sock: &std::net::UdpSocket,
+    buf: &mut [u8],
+) -> io::Result<(usize, std::net::SocketAddr)> {
+    retry(lp, sock.as_fd(), false, || sock.recv_from(&mut *buf)).await
+}
+
+pub(super) async fn sendto(
+    lp: &EventLoop,
+    sock: &std::net::UdpSocket,
+    data: &[u8],
+    addr: std::net::SocketAddr,
+) -> io::Result<usize> {
+    retry(lp, sock.as_fd(), true, || sock.send_to(data, addr)).await
+}
+
 pub(super) async fn accept(
     lp: &EventLoop,
     sock: &socket2::Socket,

@@ -24,6 +24,7 @@ use crate::{ExtraInfo, StreamReader, StreamWriter, TcpStream, UnixStream};
 pub struct ConnectOptions {
     pub(crate) limit: usize,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) local_addr: Option<std::net::SocketAddr>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::ClientTls>,
     #[cfg(feature = "tls")]
@@ -35,6 +36,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             limit: DEFAULT_LIMIT,
             timeout: None,
+            local_addr: None,
             #[cfg(feature = "tls")]
             tls: None,
             #[cfg(feature = "tls")]
@@ -73,6 +75,30 @@ impl ConnectOptions {
     #[must_use]
     pub fn get_limit(&self) -> usize {
         self.limit
+    }
+
+    /// The local address to connect from (asyncio's `local_addr=`); only addresses of
+    /// its family are tried. TCP only.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_net::{ConnectOptions, TcpListener, open_connection_with};
+    ///
+    /// corio_runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let options = ConnectOptions::new().local_addr(([127, 0, 0, 1], 0).into());
+    ///     let (_reader, writer) = open_connection_with(listener.local_addr()?, &options).await?;
+    ///     let local = writer.get_extra_info().sockname().and_then(|a| a.as_inet()).unwrap();
+    ///     assert!(local.ip().is_loopback());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn local_addr(mut self, addr: std::net::SocketAddr) -> ConnectOptions {
+        self.local_addr = Some(addr);
+        self
     }
 
     /// A time limit for connecting to each address.
@@ -156,10 +182,7 @@ pub async fn open_connection_with(
     addr: impl ToSocketAddrs,
     options: &ConnectOptions,
 ) -> io::Result<(StreamReader, StreamWriter)> {
-    let stream = match options.timeout {
-        Some(t) => TcpStream::connect_timeout(addr, t).await?,
-        None => TcpStream::connect(addr).await?,
-    };
+    let stream = TcpStream::connect_inner(&addr, options.timeout, options.local_addr).await?;
     #[cfg(feature = "tls")]
     if let Some(tls) = &options.tls {
         let info = tcp_info(&stream);

@@ -12,10 +12,25 @@ use futures_io::{AsyncBufRead, AsyncRead};
 use crate::{IncompleteReadError, LimitOverrunError, ReadError};
 
 /// asyncio's default buffer limit: 64 KiB.
+///
+/// # Examples
+///
+/// ```
+/// let reader = corio_net::StreamReader::new(&b""[..]);
+/// assert_eq!(reader.limit(), corio_net::DEFAULT_LIMIT);
+/// ```
 pub const DEFAULT_LIMIT: usize = 64 * 1024;
 
 /// The reader half [`open_connection`](crate::open_connection) and the servers hand out:
 /// any byte stream, boxed.
+///
+/// # Examples
+///
+/// ```
+/// let io: corio_net::BoxRead = Box::new(&b"any stream"[..]);
+/// let reader: corio_net::StreamReader = corio_net::StreamReader::new(io);
+/// # drop(reader);
+/// ```
 pub type BoxRead = Box<dyn AsyncRead + Send + Unpin + 'static>;
 
 /// The first buffer a reader allocates (once its first bytes came, not before: an idle

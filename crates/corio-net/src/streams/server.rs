@@ -146,21 +146,48 @@ type Handler = Rc<dyn Fn(StreamReader, StreamWriter) -> Pin<Box<dyn Future<Outpu
 struct Connections {
     active: Cell<usize>,
     wakers: RefCell<Vec<Waker>>,
+    /// Each live connection's task and (once its streams are made) writer, for
+    /// `close_clients` / `abort_clients`.
+    clients: RefCell<slab::Slab<Client>>,
 }
 
-/// Counts one connection task while it lives (also when it is cancelled or panics).
-struct ConnectionGuard(Rc<Connections>);
+#[derive(Default)]
+struct Client {
+    task: Option<Task<()>>,
+    writer: Option<StreamWriter>,
+}
+
+/// Counts one connection task while it lives (also when it is cancelled or panics) and
+/// removes its entry from the clients when it ends.
+struct ConnectionGuard {
+    conns: Rc<Connections>,
+    key: usize,
+}
 
 impl ConnectionGuard {
     fn new(conns: &Rc<Connections>) -> ConnectionGuard {
         conns.active.set(conns.active.get() + 1);
-        ConnectionGuard(Rc::clone(conns))
+        let key = conns.clients.borrow_mut().insert(Client::default());
+        ConnectionGuard {
+            conns: Rc::clone(conns),
+            key,
+        }
+    }
+
+    fn set_writer(&self, writer: &StreamWriter) {
+        if let Some(client) = self.conns.clients.borrow_mut().get_mut(self.key) {
+            client.writer = Some(writer.clone());
+        }
     }
 }
 
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
-        let conns = &self.0;
+        let conns = &self.conns;
+        // Taken out before it drops: dropping a writer or task runs no code of ours,
+        // but keep the borrow short anyway.
+        let entry = conns.clients.borrow_mut().try_remove(self.key);
+        drop(entry);
         conns.active.set(conns.active.get() - 1);
         if conns.active.get() == 0 {
             for w in conns.wakers.borrow_mut().drain(..) {
@@ -625,6 +652,88 @@ impl Server {
     pub fn active_connections(&self) -> usize {
         self.inner.conns.active.get()
     }
+
+    /// Closes every accepted connection's writer (asyncio 3.13's `close_clients`): what
+    /// they buffered is still sent, then each peer reads end-of-file. The callbacks go on
+    /// (a closed writer refuses further writes).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_net::{open_connection, start_server};
+    ///
+    /// corio_runtime::run(async {
+    ///     let server = start_server(
+    ///         |mut reader, _writer| async move { let _ = reader.read_to_eof().await; },
+    ///         "127.0.0.1:0",
+    ///     )
+    ///     .await?;
+    ///     let (mut reader, _writer) = open_connection(server.sockets()[0].as_inet().unwrap()).await?;
+    ///     while server.active_connections() == 0 {
+    ///         corio_runtime::sleep(std::time::Duration::from_millis(1)).await;
+    ///     }
+    ///     server.close_clients();
+    ///     assert_eq!(reader.read_to_eof().await?, b""); // the server closed its side
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn close_clients(&self) {
+        let writers: Vec<StreamWriter> = self
+            .inner
+            .conns
+            .clients
+            .borrow()
+            .iter()
+            .filter_map(|(_, c)| c.writer.clone())
+            .collect();
+        for writer in writers {
+            writer.close();
+        }
+    }
+
+    /// Ends every accepted connection at once (asyncio 3.13's `abort_clients`): their
+    /// callback tasks are cancelled, which drops their streams and closes the sockets;
+    /// buffered data is lost.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_net::{open_connection, start_server};
+    ///
+    /// corio_runtime::run(async {
+    ///     let server = start_server(
+    ///         |mut reader, _writer| async move { let _ = reader.read_to_eof().await; },
+    ///         "127.0.0.1:0",
+    ///     )
+    ///     .await?;
+    ///     let (mut reader, _writer) = open_connection(server.sockets()[0].as_inet().unwrap()).await?;
+    ///     while server.active_connections() == 0 {
+    ///         corio_runtime::sleep(std::time::Duration::from_millis(1)).await;
+    ///     }
+    ///     server.abort_clients();
+    ///     assert!(reader.read_to_eof().await.map_or(true, |rest| rest.is_empty()));
+    ///     server.close();
+    ///     server.wait_closed().await; // the aborted callbacks have ended
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn abort_clients(&self) {
+        let clients: Vec<Client> = self
+            .inner
+            .conns
+            .clients
+            .borrow_mut()
+            .iter_mut()
+            .map(|(_, c)| std::mem::take(c))
+            .collect();
+        for client in clients {
+            if let Some(task) = client.task {
+                task.cancel();
+            }
+        }
+    }
 }
 
 impl Drop for Server {
@@ -699,8 +808,9 @@ impl Inner {
         let limit = self.limit;
         #[cfg(feature = "tls")]
         let (tls, handshake_timeout) = (self.tls.clone(), self.tls_handshake_timeout);
+        let key = guard.key;
         let task = async move {
-            let _guard = guard;
+            let guard = guard;
             #[cfg(feature = "tls")]
             let streams = match tls {
                 // A client that never finishes its handshake is dropped (asyncio's
@@ -714,12 +824,21 @@ impl Inner {
             #[cfg(not(feature = "tls"))]
             let streams: io::Result<_> = Ok(plain_streams(conn, limit));
             match streams {
-                Ok((reader, writer)) => handler(reader, writer).await,
+                Ok((reader, writer)) => {
+                    guard.set_writer(&writer);
+                    handler(reader, writer).await;
+                }
                 Err(e) => log::debug!("connection setup failed: {e}"),
             }
+            drop(guard);
         };
-        if let Err(e) = corio_runtime::try_spawn(task) {
-            log::error!("cannot start a connection task: {e}");
+        match corio_runtime::try_spawn(task) {
+            Ok(task) => {
+                if let Some(client) = self.conns.clients.borrow_mut().get_mut(key) {
+                    client.task = Some(task);
+                }
+            }
+            Err(e) => log::error!("cannot start a connection task: {e}"),
         }
     }
 }

@@ -23,6 +23,14 @@ use crate::{ExtraInfo, WriteError};
 
 /// The writer half [`open_connection`](crate::open_connection) and the servers hand out:
 /// any byte stream, boxed.
+///
+/// # Examples
+///
+/// ```
+/// let io: corio_net::BoxWrite = Box::new(futures_lite::io::sink());
+/// let writer: corio_net::StreamWriter = corio_net::StreamWriter::new(io);
+/// # drop(writer);
+/// ```
 pub type BoxWrite = Box<dyn AsyncWrite + Send + Unpin + 'static>;
 
 /// asyncio's default high-water mark: 64 KiB (the low mark is a quarter of it).

@@ -168,6 +168,28 @@ impl TcpListener {
         }
     }
 
+    /// The accepted connections as a `Stream` (each accept's error is an item: the
+    /// stream goes on after it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_lite::StreamExt;
+    ///
+    /// corio_runtime::run(async {
+    ///     let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    ///     let mut incoming = listener.incoming();
+    ///     let _client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    ///     let conn = incoming.next().await.unwrap()?;
+    ///     assert!(conn.peer_addr().is_ok());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn incoming(&self) -> Incoming<'_> {
+        Incoming { listener: self }
+    }
+
     /// The address the listener is bound to.
     ///
     /// # Errors
@@ -230,6 +252,27 @@ impl TcpListener {
     /// See [`ttl`](TcpListener::ttl).
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
         self.get_ref().set_ttl(ttl)
+    }
+}
+
+/// The stream of [`TcpListener::incoming`].
+///
+/// # Examples
+///
+/// See [`TcpListener::incoming`].
+#[must_use = "streams do nothing unless polled"]
+#[derive(Debug)]
+pub struct Incoming<'a> {
+    listener: &'a TcpListener,
+}
+
+impl futures_core::Stream for Incoming<'_> {
+    type Item = io::Result<TcpStream>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.listener
+            .poll_accept(cx)
+            .map(|r| Some(r.map(|(stream, _)| stream)))
     }
 }
 

@@ -4,5 +4,5 @@ mod listener;
 mod stream;
 
 pub(crate) use listener::DEFAULT_BACKLOG;
-pub use listener::TcpListener;
+pub use listener::{Incoming, TcpListener};
 pub use stream::TcpStream;

@@ -76,7 +76,7 @@ impl TcpStream {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
-        TcpStream::connect_inner(&addr, None).await
+        TcpStream::connect_inner(&addr, None, None).await
     }
 
     /// [`connect`](TcpStream::connect) with a time limit for each address tried.
@@ -109,22 +109,31 @@ impl TcpStream {
         addr: impl ToSocketAddrs,
         timeout: Duration,
     ) -> io::Result<TcpStream> {
-        TcpStream::connect_inner(&addr, Some(timeout)).await
+        TcpStream::connect_inner(&addr, Some(timeout), None).await
     }
 
-    async fn connect_inner(
+    /// Connects to each address in turn, with a time limit per address and, with
+    /// `local`, from that local address (addresses of the other family are skipped).
+    pub(crate) async fn connect_inner(
         addr: &(impl ToSocketAddrs + ?Sized),
         timeout: Option<Duration>,
+        local: Option<SocketAddr>,
     ) -> io::Result<TcpStream> {
-        let addrs = resolve(addr).await?;
+        let mut addrs = resolve(addr).await?;
+        if let Some(local) = local {
+            addrs.retain(|a| a.is_ipv4() == local.is_ipv4());
+        }
         try_each(addrs, |addr| {
-            with_timeout(timeout, TcpStream::connect_addr(addr))
+            with_timeout(timeout, TcpStream::connect_addr(addr, local))
         })
         .await
     }
 
-    async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+    async fn connect_addr(addr: SocketAddr, local: Option<SocketAddr>) -> io::Result<TcpStream> {
         let socket = new_socket(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+        if let Some(local) = local {
+            socket.bind(&local.into())?;
+        }
         let inner = connect::<std::net::TcpStream>(socket, &addr.into()).await?;
         Ok(TcpStream {
             inner: Arc::new(inner),
@@ -161,6 +170,32 @@ impl TcpStream {
         TcpStream {
             inner: Arc::new(inner),
         }
+    }
+
+    /// asyncio's `(reader, writer)` pair over this connection, as
+    /// [`open_connection`](crate::open_connection) gives (with `peername`/`sockname` in
+    /// the writer's [`get_extra_info`](crate::StreamWriter::get_extra_info)): for a
+    /// stream you connected or accepted yourself. `limit` is the reader's
+    /// ([`DEFAULT_LIMIT`](crate::DEFAULT_LIMIT) is asyncio's).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (conn, _) = listener.accept().await?;
+    /// let (mut reader, _writer) = conn.into_streams(corio_net::DEFAULT_LIMIT);
+    /// let (_r, writer) = client.into_streams(corio_net::DEFAULT_LIMIT);
+    /// writer.write(b"line\n").unwrap();
+    /// assert_eq!(reader.readline().await.unwrap(), b"line\n");
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "connect_accepted_socket")]
+    pub fn into_streams(self, limit: usize) -> (crate::StreamReader, crate::StreamWriter) {
+        crate::streams::open::tcp_streams(self, limit)
     }
 
     /// The std stream underneath (still non-blocking), for options corio does not wrap.

@@ -141,6 +141,31 @@ impl UnixListener {
         }
     }
 
+    /// The accepted connections as a `Stream` (each accept's error is an item: the
+    /// stream goes on after it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_lite::StreamExt;
+    ///
+    /// corio_runtime::run(async {
+    ///     let path = std::env::temp_dir().join(format!("corio-doc-inc-{}.sock", std::process::id()));
+    ///     let _ = std::fs::remove_file(&path);
+    ///     let listener = corio_net::UnixListener::bind(&path)?;
+    ///     let mut incoming = listener.incoming();
+    ///     let _client = corio_net::UnixStream::connect(&path).await?;
+    ///     let conn = incoming.next().await.unwrap()?;
+    ///     assert!(conn.peer_addr().is_ok());
+    ///     std::fs::remove_file(&path)?;
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn incoming(&self) -> Incoming<'_> {
+        Incoming { listener: self }
+    }
+
     /// The address the listener is bound to.
     ///
     /// # Errors
@@ -152,6 +177,27 @@ impl UnixListener {
     /// See [`from_std`](UnixListener::from_std).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
+    }
+}
+
+/// The stream of [`UnixListener::incoming`].
+///
+/// # Examples
+///
+/// See [`UnixListener::incoming`].
+#[must_use = "streams do nothing unless polled"]
+#[derive(Debug)]
+pub struct Incoming<'a> {
+    listener: &'a UnixListener,
+}
+
+impl futures_core::Stream for Incoming<'_> {
+    type Item = io::Result<UnixStream>;
+
+    fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.listener
+            .poll_accept(cx)
+            .map(|r| Some(r.map(|(stream, _)| stream)))
     }
 }
 

@@ -5,5 +5,5 @@ mod listener;
 mod stream;
 
 pub use datagram::UnixDatagram;
-pub use listener::UnixListener;
+pub use listener::{Incoming as UnixIncoming, UnixListener};
 pub use stream::UnixStream;

@@ -126,6 +126,30 @@ impl UnixStream {
         }
     }
 
+    /// asyncio's `(reader, writer)` pair over this connection, as
+    /// [`open_connection`](crate::open_connection) gives (with `peername`/`sockname` in
+    /// the writer's [`get_extra_info`](crate::StreamWriter::get_extra_info)): for a
+    /// stream you connected or accepted yourself. `limit` is the reader's
+    /// ([`DEFAULT_LIMIT`](crate::DEFAULT_LIMIT) is asyncio's).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # corio_runtime::run(async {
+    /// let (client, conn) = corio_net::UnixStream::pair()?;
+    /// let (mut reader, _writer) = conn.into_streams(corio_net::DEFAULT_LIMIT);
+    /// let (_r, writer) = client.into_streams(corio_net::DEFAULT_LIMIT);
+    /// writer.write(b"line\n").unwrap();
+    /// assert_eq!(reader.readline().await.unwrap(), b"line\n");
+    /// # std::io::Result::Ok(())
+    /// # })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "connect_accepted_socket")]
+    pub fn into_streams(self, limit: usize) -> (crate::StreamReader, crate::StreamWriter) {
+        crate::streams::open::unix_streams(self, limit)
+    }
+
     /// The std stream underneath (still non-blocking).
     ///
     /// # Examples
