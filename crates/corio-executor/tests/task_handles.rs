@@ -628,3 +628,70 @@ fn awaiting_a_pending_task_of_another_executor_is_an_error() {
         Ok(Ok(3))
     );
 }
+
+/// asyncio runs a task's done-callbacks when it ends, whoever still holds it: a callback
+/// added to a pending task runs even if every handle is dropped first (fire and forget
+/// with a callback), and nothing is kept once it ran.
+#[test]
+fn a_done_callback_runs_after_every_handle_was_dropped() {
+    let (ex, mut parker) = executor();
+    let probe = Rc::new(());
+    let p = probe.clone();
+    let seen = Rc::new(Cell::new(false));
+    let s = seen.clone();
+    let task = ex
+        .spawn_local(async move {
+            yield_now().await;
+            p
+        })
+        .share();
+    task.add_done_callback(move |t| s.set(matches!(t.result(), Some(Ok(_)))));
+    drop(task);
+    ex.block_on(
+        async {
+            for _ in 0..3 {
+                yield_now().await;
+            }
+        },
+        &mut parker,
+    );
+    assert!(
+        seen.get(),
+        "the done-callback was lost with the last handle"
+    );
+    assert!(ex.tasks().is_empty());
+    assert_eq!(
+        Rc::strong_count(&probe),
+        1,
+        "the output was kept after the callback ran"
+    );
+}
+
+/// The same for a task that never ends: closing the executor ends it, and then nothing
+/// (the task, its shared part, the callback) is left behind.
+#[test]
+fn a_done_callback_kept_for_a_pending_task_is_freed_by_close() {
+    let (ex, mut parker) = executor();
+    let probe = Rc::new(());
+    let p = probe.clone();
+    let task = ex.spawn_local(std::future::pending::<()>()).share();
+    task.add_done_callback(move |_| drop(p));
+    drop(task);
+    ex.block_on(yield_now(), &mut parker);
+    assert_eq!(Rc::strong_count(&probe), 2);
+    ex.close();
+    assert_eq!(Rc::strong_count(&probe), 1, "the callback outlived close()");
+    // And by the executor's drop, without close.
+    let (ex, mut parker) = executor();
+    let p = probe.clone();
+    let task = ex.spawn_local(std::future::pending::<()>()).share();
+    task.add_done_callback(move |_| drop(p));
+    drop(task);
+    ex.block_on(yield_now(), &mut parker);
+    drop(ex);
+    assert_eq!(
+        Rc::strong_count(&probe),
+        1,
+        "the callback outlived the executor"
+    );
+}

@@ -31,6 +31,21 @@ enum Entry<T: 'static> {
     Gone,
 }
 
+/// Ends entry `i` (its awaiter or callback went) and drops the ended entries at the end of
+/// the list, so that awaiters that come and go (a `wait_for` over a fresh clone, in a loop)
+/// do not grow the list of a long-lived future without bound. Only ended entries are
+/// removed, and no live handle's index points at one, so the indices and the order stay
+/// right. Gives back the old entry, for the caller to drop with the list released.
+fn end_entry<T>(entries: &mut Vec<Entry<T>>, i: usize) -> Option<Entry<T>> {
+    let old = entries
+        .get_mut(i)
+        .map(|e| std::mem::replace(e, Entry::Gone));
+    while matches!(entries.last(), Some(Entry::Gone)) {
+        entries.pop();
+    }
+    old
+}
+
 /// Invariant: no borrow of a cell is held across user code (a waker, a callback, the drop
 /// of either), so that such code may use the future again.
 struct Inner<T: 'static> {
@@ -314,13 +329,13 @@ impl<T: 'static> SettableFuture<T> {
     /// fut.set_result(()).unwrap();
     /// ```
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        let removed = self
-            .inner
-            .entries
-            .borrow_mut()
-            .iter_mut()
-            .find(|e| matches!(e, Entry::Callback(i, _) if *i == id))
-            .map(|e| std::mem::replace(e, Entry::Gone));
+        let removed = {
+            let mut entries = self.inner.entries.borrow_mut();
+            entries
+                .iter()
+                .position(|e| matches!(e, Entry::Callback(i, _) if *i == id))
+                .and_then(|i| end_entry(&mut entries, i))
+        };
         // Dropped with the list released: the closure's captures may use this future.
         removed.is_some()
     }
@@ -374,12 +389,7 @@ impl<T: 'static> Drop for SettableFuture<T> {
             && !self.done()
         {
             // This awaiter goes: its entry too (dropped with the list released).
-            let old = self
-                .inner
-                .entries
-                .borrow_mut()
-                .get_mut(i)
-                .map(|e| std::mem::replace(e, Entry::Gone));
+            let old = end_entry(&mut self.inner.entries.borrow_mut(), i);
             drop(old);
         }
         if self.mark.abandoned_by_cancel() {
@@ -407,5 +417,42 @@ impl<T: 'static> fmt::Debug for SettableFuture<T> {
             State::Cancelled => "cancelled",
         };
         f.debug_struct("Future").field("state", &state).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    use super::SettableFuture;
+
+    /// Awaiters that come and go (a fresh clone polled once by a `wait_for`, then dropped),
+    /// and callbacks added and removed, do not grow a pending future's list.
+    #[test]
+    fn awaiters_and_callbacks_that_go_leave_no_entries_behind() {
+        let fut = SettableFuture::<u8>::new();
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..100 {
+            let mut waiter = fut.clone();
+            assert!(Pin::new(&mut waiter).poll(&mut cx).is_pending());
+            drop(waiter);
+            let id = fut.add_done_callback(|_| {});
+            assert!(fut.remove_done_callback(id));
+        }
+        assert_eq!(fut.inner.entries.borrow().len(), 0);
+        // A live awaiter keeps its place, and is still woken.
+        let mut first = fut.clone();
+        assert!(Pin::new(&mut first).poll(&mut cx).is_pending());
+        let mut second = fut.clone();
+        assert!(Pin::new(&mut second).poll(&mut cx).is_pending());
+        drop(second);
+        assert_eq!(fut.inner.entries.borrow().len(), 1);
+        fut.set_result(4).unwrap();
+        assert!(matches!(
+            Pin::new(&mut first).poll(&mut cx),
+            Poll::Ready(Ok(4))
+        ));
     }
 }

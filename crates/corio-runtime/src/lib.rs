@@ -64,9 +64,11 @@ mod executor_future;
 mod extensions;
 mod future;
 mod handle;
+mod interrupt;
 mod loop_handle;
 mod owners;
 mod run;
+mod sigint;
 mod threadsafe;
 mod time_arg;
 mod timers;
@@ -91,6 +93,9 @@ pub use loop_handle::LoopHandle;
 pub use run::run;
 pub use threadsafe::{CoroutinePanicked, run_coroutine_threadsafe};
 pub use time_arg::{Delay, When};
+
+#[doc(no_inline)]
+pub use corio_signal::reraise_sigint;
 
 #[doc(no_inline)]
 pub use corio_executor::{

@@ -155,6 +155,37 @@ fn run_cancels_leftover_tasks_and_closes_the_loop() {
     assert!(lp.is_closed());
 }
 
+/// asyncio.run waits for the leftover tasks it cancels (through `gather`), so the
+/// done-callbacks their ends queue still run: a shared task's, and a future's that a
+/// cancelled awaiter cancelled (asyncio gives `['fut cb', 'cb cancelled=True']` here).
+#[test]
+fn run_runs_the_done_callbacks_of_the_leftover_tasks_it_cancels() {
+    let log = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let l = log.clone();
+    run(async move {
+        let t = corio_runtime::spawn(std::future::pending::<()>()).share();
+        let lt = l.clone();
+        t.add_done_callback(move |t| {
+            lt.borrow_mut()
+                .push(format!("cb cancelled={}", t.cancelled()))
+        });
+        let f = corio_runtime::SettableFuture::<u8>::new();
+        let lf = l.clone();
+        f.add_done_callback(move |_| lf.borrow_mut().push("fut cb".to_owned()));
+        corio_runtime::spawn(async move {
+            let _ = f.await;
+        })
+        .detach();
+        corio_runtime::yield_now().await;
+    })
+    .unwrap();
+    // Sorted: asyncio cancels the awaited future inside `cancel()`, corio when the awaiting
+    // task's cancelled step drops its future, which changes the order of the two.
+    let mut seen = log.borrow().clone();
+    seen.sort();
+    assert_eq!(seen, ["cb cancelled=true", "fut cb"]);
+}
+
 #[test]
 fn virtual_time_jumps_to_the_next_deadline() {
     let lp = EventLoop::builder().virtual_time(true).build().unwrap();

@@ -1,5 +1,6 @@
 //! Rust equivalents of the helpers that the seed programs import from `util.py`:
-//! [`delay`] and [`async_timed`]; the HTTP stand-in ([`standin`], `standin.py`), the
+//! [`delay`], [`async_timed`] and [`fetch_status`]; with [`http`] (the part of aiohttp the
+//! seeds use) and [`standin`] (`standin.py`, the local HTTP server they fetch from); the
 //! throw-away Redis server ([`redis_server`]) and Python's `threading.get_ident`
 //! ([`thread_ident`]).
 //!
@@ -10,6 +11,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod fakepg;
+pub(crate) mod http;
 pub(crate) mod redis_server;
 pub(crate) mod standin;
 
@@ -117,4 +119,22 @@ pub(crate) fn ctime() -> String {
     chrono::Local::now()
         .format("%a %b %e %H:%M:%S %Y")
         .to_string()
+}
+
+/// util.py's `fetch_status` (decorated with `@async_timed()`): sleeps `delay_seconds`, then
+/// `session.get(url)` and gives the response's status.
+///
+/// # Cancel safety
+///
+/// Dropping it drops the request (its connection is closed) and prints the "finished" line.
+pub(crate) async fn fetch_status(
+    session: http::ClientSession,
+    url: String,
+    delay_seconds: u64,
+) -> Result<u16, http::ClientError> {
+    async_timed("fetch_status", (session.clone(), url.clone()), async move {
+        corio::sleep(Duration::from_secs(delay_seconds)).await;
+        session.get(&url).await.map(|status| status.as_u16())
+    })
+    .await
 }

@@ -31,6 +31,21 @@ enum Entry<T> {
     Gone,
 }
 
+/// Ends entry `i` (its awaiter or callback went) and drops the ended entries at the end of
+/// the list, so that awaiters that come and go (a `timeout` over a fresh clone, in a loop)
+/// do not grow the list of a long-lived task without bound. Only ended entries are removed,
+/// and no live handle's slot points at one, so the slots and the order stay right. Gives
+/// back the old entry, for the caller to drop with the list released.
+fn end_entry<T>(entries: &mut Vec<Entry<T>>, i: usize) -> Option<Entry<T>> {
+    let old = entries
+        .get_mut(i)
+        .map(|e| std::mem::replace(e, Entry::Gone));
+    while matches!(entries.last(), Some(Entry::Gone)) {
+        entries.pop();
+    }
+    old
+}
+
 /// What the clones of a [`SharedTask`] share. The task reaches it through
 /// [`TaskMeta::handle`] when it completes.
 ///
@@ -47,6 +62,11 @@ pub(crate) struct SharedInner<T> {
     /// Awaiters and done-callbacks, in registration order; emptied when the task completes.
     entries: RefCell<Vec<Entry<T>>>,
     next_callback: Cell<u64>,
+    /// Itself, once a done-callback was added to the pending task: the callbacks run when the
+    /// task ends even if every handle went before (asyncio's task lives on in the loop). The
+    /// cycle ends when the task completes ([`SharedInner::finish`]), which every task does,
+    /// at the latest when its executor closes or is dropped.
+    keep: RefCell<Option<Rc<SharedInner<T>>>>,
 }
 
 impl<T> SharedInner<T> {
@@ -75,6 +95,9 @@ impl<T: 'static> SharedInner<T> {
     /// order they were registered. Called by the completing task.
     pub(crate) fn finish(this: &Rc<SharedInner<T>>, out: Result<T, TaskError>) {
         *this.output.borrow_mut() = Some(out);
+        // The caller holds a count of its own: this is not the last one.
+        let kept = this.keep.borrow_mut().take();
+        drop(kept);
         let entries = std::mem::take(&mut *this.entries.borrow_mut());
         if entries.is_empty() {
             return;
@@ -178,6 +201,7 @@ impl<T> SharedTask<T> {
             output: RefCell::new(taken.then_some(Err(TaskError::Cancelled))),
             entries: RefCell::new(Vec::new()),
             next_callback: Cell::new(0),
+            keep: RefCell::new(None),
         });
         if m.is_done() {
             inner.settle();
@@ -335,9 +359,9 @@ impl<T> SharedTask<T> {
         let removed = {
             let mut entries = self.inner.entries.borrow_mut();
             entries
-                .iter_mut()
-                .find(|e| matches!(e, Entry::Callback(i, _) if *i == id))
-                .map(|e| std::mem::replace(e, Entry::Gone))
+                .iter()
+                .position(|e| matches!(e, Entry::Callback(i, _) if *i == id))
+                .and_then(|i| end_entry(&mut entries, i))
         };
         // The callback (user code) is dropped once the list is released.
         removed.is_some()
@@ -418,6 +442,10 @@ impl<T: 'static> SharedTask<T> {
                 .entries
                 .borrow_mut()
                 .push(Entry::Callback(id, Box::new(callback)));
+            let mut keep = self.inner.keep.borrow_mut();
+            if keep.is_none() {
+                *keep = Some(self.inner.clone());
+            }
         }
         id
     }
@@ -485,12 +513,7 @@ impl<T> Drop for SharedTask<T> {
         if let Some(i) = self.slot
             && !meta.is_done()
         {
-            let old = self
-                .inner
-                .entries
-                .borrow_mut()
-                .get_mut(i)
-                .map(|e| std::mem::replace(e, Entry::Gone));
+            let old = end_entry(&mut self.inner.entries.borrow_mut(), i);
             drop(old);
         }
         // Dropped with the future of a task that was cancelled while awaiting it: so is
@@ -522,5 +545,42 @@ impl<T> fmt::Debug for SharedTask<T> {
             .field("name", &meta.name())
             .field("state", &meta.state_name())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    use crate::{LocalExecutor, park};
+
+    /// Awaiters that come and go (a fresh clone polled once by a `timeout`, then dropped),
+    /// and callbacks added and removed, do not grow a pending task's list.
+    #[test]
+    fn awaiters_and_callbacks_that_go_leave_no_entries_behind() {
+        let (_parker, unparker) = park::pair();
+        let ex = LocalExecutor::new(unparker);
+        let task = ex.spawn_local(std::future::pending::<u8>()).share();
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..100 {
+            let mut waiter = task.clone();
+            assert_eq!(Pin::new(&mut waiter).poll(&mut cx), Poll::Pending);
+            drop(waiter);
+            let id = task.add_done_callback(|_| {});
+            assert!(task.remove_done_callback(id));
+        }
+        assert_eq!(task.inner.entries.borrow().len(), 0);
+        // A live awaiter keeps its place, and a later one comes after it.
+        let mut first = task.clone();
+        assert_eq!(Pin::new(&mut first).poll(&mut cx), Poll::Pending);
+        let mut second = task.clone();
+        assert_eq!(Pin::new(&mut second).poll(&mut cx), Poll::Pending);
+        drop(second);
+        assert_eq!(task.inner.entries.borrow().len(), 1);
+        assert_eq!(Pin::new(&mut first).poll(&mut cx), Poll::Pending);
+        assert_eq!(task.inner.entries.borrow().len(), 1);
+        ex.close();
     }
 }
