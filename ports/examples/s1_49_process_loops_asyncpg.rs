@@ -42,12 +42,12 @@ async fn query_products_concurrently(
     queries: usize,
 ) -> Result<Vec<Row>, Box<dyn Error>> {
     async_timed("query_products_concurrently", (&pool, queries), async {
-        let tasks = (0..queries)
+        let tasks: Vec<_> = (0..queries)
             .map(|_| {
                 let pool = pool.clone();
-                corio::create_task(async move { query_product(&pool).await })
+                corio::spawn(async move { query_product(&pool).await })
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect();
         let mut rows = Vec::with_capacity(queries);
         for task in tasks {
             rows.push(task.await?);
