@@ -578,7 +578,7 @@ impl PoolInner {
                 ),
             };
             if queue.notified > 0 {
-                // Claimed by a push (or by the shutdown below): `idle` was taken down for us.
+                // Claimed by a push, which took `idle` down for us.
                 queue.notified -= 1;
             } else if timed_out && queue.jobs.is_empty() {
                 queue.idle -= 1;
