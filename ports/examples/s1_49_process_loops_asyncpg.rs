@@ -6,8 +6,8 @@
 //! asyncio -> corio: the fake asyncpg -> `util::fakepg` (6 connections, 1 ms per query,
 //! as fakepg.py); `asyncio.run(run_queries())` in the worker -> `corio::run(..)` in the
 //! worker process; `loop.run_in_executor(pool, run_in_new_loop, 10000)` ->
-//! `pool.submit(&RUN_IN_NEW_LOOP, 10_000)?` (asyncio wraps `executor.submit` the same way),
-//! awaited from the parent's loop; `asyncio.gather(*queries)` -> one task per query,
+//! `lp.run_in_executor(&pool, (&RUN_IN_NEW_LOOP, 10_000))?` (a registered function and its
+//! argument: `functools.partial`'s part), awaited from the parent's loop; `asyncio.gather(*queries)` -> one task per query,
 //! created in order, awaited in turn; the rows (dicts) -> a serde struct sent back from the
 //! worker. `@async_timed()` -> `util::async_timed`. The workers' lines interleave (the
 //! golden is compared sorted).
@@ -74,9 +74,10 @@ static RUN_IN_NEW_LOOP: ProcessFn<usize, Vec<Row>> =
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     async_timed("main", (), async {
+        let lp = corio::get_running_loop()?;
         let pool = ProcessPoolExecutor::new();
         let tasks = (0..5)
-            .map(|_| pool.submit(&RUN_IN_NEW_LOOP, 10_000))
+            .map(|_| lp.run_in_executor(&pool, (&RUN_IN_NEW_LOOP, 10_000)))
             .collect::<Result<Vec<_>, _>>()?;
         let mut all_results = Vec::new();
         for task in tasks {

@@ -1,6 +1,7 @@
 //! Every case, in the order of the table.
 
 mod blocking;
+mod bridge;
 mod channels;
 mod locks;
 mod memory;
@@ -16,6 +17,7 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(channels::cases());
     all.extend(locks::cases());
     all.extend(blocking::cases());
+    all.extend(bridge::cases());
     all
 }
 

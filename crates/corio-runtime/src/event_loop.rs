@@ -57,6 +57,8 @@ pub(crate) struct LoopInner {
     handler: RefCell<Option<ExceptionHandler>>,
     /// Iterations run, to pace the I/O checks of a busy loop.
     iteration: Cell<u64>,
+    /// The default executor of `run_in_executor(None, ..)` (see `executor_bridge`).
+    pub(crate) default_executor: crate::executor_bridge::DefaultExecutor,
 }
 
 /// An asyncio event loop: callbacks, timers, tasks and I/O on one thread.
@@ -158,6 +160,7 @@ impl EventLoop {
             slow_callback_duration: Cell::new(builder.slow_callback_duration),
             handler: RefCell::new(None),
             iteration: Cell::new(0),
+            default_executor: Default::default(),
         });
         let weak: Weak<LoopInner> = Rc::downgrade(&inner);
         inner.executor.set_hook(move |event| {
@@ -318,6 +321,7 @@ impl EventLoop {
             Vec::new()
         };
         let pending = self.inner.executor.close();
+        self.close_default_executor();
         for (task, description) in pending.into_iter().zip(described) {
             self.call_exception_handler(&Report {
                 kind: ReportKind::PendingTaskDestroyed,
@@ -611,6 +615,23 @@ impl EventLoop {
         LoopHandle {
             remote: self.inner.executor.remote(),
         }
+    }
+
+    /// The address of the loop's shared state: the same for every clone of this loop,
+    /// different from every other live loop's (Python's `id(loop)`). Compare loops with
+    /// `==`; this is for printing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lp = corio_runtime::EventLoop::new()?;
+    /// assert_eq!(lp.as_ptr(), lp.clone().as_ptr());
+    /// assert_ne!(lp.as_ptr(), corio_runtime::EventLoop::new()?.as_ptr());
+    /// println!("loop:{}", lp.as_ptr() as usize);
+    /// # Ok::<(), corio_runtime::LoopError>(())
+    /// ```
+    pub fn as_ptr(&self) -> *const () {
+        Rc::as_ptr(&self.inner).cast()
     }
 
     // ----- time -----

@@ -52,10 +52,13 @@ mod current;
 mod debug;
 mod error;
 mod event_loop;
+mod executor_bridge;
+mod executor_future;
 mod future;
 mod handle;
 mod loop_handle;
 mod run;
+mod threadsafe;
 mod time_arg;
 mod timers;
 
@@ -64,10 +67,13 @@ pub use current::{all_tasks, get_event_loop, get_running_loop, set_event_loop, s
 pub use debug::{Report, ReportKind, default_exception_handler};
 pub use error::{FutureError, LoopError};
 pub use event_loop::EventLoop;
+pub use executor_bridge::{Executor, ExecutorArg, to_thread};
+pub use executor_future::{ExecutorFuture, wrap_future};
 pub use future::SettableFuture;
 pub use handle::TimerHandle;
 pub use loop_handle::LoopHandle;
 pub use run::run;
+pub use threadsafe::{CoroutinePanicked, run_coroutine_threadsafe};
 pub use time_arg::{Delay, When};
 
 #[doc(no_inline)]

@@ -31,10 +31,10 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], ...); turns on `executor`, `time` and `reactor` |
+//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], [`to_thread`], [`run_coroutine_threadsafe`], ...); turns on `executor`, `time`, `reactor` and `blocking` |
 //! | `sync` | yes | [`sync`]: `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Mutex`, `RwLock` |
 //! | `channel` | yes | [`channel`]: `Queue`, `PriorityQueue`, `LifoQueue`, channels |
-//! | `blocking` | no | [`blocking`]: `to_thread`, `ConcurrentFuture`, `ThreadPoolExecutor`, `ProcessPoolExecutor`, `Process`, shared `Value` |
+//! | `blocking` | via `runtime` | [`blocking`]: `to_thread`, `ConcurrentFuture`, `ThreadPoolExecutor`, `ProcessPoolExecutor`, `Process`, shared `Value` |
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
@@ -52,11 +52,12 @@ pub use corio_runtime as runtime;
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    AnyTask, Builder, CancelOnDrop, Delay, EventLoop, FutureError, Handle, LoopError, LoopHandle,
-    Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
-    ThreadsafeHandle, TimerHandle, When, all_tasks, current_task, default_exception_handler,
-    get_event_loop, get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn,
-    timeout, try_spawn, yield_now,
+    AnyTask, Builder, CancelOnDrop, CoroutinePanicked, Delay, EventLoop, Executor, ExecutorArg,
+    ExecutorFuture, FutureError, Handle, LoopError, LoopHandle, Panic, Report, ReportKind,
+    SettableFuture, SharedTask, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle, When,
+    all_tasks, current_task, default_exception_handler, get_event_loop, get_running_loop, interval,
+    run, run_coroutine_threadsafe, set_event_loop, sleep, sleep_until, spawn, timeout, to_thread,
+    try_spawn, wrap_future, yield_now,
 };
 
 /// The task executor (`corio-executor`).
