@@ -2,9 +2,9 @@
 //! does not even start until both are finished.
 //!
 //! Rust differences: the decorator -> `util::async_timed` wrapped around each body by
-//! hand; util.py's `delay` -> `util::delay`. The count is 300 000 000 instead of
-//! 5 000 000 so that the work blocks the loop about as long as the Python copy's (~0.3 s);
-//! `black_box` keeps the compiler from folding the loop into a constant.
+//! hand; util.py's `delay` -> `util::delay`. `cpu_bound_work` counts for 0.3 s (what the
+//! Python copy's count to 5 000 000 takes) rather than to a fixed number, so the work
+//! blocks the loop as long on any CPU.
 
 #[path = "util/mod.rs"]
 mod util;

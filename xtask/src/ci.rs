@@ -2,7 +2,10 @@
 //!
 //! Steps, in order: `fmt`, `clippy` (the cheap gates), `test` (unit, integration and doctests),
 //! `build-alone` (each library crate alone, the facade with no feature and with each feature),
-//! `doc` (docs.rs flags, warnings denied), `goldens` (the seed programs' ports), `loom` and `miri`.
+//! `doc` (docs.rs flags, warnings denied), `goldens` (the seed programs' ports), `stress` (a
+//! 40-second release-mode storm of closes, remote wakes, cancels and selects over every
+//! primitive, `crates/corio/tests/stress.rs`, with invariants checked at the end), `loom` and
+//! `miri`.
 //! Each step streams its commands' output; a summary table at the end gives each step's verdict,
 //! its time, and for a failure the command that reproduces it. A step that cannot run here
 //! (no loom tests yet, miri not installed) is a `skip`, said so, not a pass.
@@ -20,16 +23,20 @@ use crate::{Failure, TaskResult, goldens, project};
 use workspace::Crate;
 
 /// The steps in the order they run.
-const STEPS: [&str; 8] = [
+const STEPS: [&str; 9] = [
     "fmt",
     "clippy",
     "test",
     "build-alone",
     "doc",
     "goldens",
+    "stress",
     "loom",
     "miri",
 ];
+
+/// How long the `stress` step storms, in seconds.
+const STRESS_SECS: &str = "40";
 
 /// The facade crate, whose features `build-alone` tries one by one.
 const FACADE: &str = "corio";
@@ -244,6 +251,7 @@ fn run_step(step: &str) -> Outcome {
                 }
             }
         },
+        "stress" => stress(),
         "loom" => loom(),
         "miri" => miri(),
         other => Outcome::skipped(format!("no step named {other}")),
@@ -325,6 +333,25 @@ fn doc() -> Outcome {
         run_all(&[Cmd::cargo(args).env("RUSTDOCFLAGS", "-D warnings")])
             .with_note("stable without --cfg docsrs: nightly is not installed")
     }
+}
+
+/// The stress run of the facade (`tests/stress.rs`, ignored in the normal test run), in
+/// release mode, for [`STRESS_SECS`].
+fn stress() -> Outcome {
+    run_all(&[Cmd::cargo([
+        "test",
+        "--release",
+        "-p",
+        FACADE,
+        "--all-features",
+        "--test",
+        "stress",
+        "--",
+        "--ignored",
+        "--nocapture",
+    ])
+    .env("CORIO_STRESS_SECS", STRESS_SECS)])
+    .with_note(format!("{STRESS_SECS} s storm"))
 }
 
 /// The loom model tests, in their own target directory so that `--cfg loom` does not invalidate

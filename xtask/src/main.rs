@@ -23,7 +23,7 @@ usage: cargo xtask <task> [options]
 
 tasks:
   ci [--skip STEP]... [--only STEP]... [--fail-fast]
-        every check CI runs, in order: fmt clippy test build-alone doc goldens loom miri
+        every check CI runs, in order: fmt clippy test build-alone doc goldens stress loom miri
   goldens [AREA|PROGRAM]... [--selfcheck] [--normalize] [--import DIR]
           [--jobs N] [--timeout SECONDS]
         build the facade's examples, run the seed programs' ports, compare with the goldens

@@ -3,6 +3,7 @@
 mod blocking;
 mod bridge;
 mod channels;
+mod combinators;
 mod locks;
 mod memory;
 mod tasks;
@@ -18,6 +19,7 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(locks::cases());
     all.extend(blocking::cases());
     all.extend(bridge::cases());
+    all.extend(combinators::cases());
     all
 }
 

@@ -48,4 +48,4 @@ pub use error::ZeroCapacityError;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-pub use queue::{LifoQueue, PriorityQueue, Queue};
+pub use queue::{LifoQueue, Prioritized, PriorityQueue, Queue};

@@ -91,6 +91,46 @@ impl fmt::Debug for Signal {
 /// Dropping a waiter that was notified but not yet polled to completion passes
 /// the notification on to the next waiter (event-listener does this), so a
 /// cancelled waiter never swallows a wakeup.
+/// A [`Waiter`] that owns what keeps its signal alive (an `Arc` of the queue), so that the
+/// future holding it is `'static`: `create_task(queue.join())`.
+pub(crate) struct OwnedWaiter<S: AsRef<Signal>> {
+    owner: S,
+    listener: EventListener,
+}
+
+impl<S: AsRef<Signal>> OwnedWaiter<S> {
+    pub(crate) fn new(owner: S) -> Self {
+        let signal = owner.as_ref();
+        signal.waiting.fetch_add(1, Ordering::AcqRel);
+        let listener = signal.event.listen();
+        Self { owner, listener }
+    }
+}
+
+impl<S: AsRef<Signal>> Future for OwnedWaiter<S> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.listener).poll(cx)
+    }
+}
+
+// Only the listener is polled, and `EventListener` is `Unpin`.
+impl<S: AsRef<Signal>> Unpin for OwnedWaiter<S> {}
+
+impl<S: AsRef<Signal>> Drop for OwnedWaiter<S> {
+    fn drop(&mut self) {
+        // As for `Waiter`: the listener is dropped after the count goes down.
+        self.owner.as_ref().waiting.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl<S: AsRef<Signal>> fmt::Debug for OwnedWaiter<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedWaiter").finish_non_exhaustive()
+    }
+}
+
 pub(crate) struct Waiter<'a> {
     signal: &'a Signal,
     listener: EventListener,

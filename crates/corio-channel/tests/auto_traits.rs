@@ -28,7 +28,7 @@ fn send_sync_unpin_for_send_items() {
         PriorityQueue<T>,
         queue::Get<'static, T>,
         queue::Put<'static, T>,
-        queue::Join<'static, T>,
+        queue::Join<T>,
         queue::PutError<T>,
         queue::PutNowaitError<T>,
         queue::GetNowaitError,

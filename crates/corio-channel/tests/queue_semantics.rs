@@ -494,3 +494,22 @@ fn errors_convert_to_boxed_errors_without_debug_items() {
     let err = block_on(q.put(Opaque)).map_err(Box::<dyn std::error::Error>::from);
     assert_eq!(err.unwrap_err().to_string(), "queue is shut down");
 }
+
+#[test]
+fn join_owns_its_queue_so_it_can_outlive_the_borrow() {
+    fn spawnable<F: std::future::Future + Send + 'static>(f: F) -> F {
+        f
+    }
+    let q = corio_channel::Queue::new(0);
+    q.put_nowait(1).unwrap();
+    let join = spawnable(q.join());
+    let worker = {
+        let q = q.clone();
+        async move {
+            q.get().await.unwrap();
+            q.task_done().unwrap();
+        }
+    };
+    drop(q); // the join keeps the queue alive
+    futures_lite::future::block_on(futures_lite::future::zip(join, worker));
+}

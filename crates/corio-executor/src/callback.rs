@@ -4,7 +4,8 @@ use std::rc::Rc;
 
 /// What a callback may return: nothing, or a `Result` whose error is reported to the
 /// executor's hook (asyncio passes an exception raised in a callback to the loop's exception
-/// handler) instead of being lost.
+/// handler) instead of being lost. A `Result`'s `Ok` value is dropped, so a callback may end
+/// with a nested scheduling call itself (`|| lp.call_soon(..)`, whose `Ok` is a handle).
 ///
 /// # Examples
 ///
@@ -30,7 +31,7 @@ impl CallbackOutput for () {
     }
 }
 
-impl<E: std::fmt::Display> CallbackOutput for Result<(), E> {
+impl<T, E: std::fmt::Display> CallbackOutput for Result<T, E> {
     fn into_failure(self) -> Option<String> {
         self.err().map(|e| e.to_string())
     }

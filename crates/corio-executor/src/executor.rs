@@ -402,7 +402,7 @@ impl LocalExecutor {
 
     /// Queues `f` at the back of the ready queue (asyncio's `call_soon`).
     ///
-    /// `f` returns `()` or a `Result<(), E>`; an error or a panic is reported (see
+    /// `f` returns `()` or a `Result<T, E>`; an error or a panic is reported (see
     /// [`ExecutorEvent`]) and the executor goes on.
     ///
     /// # Examples

@@ -49,6 +49,9 @@ impl Drop for RunningGuard<'_> {
 
 /// The loop running on this thread (asyncio's `get_running_loop()`).
 ///
+/// The handle does not own the loop (see [`EventLoop`]'s "Ownership"): a task may keep it
+/// across awaits without keeping its own loop alive.
+///
 /// # Errors
 ///
 /// [`LoopError::NoRunningLoop`] outside a running loop.

@@ -15,6 +15,7 @@ use corio_time::TimerSource;
 use crate::current::{self, RunningGuard};
 use crate::debug::{Report, ReportKind, default_exception_handler};
 use crate::handle::TimerHandle;
+use crate::owners::Owners;
 use crate::time_arg::{Delay, When};
 use crate::timers::{LoopTimers, TimerEntry};
 use crate::{Builder, LoopError, LoopHandle, SettableFuture};
@@ -59,6 +60,8 @@ pub(crate) struct LoopInner {
     iteration: Cell<u64>,
     /// The default executor of `run_in_executor(None, ..)` (see `executor_bridge`).
     pub(crate) default_executor: crate::executor_bridge::DefaultExecutor,
+    /// The owning handles; the loop closes when the last one goes (see `owners.rs`).
+    pub(crate) owners: Owners,
 }
 
 /// An asyncio event loop: callbacks, timers, tasks and I/O on one thread.
@@ -102,9 +105,33 @@ pub(crate) struct LoopInner {
 /// lp.close()?;
 /// # Ok::<(), corio_runtime::LoopError>(())
 /// ```
-#[derive(Clone)]
+/// # Ownership
+///
+/// Dropping the last handle made outside the loop closes it, even if its tasks hold clones:
+/// a handle obtained inside the loop's tasks and callbacks (`get_running_loop()`, a clone
+/// made while the loop runs) does not keep the loop's tasks alive, so a task that holds its
+/// own loop cannot leak it. Such a handle that outlives the loop's last outside handle sees a
+/// closed loop. A handle cloned *outside* and moved into a task does keep the loop alive
+/// until it is dropped or the loop is closed; inside a task, prefer `get_running_loop()`.
+///
+/// ```
+/// use corio_runtime::{EventLoop, get_running_loop, sleep};
+/// use std::time::Duration;
+///
+/// let lp = EventLoop::new()?;
+/// let watcher = lp.create_task(async {
+///     let lp = get_running_loop().unwrap(); // held across an await
+///     sleep(Duration::from_secs(3600)).await;
+///     lp.time()
+/// })?;
+/// drop(lp); // closes the loop: the pending task is dropped, nothing leaks
+/// assert!(watcher.cancelled());
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
 pub struct EventLoop {
     pub(crate) inner: Rc<LoopInner>,
+    /// Whether this handle counts in `inner.owners` (see `owners.rs`).
+    pub(crate) owning: bool,
 }
 
 impl EventLoop {
@@ -161,14 +188,15 @@ impl EventLoop {
             handler: RefCell::new(None),
             iteration: Cell::new(0),
             default_executor: Default::default(),
+            owners: Owners::one(),
         });
         let weak: Weak<LoopInner> = Rc::downgrade(&inner);
         inner.executor.set_hook(move |event| {
             if let Some(inner) = weak.upgrade() {
-                EventLoop { inner }.report_executor_event(event);
+                EventLoop::not_owning(inner).report_executor_event(event);
             }
         });
-        let lp = EventLoop { inner };
+        let lp = EventLoop::owning(inner);
         lp.set_debug(builder.debug.unwrap_or_else(debug_from_env));
         Ok(lp)
     }
@@ -212,6 +240,12 @@ impl EventLoop {
             }
         }
         self.inner.stopping.set(false);
+        drop(_running);
+        if self.inner.owners.none_left() {
+            // Every owning handle went while the loop ran (this run was made through a handle
+            // from inside it): close it now, as the last owner's drop could not.
+            let _ = self.close();
+        }
         Ok(())
     }
 
@@ -436,7 +470,7 @@ impl EventLoop {
     /// Schedules `f` at the back of the ready queue (asyncio's `call_soon`): callbacks run
     /// in the order they were scheduled, before timers that fall due in the same iteration.
     ///
-    /// `f` returns `()` or a `Result<(), E>`: an error (or a panic) goes to the exception
+    /// `f` returns `()` or a `Result<T, E>`: an error (or a panic) goes to the exception
     /// handler and the loop goes on, as asyncio does with an exception in a callback.
     ///
     /// # Errors

@@ -17,11 +17,17 @@
 //! Misuse is a typed error ([`LoopError`], [`FutureError`]), never a panic or a hang; a
 //! panicking callback or task does not take the loop down.
 //!
+//! Blocking work goes to other threads or processes without blocking the loop:
+//! [`run_in_executor`](EventLoop::run_in_executor) (the loop's default thread pool, or any
+//! [`Executor`] of corio-blocking's) and [`to_thread`]; other threads hand the loop work with
+//! [`call_soon_threadsafe`](LoopHandle::call_soon_threadsafe) and
+//! [`run_coroutine_threadsafe`], whose thread-safe future any thread can block on.
+//!
 //! # When not to use it
 //!
 //! Depend on the `corio` facade unless you want the loop without the rest. For CPU-bound
-//! parallel work, a single-thread loop is the wrong tool (use threads, or the blocking
-//! bridge when it lands).
+//! parallel work, a single-thread loop is the wrong tool: hand it to a process pool with
+//! [`run_in_executor`](EventLoop::run_in_executor).
 //!
 //! # Examples
 //!
@@ -48,6 +54,7 @@
 #![forbid(unsafe_code)]
 
 mod builder;
+mod combinators;
 mod current;
 mod debug;
 mod error;
@@ -57,12 +64,20 @@ mod executor_future;
 mod future;
 mod handle;
 mod loop_handle;
+mod owners;
 mod run;
 mod threadsafe;
 mod time_arg;
 mod timers;
 
 pub use builder::Builder;
+pub use combinators::{
+    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
+    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
+    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
+};
+#[doc(hidden)]
+pub use combinators::{GatherChild, GatherChildren, TryGatherChildren};
 pub use current::{all_tasks, get_event_loop, get_running_loop, set_event_loop, spawn, try_spawn};
 pub use debug::{Report, ReportKind, default_exception_handler};
 pub use error::{FutureError, LoopError};
@@ -82,4 +97,7 @@ pub use corio_executor::{
     TaskId, ThreadsafeHandle, current_task, yield_now,
 };
 #[doc(no_inline)]
-pub use corio_time::{Elapsed, Interval, Sleep, Timeout, interval, sleep, sleep_until, timeout};
+pub use corio_time::{
+    Elapsed, Interval, Sleep, Timeout, TimeoutHandle, TimeoutScope, interval, sleep, sleep_until,
+    timeout, timeout_at, timeout_scope, timeout_scope_at,
+};

@@ -6,7 +6,9 @@ use crate::LoopError;
 
 /// A delay for [`EventLoop::call_later`](crate::EventLoop::call_later): a [`Duration`], or
 /// seconds as a number, as asyncio takes them. Zero and negative delays mean "as soon as
-/// possible", earlier ones first (`-2` runs before `-1`).
+/// possible", earlier ones first (`-2` runs before `-1`). A delay past the last instant the
+/// platform represents (`f64::INFINITY`, `f64::MAX`, `Duration::MAX`) means never: the
+/// callback is held until cancelled or the loop closes, and its `when()` is infinite.
 ///
 /// # Examples
 ///
@@ -53,9 +55,18 @@ impl From<u64> for Delay {
 impl Delay {
     pub(crate) fn deadline(self, clock: &Clock, now: Instant) -> Result<Instant, LoopError> {
         match self {
-            Delay::Duration(d) => Ok(now.checked_add(d).unwrap_or_else(|| clock.from_secs(1e9))),
+            // Past the last representable instant means never (asyncio's `call_later(inf)`).
+            Delay::Duration(d) => Ok(now.checked_add(d).unwrap_or_else(corio_time::far_future)),
             Delay::Secs(s) if s.is_nan() => Err(LoopError::InvalidTime(s)),
-            Delay::Secs(s) => Ok(clock.from_secs(clock.to_secs(now) + s)),
+            // Exact, however far the clock has gone: no round trip through `f64` seconds.
+            Delay::Secs(s) if s >= 0.0 => Ok(match Duration::try_from_secs_f64(s) {
+                Ok(d) => now.checked_add(d).unwrap_or_else(corio_time::far_future),
+                Err(_) => corio_time::far_future(), // infinity, or more than `Duration` holds
+            }),
+            Delay::Secs(s) => Ok(Duration::try_from_secs_f64(-s)
+                .ok()
+                .and_then(|back| now.checked_sub(back))
+                .unwrap_or_else(|| clock.from_secs(f64::NEG_INFINITY))),
         }
     }
 }

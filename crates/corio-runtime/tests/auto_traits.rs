@@ -39,3 +39,25 @@ fn loop_bound_types_are_unpin() {
 
 // That `EventLoop` and `Task` are `!Send` is checked by compile_fail doctests on
 // `EventLoop` (rustdoc does not compile doc comments of integration tests).
+
+#[test]
+fn combinator_types() {
+    // A timeout scope can be rescheduled from any thread.
+    send::<TimeoutHandle>();
+    sync::<TimeoutHandle>();
+    send::<Elapsed>();
+    sync::<Elapsed>();
+    send::<WaitEmpty>();
+    sync::<WaitEmpty>();
+    send::<ReturnWhen>();
+    send::<GroupSpawnError>();
+    send::<TaskGroupError<String>>();
+    sync::<TaskGroupError<String>>();
+    // The combinators' futures are Unpin whatever their children are.
+    type Fut = std::future::Pending<Result<(), ()>>;
+    unpin::<Gather<Fut>>();
+    unpin::<GatherAll<Fut>>();
+    unpin::<AsCompleted<Fut>>();
+    unpin::<Shield<SharedTask<()>>>();
+    unpin::<TaskGroup<()>>();
+}

@@ -112,3 +112,73 @@ fn works_without_a_loop() {
     assert!(fut.done());
     assert_eq!(fut.result().unwrap(), "plain");
 }
+
+/// Issue 6, defect 9: `remove_done_callback` dropped the removed closure while the
+/// callback list was borrowed; a capture whose destructor uses the same future panicked
+/// on a double borrow.
+#[test]
+fn a_removed_callback_may_touch_the_future_when_dropped() {
+    struct AddsOnDrop(SettableFuture<u8>, Rc<RefCell<Vec<u8>>>);
+    impl Drop for AddsOnDrop {
+        fn drop(&mut self) {
+            let log = self.1.clone();
+            self.0
+                .add_done_callback(move |f| log.borrow_mut().push(f.result().unwrap()));
+        }
+    }
+    let fut = SettableFuture::<u8>::new();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let guard = AddsOnDrop(fut.clone(), log.clone());
+    let id = fut.add_done_callback(move |_| drop(guard));
+    assert!(fut.remove_done_callback(id));
+    assert!(!fut.remove_done_callback(id));
+    fut.set_result(4).unwrap(); // no loop: callbacks run at once
+    assert_eq!(*log.borrow(), [4]);
+}
+
+/// Issue 6, defect 9: `poll` dropped the waker it replaced while the waiter list was
+/// borrowed; a waker whose destructor polls the same future panicked on a double borrow.
+#[test]
+fn a_replaced_waker_may_poll_the_future_when_dropped() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::Arc;
+    use std::task::{Context, Wake, Waker};
+
+    thread_local! {
+        static FUT: RefCell<Option<SettableFuture<u8>>> = const { RefCell::new(None) };
+    }
+    struct PollsOnDrop;
+    impl Wake for PollsOnDrop {
+        fn wake(self: Arc<Self>) {}
+    }
+    impl Drop for PollsOnDrop {
+        fn drop(&mut self) {
+            if let Some(fut) = FUT.with(|f| f.borrow().clone()) {
+                let mut again = fut.clone();
+                let poll = Pin::new(&mut again).poll(&mut Context::from_waker(Waker::noop()));
+                assert!(poll.is_pending());
+                std::mem::forget(again); // not cancel the future on drop
+            }
+        }
+    }
+    let mut fut = SettableFuture::<u8>::new();
+    FUT.with(|f| *f.borrow_mut() = Some(fut.clone()));
+    let first = Waker::from(Arc::new(PollsOnDrop));
+    assert!(
+        Pin::new(&mut fut)
+            .poll(&mut Context::from_waker(&first))
+            .is_pending()
+    );
+    drop(first); // the list still holds a clone
+    // A different waker replaces it: the old one's last reference goes.
+    assert!(
+        Pin::new(&mut fut)
+            .poll(&mut Context::from_waker(Waker::noop()))
+            .is_pending()
+    );
+    FUT.with(|f| f.borrow_mut().take());
+    fut.set_result(1).unwrap();
+    let out = Pin::new(&mut fut).poll(&mut Context::from_waker(Waker::noop()));
+    assert!(matches!(out, std::task::Poll::Ready(Ok(1))));
+}

@@ -184,3 +184,84 @@ fn get_event_loop_returns_the_thread_loop() {
     .join()
     .unwrap();
 }
+
+/// Issue 6, defect 4: a pending task that holds its loop (`get_running_loop()` across an
+/// await, or a clone made inside) used to keep the loop, its tasks and its fds alive forever
+/// once the loop was dropped without `close()`. Dropping the last outside handle frees it.
+#[test]
+fn a_task_holding_its_loop_does_not_leak_it() {
+    struct Guard(Rc<Cell<u32>>);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+    let dropped = Rc::new(Cell::new(0));
+    let lp = EventLoop::new().unwrap();
+    let outside = lp.clone(); // an owning clone: the loop lives until both are gone
+    let g = Guard(dropped.clone());
+    lp.run_until_complete(async move {
+        let task = get_running_loop()
+            .unwrap()
+            .create_task(async move {
+                let lp = get_running_loop().unwrap();
+                let again = lp.clone();
+                let _g = g;
+                sleep(Duration::from_secs(3600)).await;
+                (lp.time(), again.time())
+            })
+            .unwrap();
+        drop(task); // detached: it keeps running
+        corio_runtime::yield_now().await;
+    })
+    .unwrap();
+    let seen_inside = lp
+        .run_until_complete(async { get_running_loop().unwrap() })
+        .unwrap();
+    drop(lp);
+    assert_eq!(dropped.get(), 0, "an owning handle is left");
+    assert!(!outside.is_closed());
+    drop(outside);
+    assert_eq!(
+        dropped.get(),
+        1,
+        "the pending task was dropped with the loop"
+    );
+    // A handle from inside outlives the loop's owners: it sees a closed loop.
+    assert!(seen_inside.is_closed());
+    assert!(matches!(
+        seen_inside.create_task(async {}),
+        Err(LoopError::Closed)
+    ));
+}
+
+/// The last owning handle dropped while the loop runs (a run made through a handle from
+/// inside the loop): the loop is closed as that run returns, and the run's output is kept.
+#[test]
+fn last_owner_dropped_during_a_run_closes_the_loop_after_it() {
+    let lp = EventLoop::new().unwrap();
+    let inside = lp
+        .run_until_complete(async { get_running_loop().unwrap() })
+        .unwrap();
+    let owner = lp;
+    let pending = inside
+        .create_task(async {
+            sleep(Duration::from_secs(3600)).await;
+        })
+        .unwrap();
+    inside
+        .create_task(async move {
+            drop(owner); // the last owning handle
+        })
+        .unwrap();
+    let out = inside.run_until_complete(async {
+        sleep(Duration::from_millis(1)).await;
+        "kept"
+    });
+    assert_eq!(out.unwrap(), "kept");
+    assert!(inside.is_closed());
+    assert!(
+        pending.cancelled(),
+        "the pending task was dropped by the close"
+    );
+}

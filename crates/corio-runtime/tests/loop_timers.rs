@@ -155,3 +155,82 @@ fn a_burst_of_near_timers_keeps_deadline_then_fifo_order() {
     assert_eq!(got.len(), 20_000);
     assert_eq!(got, expected);
 }
+
+/// Issue 6, defect 5: past 1e9 s of virtual time, timers used to run at once (an absolute
+/// cap in the seconds conversion), and deadlines past 2^63 ns from the queue's creation
+/// were clamped. Now a virtual sleep of 2^40 s lasts exactly that, and a `call_later(5.0)`
+/// made afterwards runs 5 s later, never before.
+#[test]
+fn virtual_time_far_past_1e9_seconds_keeps_exact_deadlines() {
+    let lp = virtual_loop();
+    let start = lp.now();
+    let far = Duration::from_secs(1 << 40);
+    lp.run_until_complete(sleep(far)).unwrap();
+    assert_eq!(lp.now() - start, far, "the sleep lasted exactly 2^40 s");
+    assert!(lp.time() > 1.0e12);
+
+    let ran_at = Rc::new(RefCell::new(None));
+    let r = ran_at.clone();
+    let inner = lp.clone();
+    let before = lp.now();
+    let handle = lp
+        .call_later(5.0, move || *r.borrow_mut() = Some(inner.now()))
+        .unwrap();
+    assert_eq!(handle.deadline() - before, Duration::from_secs(5));
+    assert!(
+        handle.when() > lp.time() + 4.99,
+        "when() = {}",
+        handle.when()
+    );
+    // Something due in 1 s first: the callback must not have run by then.
+    lp.run_until_complete(sleep(Duration::from_secs(1)))
+        .unwrap();
+    assert_eq!(*ran_at.borrow(), None, "ran before its deadline");
+    lp.run_until_complete(sleep(Duration::from_secs(10)))
+        .unwrap();
+    assert_eq!(
+        ran_at.borrow().map(|t| t - before),
+        Some(Duration::from_secs(5))
+    );
+}
+
+/// Issue 6, defect 5: `call_later(inf)`, `call_later(f64::MAX)` and `call_at(inf)` never
+/// fire (they used to fire at 1e9 s), and a virtual clock does not jump for them;
+/// `sleep(Duration::MAX)` never ends.
+#[test]
+fn infinite_delays_never_fire() {
+    let lp = virtual_loop();
+    let fired = Rc::new(RefCell::new(Vec::new()));
+    let mut handles = Vec::new();
+    for (name, delay) in [("inf", f64::INFINITY), ("max", f64::MAX)] {
+        let f = fired.clone();
+        handles.push(
+            lp.call_later(delay, move || f.borrow_mut().push(name))
+                .unwrap(),
+        );
+    }
+    let f = fired.clone();
+    handles.push(
+        lp.call_at(f64::INFINITY, move || f.borrow_mut().push("at inf"))
+            .unwrap(),
+    );
+    let f = fired.clone();
+    handles.push(
+        lp.call_later(Duration::MAX, move || f.borrow_mut().push("duration max"))
+            .unwrap(),
+    );
+    for h in &handles {
+        assert_eq!(h.when(), f64::INFINITY);
+    }
+    let forever = lp.create_task(sleep(Duration::MAX)).unwrap();
+    let start = lp.now();
+    // Ten virtual years pass; nothing infinite fires, and the clock went exactly that far.
+    let ten_years = Duration::from_secs(86400 * 3650);
+    lp.run_until_complete(sleep(ten_years)).unwrap();
+    assert_eq!(lp.now() - start, ten_years);
+    assert!(fired.borrow().is_empty(), "fired: {:?}", fired.borrow());
+    assert!(!forever.done());
+    for h in handles {
+        h.cancel();
+    }
+}

@@ -27,6 +27,14 @@ use crate::wake_list::WakeList;
 ///   [`notify`](Condition::notify) that check the lock is held (by anyone, as
 ///   asyncio does) and return a typed [`ConditionError`] otherwise.
 ///
+/// The two forms mix safely: a guard never releases a holding that ended
+/// another way ([`release`](Condition::release) by hand), and the asyncio
+/// [`wait`](Condition::wait) refuses, with
+/// [`ConditionError::WaitGuarded`], a lock that a guard holds (if it
+/// released the guard's lock and was then cancelled, the guard would be left
+/// over a lock another task holds). So `let guard = cond.lock().await;` is
+/// followed by `guard.wait()`, never by `cond.wait()`.
+///
 /// [`notify(n)`](Condition::notify) wakes the first `n` tasks still waiting,
 /// in the order they started waiting; [`notify_all`](Condition::notify_all)
 /// wakes them all. A woken task then queues for the lock like any acquirer.
@@ -193,7 +201,11 @@ impl Condition {
     ///
     /// # Errors
     ///
-    /// [`ConditionError::WaitUnacquired`] if the lock is not held.
+    /// [`ConditionError::WaitUnacquired`] if the lock is not held, and
+    /// [`ConditionError::WaitGuarded`] if it is held through a
+    /// [`ConditionGuard`] (wait with [`ConditionGuard::wait`] then): the
+    /// asyncio form waits only on a lock taken with
+    /// [`acquire`](Condition::acquire).
     ///
     /// # Cancel safety
     ///
@@ -229,6 +241,12 @@ impl Condition {
         if !self.lock.locked() {
             return Err(ConditionError::WaitUnacquired);
         }
+        if self.lock.held_by_guard() {
+            // Releasing here would end the guard's holding; if this wait were
+            // then dropped, the guard would be left over a lock that another
+            // task holds. The guard form moves the guard into the wait instead.
+            return Err(ConditionError::WaitGuarded);
+        }
         // Register before releasing, so no notify can slip in between.
         let notified = Notified::new(self);
         if self.lock.release().is_err() {
@@ -248,8 +266,7 @@ impl Condition {
     ///
     /// # Errors
     ///
-    /// [`ConditionError::WaitUnacquired`] if it has to wait and the lock is
-    /// not held.
+    /// As for [`wait`](Condition::wait), if it has to wait.
     ///
     /// # Cancel safety
     ///

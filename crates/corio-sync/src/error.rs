@@ -66,6 +66,13 @@ pub enum ConditionError {
     /// [`Condition::wait_for`](crate::Condition::wait_for) without the lock.
     #[error("cannot wait on un-acquired lock")]
     WaitUnacquired,
+    /// [`Condition::wait`](crate::Condition::wait) or
+    /// [`Condition::wait_for`](crate::Condition::wait_for) while a
+    /// [`ConditionGuard`](crate::ConditionGuard) holds the lock: the wait
+    /// would end the guard's holding behind its back. Wait through the
+    /// guard instead ([`ConditionGuard::wait`](crate::ConditionGuard::wait)).
+    #[error("cannot wait on a lock held by a guard: wait through the guard")]
+    WaitGuarded,
     /// [`Condition::notify`](crate::Condition::notify) or
     /// [`Condition::notify_all`](crate::Condition::notify_all) without the lock.
     #[error("cannot notify on un-acquired lock")]

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use crate::acquire::Acquire;
 use crate::error::NotAcquired;
 use crate::raw_semaphore::{RawAcquire, RawSemaphore};
+use crate::shim::{AtomicU64, Ordering};
 
 /// asyncio's `Lock`: a mutual-exclusion lock that any task (or callback) may
 /// release, with FIFO hand-off.
@@ -25,6 +26,13 @@ use crate::raw_semaphore::{RawAcquire, RawSemaphore};
 /// The uncontended acquire is one compare-and-swap and allocates nothing.
 ///
 /// To guard data, prefer [`Mutex<T>`](crate::Mutex).
+///
+/// # Mixing guards with `release`
+///
+/// A guard releases only the holding it was created for. If that holding
+/// ends by another way first ([`release`](Lock::release) by hand, or a
+/// condition's asyncio-form wait), the guard's drop does nothing, so it can
+/// never release the lock for whoever took it next.
 ///
 /// # Differences from asyncio
 ///
@@ -58,6 +66,16 @@ use crate::raw_semaphore::{RawAcquire, RawSemaphore};
 /// ```
 pub struct Lock {
     raw: RawSemaphore,
+    /// Ticket of the guard whose holding is the current one; 0 when the lock
+    /// is free or held without a guard. Every release clears it *before*
+    /// handing the lock on, so a guard whose holding ended sees a different
+    /// value and does not release (see [`LockGuard`]'s drop).
+    owner: AtomicU64,
+    /// The last ticket handed out. Only a holder of the lock advances it, so
+    /// the lock's own hand-off orders the updates and a plain load and store
+    /// suffice (no read-modify-write on the uncontended path). Tickets are
+    /// never reused: 2^64 acquisitions do not happen.
+    tickets: AtomicU64,
 }
 
 impl Lock {
@@ -72,6 +90,8 @@ impl Lock {
     pub fn new() -> Lock {
         Lock {
             raw: RawSemaphore::new(1),
+            owner: AtomicU64::new(0),
+            tickets: AtomicU64::new(0),
         }
     }
 
@@ -132,7 +152,25 @@ impl Lock {
     /// assert_eq!(lock.release(), Err(NotAcquired));
     /// ```
     pub fn release(&self) -> Result<(), NotAcquired> {
+        // Whatever holding this ends, its guard (if any) must not release
+        // again. The raw release below publishes this store to the next holder.
+        self.owner.store(0, Ordering::Relaxed);
         self.raw.release_exclusive().map_err(|_| NotAcquired)
+    }
+
+    /// Whether the current holding belongs to a live guard (as opposed to an
+    /// [`acquire`](Lock::acquire) or a free lock).
+    pub(crate) fn held_by_guard(&self) -> bool {
+        self.owner.load(Ordering::Acquire) != 0
+    }
+
+    /// Makes the holding the caller just obtained a guarded one.
+    fn guard(&self) -> LockGuard<'_> {
+        // We hold the lock: nobody else advances `tickets` meanwhile.
+        let ticket = self.tickets.load(Ordering::Relaxed) + 1;
+        self.tickets.store(ticket, Ordering::Relaxed);
+        self.owner.store(ticket, Ordering::Relaxed);
+        LockGuard { lock: self, ticket }
     }
 
     /// Whether the lock is held (by anyone, including a waiter it was just
@@ -189,7 +227,7 @@ impl Lock {
     /// assert!(lock.try_lock().is_none());
     /// ```
     pub fn try_lock(&self) -> Option<LockGuard<'_>> {
-        self.try_acquire().then_some(LockGuard { lock: self })
+        self.try_acquire().then(|| self.guard())
     }
 }
 
@@ -234,7 +272,7 @@ impl<'a> Future for LockFuture<'a> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a>> {
         let lock = self.lock;
-        self.raw.poll(cx).map(|()| LockGuard { lock })
+        self.raw.poll(cx).map(|()| lock.guard())
     }
 }
 
@@ -248,6 +286,10 @@ impl fmt::Debug for LockFuture<'_> {
 ///
 /// `std::mem::forget(guard)` keeps the lock locked; a later
 /// [`Lock::release`] (from any task) frees it.
+///
+/// A guard releases only its own holding: once the lock was released by
+/// another way ([`Lock::release`] by hand), dropping the guard does nothing,
+/// even if another task holds the lock by then.
 ///
 /// # Examples
 ///
@@ -264,6 +306,8 @@ impl fmt::Debug for LockFuture<'_> {
 #[must_use = "if unused the lock is released at once"]
 pub struct LockGuard<'a> {
     lock: &'a Lock,
+    /// Identifies this guard's holding in [`Lock::owner`](Lock).
+    ticket: u64,
 }
 
 impl<'a> LockGuard<'a> {
@@ -283,9 +327,17 @@ impl<'a> LockGuard<'a> {
 
 impl Drop for LockGuard<'_> {
     fn drop(&mut self) {
-        // If someone already released the lock by hand, there is nothing to
-        // release; never push the lock above one permit.
-        let _ = self.lock.release();
+        // Release only if the current holding is still ours: if someone
+        // released it by hand, the lock is free or already someone else's.
+        if self
+            .lock
+            .owner
+            .compare_exchange(self.ticket, 0, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+        {
+            // Never push the lock above one permit (cannot fail while ours).
+            let _ = self.lock.raw.release_exclusive();
+        }
     }
 }
 

@@ -240,3 +240,57 @@ fn seed_s0_21_condition_order() {
     ];
     assert_eq!(lines, golden);
 }
+
+/// Issue 6, defect 3: A holds the lock through a guard and calls the
+/// asyncio-form `cond.wait()`; B takes the lock; A is cancelled. A's guard
+/// must not release B's lock. The asyncio wait now refuses a guarded lock.
+#[test]
+fn asyncio_wait_under_a_guard_cannot_break_mutual_exclusion() {
+    let cond = Condition::new();
+    let result = std::cell::Cell::new(None);
+    let mut a = Box::pin(async {
+        let _guard = cond.lock().await;
+        result.set(Some(cond.wait().await));
+        std::future::pending::<()>().await;
+    });
+    assert!(poll(&mut a).is_pending());
+    assert_eq!(result.get(), Some(Err(ConditionError::WaitGuarded)));
+    assert!(cond.locked(), "A still holds the lock through its guard");
+    assert!(cond.try_lock().is_none());
+
+    // Whatever A did, once B holds the lock and A is gone, nobody else may
+    // take it.
+    let mut b = Box::pin(cond.acquire());
+    assert!(poll(&mut b).is_pending());
+    drop(a); // cancels A: its guard releases A's own holding, handed to B
+    assert_eq!(poll(&mut b), Poll::Ready(()));
+    assert!(cond.try_lock().is_none(), "B holds the lock");
+    cond.release().unwrap();
+    assert_eq!(
+        ConditionError::WaitGuarded.to_string(),
+        "cannot wait on a lock held by a guard: wait through the guard"
+    );
+}
+
+/// A guard whose holding was ended by `release()` by hand does not release
+/// the holding of the next owner.
+#[test]
+fn guard_does_not_release_a_holding_it_gave_up() {
+    let cond = Condition::new();
+    let guard = cond.try_lock().unwrap();
+    cond.release().unwrap(); // asyncio-form release of the guard's holding
+    let mut b = Box::pin(cond.acquire());
+    assert_eq!(poll(&mut b), Poll::Ready(()));
+    drop(guard);
+    assert!(cond.locked(), "B's holding survives the stale guard");
+    assert!(cond.try_lock().is_none());
+    // The asyncio form goes on working: B waits and is notified.
+    let mut b_wait = Box::pin(cond.wait());
+    assert!(poll(&mut b_wait).is_pending());
+    assert!(!cond.locked());
+    cond.try_lock().unwrap().notify(1);
+    assert_eq!(poll(&mut b_wait), Poll::Ready(Ok(())));
+    assert!(cond.locked());
+    cond.release().unwrap();
+    assert!(!cond.locked());
+}

@@ -176,3 +176,22 @@ fn seed_s0_19_callback_release_order() {
     ];
     assert_eq!(lines, golden);
 }
+
+/// Issue 6, defect 3 for `Lock`: a guard whose holding was released by hand
+/// never releases the lock for the task that took it next.
+#[test]
+fn stale_guard_does_not_release_the_next_holder() {
+    let lock = Lock::new();
+    let guard = futures_lite::future::block_on(lock.lock());
+    lock.release().unwrap();
+    let second = lock.try_lock().expect("free after the release by hand");
+    drop(guard);
+    assert!(lock.locked(), "the second guard still holds the lock");
+    assert!(!lock.try_acquire());
+    drop(second);
+    assert!(!lock.locked());
+    // A forgotten guard still leaves the lock to a release by hand.
+    std::mem::forget(lock.try_lock().unwrap());
+    assert_eq!(lock.release(), Ok(()));
+    assert!(!lock.locked());
+}

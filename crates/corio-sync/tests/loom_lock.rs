@@ -96,3 +96,32 @@ fn mutex_guards_data_between_threads() {
         assert_eq!(*block_on(mutex.lock()), 2);
     });
 }
+
+/// Issue 6, defect 3: a guard whose holding was released by hand must not release the
+/// lock for the thread that took it next, in any interleaving.
+#[test]
+fn a_stale_guard_never_releases_the_next_holder() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new());
+        let inside = Arc::new(AtomicUsize::new(0));
+        let guard = lock.try_lock().unwrap();
+        let other = {
+            let (lock, inside) = (lock.clone(), inside.clone());
+            thread::spawn(move || {
+                let _g = block_on(lock.lock());
+                assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0);
+                // While this thread holds it, nobody else can take it.
+                assert!(!lock.try_acquire());
+                inside.fetch_sub(1, Ordering::SeqCst);
+            })
+        };
+        lock.release().unwrap(); // the guard's holding ends by hand
+        drop(guard); // a no-op, whoever holds the lock now
+        if lock.try_acquire() {
+            assert_eq!(inside.load(Ordering::SeqCst), 0, "taken while held");
+            lock.release().unwrap();
+        }
+        other.join().unwrap();
+        assert!(!lock.locked());
+    });
+}

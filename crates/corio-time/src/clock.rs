@@ -115,14 +115,19 @@ impl Clock {
     }
 
     /// Converts an instant of this clock to seconds since its origin (negative before it).
+    /// [`far_future`](crate::far_future), which stands for "never", is `f64::INFINITY`.
     ///
     /// # Examples
     ///
     /// ```
     /// let clock = corio_time::Clock::new_virtual();
     /// assert_eq!(clock.to_secs(clock.now()), clock.time());
+    /// assert_eq!(clock.to_secs(corio_time::far_future()), f64::INFINITY);
     /// ```
     pub fn to_secs(&self, at: Instant) -> f64 {
+        if crate::far::is_never(at) {
+            return f64::INFINITY;
+        }
         match at.checked_duration_since(self.origin) {
             Some(d) => d.as_secs_f64(),
             None => -(self.origin - at).as_secs_f64(),
@@ -131,8 +136,11 @@ impl Clock {
 
     /// Converts seconds since the origin (as [`Clock::time`] gives them) to an instant.
     ///
-    /// Times too far before the origin for the platform's `Instant` are clamped to the
-    /// earliest representable one: they are in the past either way.
+    /// Times past the last instant the platform represents (`f64::INFINITY`, `f64::MAX`)
+    /// are [`far_future`](crate::far_future), which stands for "never", and so is NaN, which
+    /// no time equals. Times too far before the origin are clamped to the earliest
+    /// representable instant: they are in the past either way. Nothing is capped in
+    /// between, however far a virtual clock has gone.
     ///
     /// # Examples
     ///
@@ -140,12 +148,19 @@ impl Clock {
     /// let clock = corio_time::Clock::new_virtual();
     /// let at = clock.from_secs(clock.time() + 0.25);
     /// assert_eq!(at - clock.now(), std::time::Duration::from_millis(250));
+    /// assert_eq!(clock.from_secs(f64::INFINITY), corio_time::far_future());
     /// ```
     pub fn from_secs(&self, secs: f64) -> Instant {
+        if secs.is_nan() {
+            return crate::far_future();
+        }
         if secs >= 0.0 {
-            self.origin + Duration::from_secs_f64(secs.min(1e9))
+            match Duration::try_from_secs_f64(secs) {
+                Ok(d) => crate::far::add(self.origin, d),
+                Err(_) => crate::far_future(),
+            }
         } else {
-            let back = Duration::from_secs_f64((-secs).min(1e9));
+            let back = Duration::try_from_secs_f64(-secs).unwrap_or(Duration::MAX);
             self.origin.checked_sub(back).unwrap_or_else(|| {
                 // Walk back as far as the platform allows.
                 let mut d = back;
@@ -171,8 +186,8 @@ impl Clock {
     pub fn advance(&self, by: Duration) -> bool {
         match &self.offset {
             Some(offset) => {
-                offset.set(offset.get() + by);
-                true
+                // Saturates: a clock at the far end of time has nowhere left to go.
+                self.advance_to(crate::far::add(self.origin + offset.get(), by))
             }
             None => false,
         }

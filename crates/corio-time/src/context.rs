@@ -125,7 +125,8 @@ pub struct EnterGuard {
 impl Drop for EnterGuard {
     fn drop(&mut self) {
         let previous = self.previous.take();
-        CURRENT.with(|c| *c.borrow_mut() = previous);
+        // At thread exit the slot may be gone already; then there is nothing to restore.
+        let _ = CURRENT.try_with(|c| *c.borrow_mut() = previous);
     }
 }
 
@@ -136,8 +137,16 @@ impl fmt::Debug for EnterGuard {
 }
 
 /// Runs `f` with this thread's timer source, if any.
+///
+/// While the thread's locals are being destroyed (a loop left in a thread-local slot is
+/// dropped at thread exit, and with it its sleeping tasks), the slot may be gone already:
+/// there is no current source then, rather than a panic in the middle of a destructor.
 pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Rc<dyn TimerSource>>) -> R) -> R {
-    CURRENT.with(|c| f(c.borrow().as_ref()))
+    let mut f = Some(f);
+    match CURRENT.try_with(|c| (f.take().expect("called once"))(c.borrow().as_ref())) {
+        Ok(out) => out,
+        Err(_) => (f.take().expect("not called: the slot is gone"))(None),
+    }
 }
 
 /// The current time of this thread's timer source (the running loop's clock), or

@@ -16,3 +16,23 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("deadline has elapsed")]
 pub struct Elapsed(pub(crate) ());
+
+impl Elapsed {
+    /// The error itself, for code that times out by other means (a combinator that keeps
+    /// its own deadline) and reports it as a timeout.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(corio_time::Elapsed::new().to_string(), "deadline has elapsed");
+    /// ```
+    pub fn new() -> Elapsed {
+        Elapsed(())
+    }
+}
+
+impl Default for Elapsed {
+    fn default() -> Self {
+        Elapsed::new()
+    }
+}

@@ -3,7 +3,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use crate::{Sleep, sleep_until};
+use crate::{Sleep, far, sleep_until};
 
 /// What an [`Interval`] does when ticks were missed (the consumer was late).
 ///
@@ -30,7 +30,8 @@ pub enum MissedTickBehavior {
 /// # Panics
 ///
 /// Never; a zero `period` is raised to one nanosecond (a zero period would never let time
-/// move).
+/// move). A tick that would fall past the last instant the platform represents (say, after
+/// the first tick of `interval(Duration::MAX)`) never comes.
 ///
 /// # Examples
 ///
@@ -129,18 +130,7 @@ impl Interval {
         self.sleep = None;
         let tick = self.next;
         let now = crate::now();
-        self.next = match self.missed {
-            MissedTickBehavior::Burst => tick + self.period,
-            MissedTickBehavior::Delay => now.max(tick) + self.period,
-            MissedTickBehavior::Skip => {
-                let mut next = tick + self.period;
-                if next <= now {
-                    let behind = (now - tick).as_nanos() / self.period.as_nanos();
-                    next = tick + self.period * (behind as u32 + 1);
-                }
-                next
-            }
-        };
+        self.next = next_tick(tick, now, self.period, self.missed);
         Poll::Ready(tick)
     }
 
@@ -172,8 +162,34 @@ impl Interval {
     /// ```
     pub fn reset(&mut self) {
         self.sleep = None;
-        self.next = crate::now() + self.period;
+        self.next = far::add(crate::now(), self.period);
     }
+}
+
+/// The tick after `tick`, taken at `now`. Overflow-free: a tick past the last representable
+/// instant is [`far_future`](crate::far_future), which never comes.
+fn next_tick(tick: Instant, now: Instant, period: Duration, missed: MissedTickBehavior) -> Instant {
+    match missed {
+        MissedTickBehavior::Burst => far::add(tick, period),
+        MissedTickBehavior::Delay => far::add(now.max(tick), period),
+        MissedTickBehavior::Skip => {
+            let next = far::add(tick, period);
+            if next > now {
+                return next;
+            }
+            // The first point of the grid `tick + k * period` after `now`: `now` plus what is
+            // left of the period it falls in. In u128 nanoseconds, which hold any Duration.
+            let period_ns = period.as_nanos();
+            let into = (now - tick).as_nanos() % period_ns;
+            far::add(now, nanos(period_ns - into))
+        }
+    }
+}
+
+/// A `Duration` of `ns` nanoseconds, for `ns` no larger than `Duration::MAX` holds.
+fn nanos(ns: u128) -> Duration {
+    const NANOS_PER_SEC: u128 = 1_000_000_000;
+    Duration::new((ns / NANOS_PER_SEC) as u64, (ns % NANOS_PER_SEC) as u32)
 }
 
 use std::future::Future;

@@ -8,10 +8,16 @@
 //! - [`TimerQueue`]: deadlines with O(1) cancel and cheap insert; entries with the same
 //!   deadline come out in the order they were inserted (asyncio's heap gives no order among
 //!   ties; corio promises FIFO), and nothing ever comes out before its deadline.
+//! - [`timeout_scope`] / [`timeout_scope_at`]: asyncio 3.11's `async with timeout(delay)`,
+//!   a deadline around a block that the block can move or disable while it runs.
 //! - [`sleep`], [`sleep_until`], [`timeout`], [`timeout_at`] and [`interval`]: futures that
 //!   register with the timer source of the running event loop ([`TimerSource`], installed
 //!   with [`enter`]), or, when no loop is running on this thread, with a small shared timer
 //!   thread, so they work under any executor.
+//! - [`far_future`]: the last instant the platform represents, which stands for "never".
+//!   Every overflowing deadline (`sleep(Duration::MAX)`, an interval's tick past the end of
+//!   time) saturates to it, and it never comes; every earlier deadline is exact, also after
+//!   a virtual clock has run for centuries.
 //!
 //! # When not to use it
 //!
@@ -43,15 +49,19 @@ mod clock;
 mod context;
 mod error;
 mod fallback;
+mod far;
 mod interval;
 mod queue;
+mod scope;
 mod sleep;
 mod timeout;
 
 pub use clock::Clock;
 pub use context::{EnterGuard, TimerSource, enter, new_source_id, now};
 pub use error::Elapsed;
+pub use far::far_future;
 pub use interval::{Interval, MissedTickBehavior, interval, interval_at};
 pub use queue::{TimerKey, TimerQueue};
+pub use scope::{TimeoutHandle, TimeoutScope, timeout_scope, timeout_scope_at};
 pub use sleep::{Sleep, sleep, sleep_until};
 pub use timeout::{Timeout, timeout, timeout_at};

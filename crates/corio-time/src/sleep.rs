@@ -26,7 +26,9 @@ enum Registration {
 ///
 /// Like asyncio's `sleep`, it always suspends at least once: `sleep(Duration::ZERO)` gives up
 /// exactly one loop iteration (the task goes to the back of the ready queue), which is how
-/// asyncio code lets other tasks run.
+/// asyncio code lets other tasks run. A duration that reaches past the last instant the
+/// platform represents (`Duration::MAX`) never ends, as asyncio's `sleep(math.inf)`; a
+/// virtual clock does not jump for it.
 ///
 /// # Cancel safety
 ///
@@ -83,6 +85,15 @@ enum Deadline {
     /// sleep starts running, read from the loop it runs on (which matters under a virtual
     /// clock, whose time differs from `Instant::now()`).
     After(Duration),
+    /// A timeout made at `start` on the clock of the timer source `source` (0: none), not
+    /// polled yet: it ends `after` later, as asyncio's `timeout(delay)` fixes its deadline
+    /// when made. If it is first polled under another source, whose clock may differ (a
+    /// timeout made before the loop runs), it starts from that clock's now instead.
+    Since {
+        start: Instant,
+        source: u64,
+        after: Duration,
+    },
     At(Instant),
 }
 
@@ -94,10 +105,37 @@ impl Deadline {
     fn resolve_at(self, now: Instant) -> Instant {
         match self {
             Deadline::At(at) => at,
-            Deadline::After(d) => now
-                .checked_add(d)
-                .unwrap_or_else(|| now + Duration::from_secs(86400 * 365 * 30)),
+            Deadline::After(d) => crate::far::add(now, d),
+            Deadline::Since {
+                start,
+                source,
+                after,
+            } => {
+                if current_source() == source {
+                    crate::far::add(start, after)
+                } else {
+                    crate::far::add(now, after)
+                }
+            }
         }
+    }
+}
+
+/// The id of the current timer source, 0 when none (ids start at 1).
+fn current_source() -> u64 {
+    with_current(|s| s.map_or(0, |s| s.id()))
+}
+
+/// A sleep of `duration` whose clock starts now, on the current source (see
+/// [`Deadline::Since`]): the sleep under a [`timeout`](crate::timeout).
+pub(crate) fn sleep_from_now(duration: Duration) -> Sleep {
+    Sleep {
+        deadline: Deadline::Since {
+            start: crate::now(),
+            source: current_source(),
+            after: duration,
+        },
+        registration: Registration::Unregistered,
     }
 }
 
@@ -133,7 +171,11 @@ impl Sleep {
     /// assert_eq!(corio_time::sleep_until(at).deadline(), at);
     /// ```
     pub fn deadline(&self) -> Instant {
-        self.deadline.resolve()
+        match self.deadline {
+            // Stable until the first poll (see `Deadline::Since`).
+            Deadline::Since { start, after, .. } => crate::far::add(start, after),
+            deadline => deadline.resolve(),
+        }
     }
 
     /// Whether the deadline has passed (the sleep may not have been polled to completion).
@@ -148,6 +190,7 @@ impl Sleep {
             _ if matches!(self.registration, Registration::Done) => true,
             // The clock has not started: only a zero sleep is over.
             Deadline::After(d) => d.is_zero(),
+            Deadline::Since { .. } => crate::now() >= self.deadline(),
             Deadline::At(at) => crate::now() >= at,
         }
     }

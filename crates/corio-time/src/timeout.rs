@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use pin_project_lite::pin_project;
 
-use crate::{Elapsed, Sleep, sleep, sleep_until};
+use crate::sleep::sleep_from_now;
+use crate::{Elapsed, Sleep, sleep_until};
 
 /// Runs `future` for at most `duration`; on time it gives the output, else [`Elapsed`].
 ///
@@ -14,6 +15,11 @@ use crate::{Elapsed, Sleep, sleep, sleep_until};
 /// asyncio's `wait_for` cancelling the inner task. The timer is registered only if the
 /// future does not finish on its first poll, so a timeout that is never needed costs no
 /// timer insert.
+///
+/// The deadline is fixed when the timeout is made, `duration` after the current clock's
+/// now, as asyncio's `timeout(delay)` does; so [`Timeout::deadline`] gives one answer from
+/// the start. A timeout made away from the loop that first polls it (say, before
+/// `run_until_complete`) counts from that first poll instead, on that loop's clock.
 ///
 /// # Errors
 ///
@@ -37,7 +43,7 @@ use crate::{Elapsed, Sleep, sleep, sleep_until};
 pub fn timeout<F: Future>(duration: Duration, future: F) -> Timeout<F> {
     Timeout {
         future,
-        sleep: sleep(duration),
+        sleep: sleep_from_now(duration),
     }
 }
 
@@ -90,13 +96,18 @@ pin_project! {
 }
 
 impl<F> Timeout<F> {
-    /// The deadline.
+    /// The deadline; the same answer on every call (see [`timeout`]).
     ///
     /// # Examples
     ///
     /// ```
+    /// use std::time::Duration;
     /// let at = corio_time::now();
     /// assert_eq!(corio_time::timeout_at(at, async {}).deadline(), at);
+    /// let t = corio_time::timeout(Duration::from_secs(1), async {});
+    /// let first = t.deadline();
+    /// std::thread::sleep(Duration::from_millis(2));
+    /// assert_eq!(t.deadline(), first);
     /// ```
     pub fn deadline(&self) -> Instant {
         self.sleep.deadline()

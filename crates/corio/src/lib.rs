@@ -38,6 +38,7 @@
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
+//! | `macros` | no | [`main`] and [`test`]: `#[corio::main] async fn main()`; turns on `runtime` |
 //! | `full` | no | everything |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -52,13 +53,107 @@ pub use corio_runtime as runtime;
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    AnyTask, Builder, CancelOnDrop, CoroutinePanicked, Delay, EventLoop, Executor, ExecutorArg,
-    ExecutorFuture, FutureError, Handle, LoopError, LoopHandle, Panic, Report, ReportKind,
-    SettableFuture, SharedTask, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle, When,
-    all_tasks, current_task, default_exception_handler, get_event_loop, get_running_loop, interval,
-    run, run_coroutine_threadsafe, set_event_loop, sleep, sleep_until, spawn, timeout, to_thread,
-    try_spawn, wrap_future, yield_now,
+    AnyTask, Builder, CancelOnDrop, CoroutinePanicked, Delay, Elapsed, EventLoop, Executor,
+    ExecutorArg, ExecutorFuture, FutureError, Handle, LoopError, LoopHandle, Panic, Report,
+    ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle,
+    When, all_tasks, current_task, default_exception_handler, get_event_loop, get_running_loop,
+    interval, run, run_coroutine_threadsafe, set_event_loop, sleep, sleep_until, spawn, timeout,
+    timeout_at, to_thread, try_spawn, wrap_future, yield_now,
 };
+
+/// Timeout scopes that the block can reschedule (asyncio 3.11's `timeout()`).
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+#[doc(inline)]
+pub use corio_runtime::{TimeoutHandle, TimeoutScope, timeout_scope, timeout_scope_at};
+
+/// The combinators: `gather` / `gather!`, `wait`, `as_completed`, `wait_for`, `shield`,
+/// `TaskGroup`.
+#[cfg(feature = "runtime")]
+#[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+#[doc(inline)]
+pub use corio_runtime::{
+    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
+    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
+    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
+};
+
+/// Runs an `async fn` on a new event loop: asyncio's `asyncio.run(main())` under
+/// `if __name__ == "__main__":`.
+///
+/// The function's body becomes the main task of a new loop, run by [`run`]'s rules: when it
+/// returns, tasks still pending are cancelled and the loop is closed. The function keeps its
+/// return type, so `async fn main() -> Result<(), E>` works with `?`. It takes no arguments.
+///
+/// Options, comma-separated: `virtual_time` (a loop on a virtual clock, which jumps to the
+/// next timer when every task waits), `debug` or `debug = false` (debug mode; by default it
+/// follows `CORIO_DEBUG`, as [`EventLoop::new`] does), `crate = "path"` (where this crate
+/// is, if renamed).
+///
+/// # Panics
+///
+/// If the body panics, with the body's own payload (resumed as it was); if the loop cannot
+/// be made (out of file descriptors), with a message.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// #[corio::main]
+/// async fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     let lp = corio::get_running_loop()?;
+///     let task = lp.create_task(async {
+///         corio::sleep(Duration::from_millis(5)).await;
+///         21
+///     })?;
+///     let n = task.await?;
+///     assert_eq!(n * 2, 42);
+///     Ok(())
+/// }
+/// ```
+///
+/// Misuse is a compile error that says what to change:
+///
+/// ```compile_fail
+/// #[corio::main]
+/// fn main() {} // not async
+/// ```
+#[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
+#[doc(alias = "asyncio.run")]
+#[doc(inline)]
+pub use corio_macros::main;
+
+/// Runs an `async fn` test on a new event loop: `#[test]` plus what [`main`](macro@main)
+/// does, with the same options (`virtual_time` makes tests of long timeouts instant and
+/// deterministic).
+///
+/// # Panics
+///
+/// As [`main`](macro@main): the test fails if the body panics.
+///
+/// # Examples
+///
+/// ```
+/// #[corio::test(virtual_time)]
+/// async fn an_hour_passes_at_once() {
+///     let lp = corio::get_running_loop().unwrap();
+///     let start = lp.time();
+///     corio::sleep(std::time::Duration::from_secs(3600)).await;
+///     assert!(lp.time() - start >= 3600.0);
+/// }
+///
+/// #[corio::test]
+/// async fn with_errors() -> Result<(), corio::LoopError> {
+///     corio::get_running_loop()?;
+///     Ok(())
+/// }
+/// ```
+#[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
+#[doc(inline)]
+pub use corio_macros::test;
 
 /// The task executor (`corio-executor`).
 #[cfg(feature = "executor")]

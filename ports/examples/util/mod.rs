@@ -73,19 +73,32 @@ impl Drop for Finished<'_> {
 }
 
 /// The seeds' `cpu_bound_work` (s1-16, s1-17, s1-21): counts without awaiting, so the step
-/// holds the loop. 300 000 000 rather than the seeds' 5 000 000 keeps the step about as
-/// long as the Python copy's (~0.3 s, well over debug mode's 100 ms threshold);
-/// `black_box` keeps the compiler from folding the loop into a constant.
+/// holds the loop, and gives the count back.
+///
+/// The Python copy counts to 5 000 000, which takes CPython about 0.3 s. A fixed count in
+/// Rust would take a time that depends on the CPU (s1-21 needs the step to be slower than
+/// debug mode's 100 ms threshold, on a CPU three times faster too), so this counts until
+/// [`CPU_BOUND_WORK`] has passed, reading the clock every 2^20 increments; `black_box`
+/// keeps the compiler from folding the count away.
 pub(crate) async fn cpu_bound_work() -> u64 {
     async_timed("cpu_bound_work", (), async {
-        let mut counter = 0;
-        for _ in 0..300_000_000 {
-            counter = std::hint::black_box(counter) + 1;
+        let start = Instant::now();
+        let mut counter: u64 = 0;
+        loop {
+            for _ in 0..1 << 20 {
+                counter = std::hint::black_box(counter) + 1;
+            }
+            if start.elapsed() >= CPU_BOUND_WORK {
+                break counter;
+            }
         }
-        counter
     })
     .await
 }
+
+/// How long [`cpu_bound_work`] holds the loop: about what the Python copy takes, and three
+/// times debug mode's slow-step threshold.
+pub(crate) const CPU_BOUND_WORK: Duration = Duration::from_millis(300);
 
 /// Python's `threading.get_ident()`: a number that identifies the calling thread among the
 /// live threads. Python gives the thread's `pthread_t`, the address of its thread control

@@ -3,11 +3,12 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use super::core::Core;
 use super::error::{GetNowaitError, PutError, PutNowaitError, ShutDown};
-use crate::signal::{Waiter, poll_until};
+use crate::signal::{OwnedWaiter, Signal, Waiter, poll_until};
 
 /// Future of [`Queue::get`](crate::Queue::get) (and of the same method on
 /// [`PriorityQueue`](crate::PriorityQueue) and
@@ -168,41 +169,53 @@ impl<T> fmt::Debug for Put<'_, T> {
 /// use corio_channel::{Queue, queue::Join};
 ///
 /// let q = Queue::<i32>::new(0);
-/// let join: Join<'_, i32> = q.join();
+/// let join: Join<i32> = q.join(); // owns a handle on the queue: `'static` when `T` is
 /// join.await; // nothing unfinished: returns at once
 /// # });
 /// ```
 #[must_use = "futures do nothing unless you .await or poll them"]
-pub struct Join<'a, T> {
-    core: &'a Core<T>,
-    waiter: Option<Waiter<'a>>,
+pub struct Join<T> {
+    core: Arc<Core<T>>,
+    waiter: Option<OwnedWaiter<Finished<T>>>,
 }
 
-impl<'a, T> Join<'a, T> {
-    pub(crate) fn new(core: &'a Core<T>) -> Self {
+/// The queue's "all done" signal, reached through an `Arc` of the queue.
+struct Finished<T>(Arc<Core<T>>);
+
+impl<T> AsRef<Signal> for Finished<T> {
+    fn as_ref(&self) -> &Signal {
+        &self.0.finished
+    }
+}
+
+impl<T> Join<T> {
+    pub(crate) fn new(core: Arc<Core<T>>) -> Self {
         Self { core, waiter: None }
     }
 }
 
-impl<T> Future for Join<'_, T> {
+// Nothing is pinned: the waiter's listener is `Unpin`.
+impl<T> Unpin for Join<T> {}
+
+impl<T> Future for Join<T> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let core = this.core;
+        let core = &this.core;
         poll_until(
             &mut this.waiter,
             cx,
-            || core.finished.listen(),
+            || OwnedWaiter::new(Finished(core.clone())),
             || (core.unfinished() == 0).then_some(()),
         )
     }
 }
 
-impl<T> fmt::Debug for Join<'_, T> {
+impl<T> fmt::Debug for Join<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Join")
-            .field("queue", self.core)
+            .field("queue", &*self.core)
             .field("waiting", &self.waiter.is_some())
             .finish()
     }

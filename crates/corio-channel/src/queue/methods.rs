@@ -202,6 +202,9 @@ macro_rules! shared_methods {
             /// Waits until every item put has been marked done with
             #[doc = concat!("[`task_done`](", stringify!($Name), "::task_done); returns at once if none is unfinished.")]
             ///
+            /// The future owns a handle on the queue (it does not borrow it), so it can
+            /// be spawned as a task of its own, as asyncio's `create_task(q.join())`.
+            ///
             /// # Cancel safety
             ///
             /// Cancel safe.
@@ -222,8 +225,8 @@ macro_rules! shared_methods {
             /// future::zip(q.join(), worker).await;
             /// # });
             /// ```
-            pub fn join(&self) -> $crate::queue::Join<'_, T> {
-                $crate::queue::Join::new(&self.core)
+            pub fn join(&self) -> $crate::queue::Join<T> {
+                $crate::queue::Join::new(self.core.clone())
             }
 
             /// Shuts the queue down (asyncio 3.13's `shutdown`).

@@ -24,6 +24,7 @@ mod fifo_queue;
 mod future;
 mod lifo_queue;
 mod methods;
+mod prioritized;
 mod priority_queue;
 mod store;
 
@@ -31,4 +32,5 @@ pub use self::error::{GetNowaitError, PutError, PutNowaitError, ShutDown, TaskDo
 pub use self::fifo_queue::Queue;
 pub use self::future::{Get, Join, Put};
 pub use self::lifo_queue::LifoQueue;
+pub use self::prioritized::Prioritized;
 pub use self::priority_queue::PriorityQueue;

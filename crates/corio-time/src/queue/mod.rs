@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -25,8 +26,25 @@ pub struct TimerKey {
 
 struct Slot<T> {
     seq: u64,
+    /// Nanoseconds from the queue's origin for an entry in the wheel, else [`FAR`] or
+    /// [`NEVER`].
     deadline: i64,
     value: T,
+}
+
+/// [`Slot::deadline`] of an entry in [`TimerQueue::far`]: due too far from the origin for
+/// the wheel's `i64` nanoseconds (about 292 years; a virtual clock gets there).
+const FAR: i64 = i64::MAX;
+/// [`Slot::deadline`] of an entry due at or after [`far_future`](crate::far_future): it is
+/// held (and can be removed) but never comes out.
+const NEVER: i64 = i64::MIN;
+
+/// Where an entry goes, by its deadline.
+enum Place {
+    /// In the wheel, at these ticks: strictly between [`NEVER`] and [`FAR`].
+    Wheel(i64),
+    Far,
+    Never,
 }
 
 /// A queue of deadlines, each carrying a value.
@@ -39,7 +57,10 @@ struct Slot<T> {
 /// sort of the few entries that share a 65 µs bucket.
 ///
 /// Entries come out in deadline order, and in insertion order among equal deadlines. An entry
-/// never comes out before its deadline.
+/// never comes out before its deadline. Deadlines are exact across the whole range of
+/// `Instant`: those more than about 292 years from the queue's creation (which a virtual
+/// clock reaches) are kept in an ordered map instead of the wheel, and an entry due at
+/// [`far_future`](crate::far_future) never comes out.
 ///
 /// # Examples
 ///
@@ -64,6 +85,14 @@ pub struct TimerQueue<T> {
     wheel: Wheel,
     slots: Slab<Slot<T>>,
     next_seq: u64,
+    /// Entries due past the wheel's range, by (deadline, sequence) to slab slot. Removed
+    /// entries stay until they reach the front or a sweep (as dead wheel entries do).
+    ///
+    /// Invariant: every live entry here is due after every entry of the wheel, since the
+    /// wheel holds only deadlines less than `i64::MAX` ns from the origin.
+    far: BTreeMap<(Instant, u64), u32>,
+    /// Live entries of `far`.
+    far_live: usize,
 }
 
 impl<T> Default for TimerQueue<T> {
@@ -87,14 +116,29 @@ impl<T> TimerQueue<T> {
             wheel: Wheel::new(),
             slots: Slab::new(),
             next_seq: 0,
+            far: BTreeMap::new(),
+            far_live: 0,
         }
     }
 
-    /// Nanoseconds from the queue's origin; negative for instants before it.
+    /// Nanoseconds from the queue's origin, negative for instants before it, within
+    /// `-(i64::MAX) ..= i64::MAX`: a "now" past the wheel's range is after all of it.
     fn ticks(&self, at: Instant) -> i64 {
         match at.checked_duration_since(self.origin) {
             Some(d) => d.as_nanos().min(i64::MAX as u128) as i64,
+            // Far in the past is due at once either way.
             None => -((self.origin - at).as_nanos().min(i64::MAX as u128) as i64),
+        }
+    }
+
+    /// Where an entry due at `at` is kept.
+    fn place(&self, at: Instant) -> Place {
+        if crate::far::is_never(at) {
+            return Place::Never;
+        }
+        match self.ticks(at) {
+            FAR => Place::Far,
+            ticks => Place::Wheel(ticks),
         }
     }
 
@@ -118,19 +162,31 @@ impl<T> TimerQueue<T> {
     /// assert_eq!(q.len(), 1);
     /// ```
     pub fn insert(&mut self, deadline: Instant, value: T) -> TimerKey {
-        let deadline = self.ticks(deadline);
+        let place = self.place(deadline);
         let seq = self.next_seq;
         self.next_seq += 1;
+        let ticks = match place {
+            Place::Wheel(ticks) => ticks,
+            Place::Far => FAR,
+            Place::Never => NEVER,
+        };
         let slot = self.slots.insert(Slot {
             seq,
-            deadline,
+            deadline: ticks,
             value,
         }) as u32;
-        self.wheel.insert(Entry {
-            deadline,
-            seq,
-            slot,
-        });
+        match place {
+            Place::Wheel(deadline) => self.wheel.insert(Entry {
+                deadline,
+                seq,
+                slot,
+            }),
+            Place::Far => {
+                self.far.insert((deadline, seq), slot);
+                self.far_live += 1;
+            }
+            Place::Never => {}
+        }
         TimerKey { index: slot, seq }
     }
 
@@ -151,9 +207,12 @@ impl<T> TimerQueue<T> {
             Some(slot) if slot.seq == key.seq => {}
             _ => return None,
         }
-        let value = self.slots.remove(index).value;
+        let slot = self.slots.remove(index);
+        if slot.deadline == FAR {
+            self.far_live -= 1;
+        }
         self.maybe_compact();
-        Some(value)
+        Some(slot.value)
     }
 
     /// The value of a pending entry, to update it in place (a new waker, say).
@@ -186,7 +245,16 @@ impl<T> TimerQueue<T> {
     /// ```
     pub fn deadline(&self, key: TimerKey) -> Option<Instant> {
         match self.slots.get(key.index as usize) {
-            Some(slot) if slot.seq == key.seq => Some(self.instant(slot.deadline)),
+            Some(slot) if slot.seq == key.seq => Some(match slot.deadline {
+                NEVER => crate::far_future(),
+                // Rare (see `far`): a scan rather than a second index.
+                FAR => self
+                    .far
+                    .keys()
+                    .find(|&&(_, seq)| seq == key.seq)
+                    .map(|&(at, _)| at)?,
+                ticks => self.instant(ticks),
+            }),
             _ => None,
         }
     }
@@ -222,13 +290,34 @@ impl<T> TimerQueue<T> {
             .is_some_and(|slot| slot.seq == e.seq)
     }
 
-    /// Sweeps the dead entries out of the wheel once they outnumber the live ones.
+    /// Sweeps the dead entries out of the wheel, and out of the far map, once they
+    /// outnumber the live ones.
     fn maybe_compact(&mut self) {
         let live = self.slots.len();
         let held = self.wheel.len();
         if held > 64 && held > 2 * live + 32 {
             let slots = &self.slots;
             self.wheel.retain_live(&|e| Self::is_live(slots, e));
+        }
+        if self.far.len() > 2 * self.far_live + 32 {
+            let slots = &self.slots;
+            self.far
+                .retain(|&(_, seq), &mut slot| Self::is_live_far(slots, seq, slot));
+        }
+    }
+
+    fn is_live_far(slots: &Slab<Slot<T>>, seq: u64, slot: u32) -> bool {
+        slots.get(slot as usize).is_some_and(|s| s.seq == seq)
+    }
+
+    /// The earliest live entry of the far map, dropping dead ones found before it.
+    fn far_front(&mut self) -> Option<(Instant, u64, u32)> {
+        loop {
+            let (&(at, seq), &slot) = self.far.first_key_value()?;
+            if Self::is_live_far(&self.slots, seq, slot) {
+                return Some((at, seq, slot));
+            }
+            self.far.pop_first();
         }
     }
 
@@ -250,8 +339,10 @@ impl<T> TimerQueue<T> {
     /// ```
     pub fn next_deadline(&mut self) -> Option<Instant> {
         let slots = &self.slots;
-        let first = self.wheel.peek(&|e| Self::is_live(slots, e))?;
-        Some(self.instant(first.deadline))
+        match self.wheel.peek(&|e| Self::is_live(slots, e)) {
+            Some(first) => Some(self.instant(first.deadline)),
+            None => self.far_front().map(|(at, _, _)| at),
+        }
     }
 
     /// When to look at the queue again: the earliest pending deadline, or a moment before it
@@ -284,8 +375,11 @@ impl<T> TimerQueue<T> {
         }
         let now = self.ticks(now);
         let slots = &self.slots;
-        let at = self.wheel.next_wakeup(now, &|e| Self::is_live(slots, e))?;
-        Some(self.instant(at))
+        match self.wheel.next_wakeup(now, &|e| Self::is_live(slots, e)) {
+            Some(at) => Some(self.instant(at)),
+            // Exact: the far map costs no early wakeup.
+            None => self.far_front().map(|(at, _, _)| at),
+        }
     }
 
     /// Takes the earliest entry whose deadline is at or before `now`.
@@ -301,9 +395,16 @@ impl<T> TimerQueue<T> {
     /// assert_eq!(q.pop_expired(now + Duration::from_secs(1)).map(|(_, v)| v), Some("later"));
     /// ```
     pub fn pop_expired(&mut self, now: Instant) -> Option<(TimerKey, T)> {
-        let now = self.ticks(now);
+        let ticks = self.ticks(now);
         let slots = &self.slots;
-        let top = self.wheel.pop_expired(now, &|e| Self::is_live(slots, e))?;
+        let Some(top) = self.wheel.pop_expired(ticks, &|e| Self::is_live(slots, e)) else {
+            // The wheel has nothing due; far entries all come after its entries.
+            let (at, seq, slot) = self.far_front().filter(|&(at, _, _)| at <= now)?;
+            self.far.remove(&(at, seq));
+            self.far_live -= 1;
+            let value = self.slots.remove(slot as usize).value;
+            return Some((TimerKey { index: slot, seq }, value));
+        };
         let slot = self.slots.remove(top.slot as usize);
         debug_assert_eq!(slot.deadline, top.deadline);
         Some((
@@ -328,6 +429,8 @@ impl<T> TimerQueue<T> {
     pub fn clear(&mut self) {
         self.wheel.clear();
         self.slots.clear();
+        self.far.clear();
+        self.far_live = 0;
     }
 }
 
@@ -335,7 +438,7 @@ impl<T> fmt::Debug for TimerQueue<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TimerQueue")
             .field("pending", &self.slots.len())
-            .field("held", &self.wheel.len())
+            .field("held", &(self.wheel.len() + self.far.len()))
             .finish()
     }
 }
@@ -393,6 +496,60 @@ mod tests {
             .map(|(_, v)| v)
             .collect();
         assert_eq!(got, keep.into_iter().map(|(_, v)| v).collect::<Vec<_>>());
+    }
+
+    /// Issue 6, defect 5: deadlines more than 2^63 ns (292 years) from the queue's origin
+    /// used to be clamped there, so a virtual clock reached them early and ties lost their
+    /// order. They are exact now, and `far_future` never comes out.
+    #[test]
+    fn far_deadlines_are_exact_and_far_future_never_fires() {
+        let mut q = TimerQueue::new();
+        let origin = q.origin;
+        let year = Duration::from_secs(86400 * 365);
+        let near = origin + year;
+        let at_300y = origin + year * 300;
+        let at_2_40 = origin + Duration::from_secs(1 << 40);
+        let never = q.insert(crate::far_future(), "never");
+        let k_2_40 = q.insert(at_2_40, "2^40 s");
+        let k_300 = q.insert(at_300y, "300 years");
+        let dead = q.insert(at_300y, "removed");
+        q.insert(at_300y, "300 years, second");
+        q.insert(near, "1 year");
+        assert_eq!(q.remove(dead), Some("removed"));
+        assert_eq!(q.deadline(k_2_40), Some(at_2_40));
+        assert_eq!(q.deadline(k_300), Some(at_300y));
+        assert_eq!(q.deadline(never), Some(crate::far_future()));
+        assert_eq!(q.len(), 5);
+
+        assert_eq!(q.next_deadline(), Some(near));
+        assert_eq!(q.pop_expired(near).map(|(_, v)| v), Some("1 year"));
+        assert_eq!(q.next_deadline(), Some(at_300y));
+        assert_eq!(q.next_wakeup(near), Some(at_300y), "exact, however far");
+        // A nanosecond early is early.
+        let early = at_300y - Duration::from_nanos(1);
+        assert!(q.pop_expired(early).is_none());
+        let order: Vec<_> = std::iter::from_fn(|| q.pop_expired(at_2_40).map(|(_, v)| v)).collect();
+        assert_eq!(order, ["300 years", "300 years, second", "2^40 s"]);
+        // Only "never" is left: not due even at the far end of time, and no wakeup for it.
+        assert_eq!(q.len(), 1);
+        assert_eq!(q.next_deadline(), None);
+        assert_eq!(q.next_wakeup(at_2_40), None);
+        assert!(q.pop_expired(crate::far_future()).is_none());
+        assert_eq!(q.remove(never), Some("never"));
+        assert!(q.is_empty());
+    }
+
+    /// Far entries cancelled in bulk do not pile up.
+    #[test]
+    fn removed_far_entries_are_swept() {
+        let mut q = TimerQueue::new();
+        let far = q.origin + Duration::from_secs(1 << 40);
+        for i in 0..1000u64 {
+            let k = q.insert(far + Duration::from_nanos(i), i);
+            q.remove(k);
+        }
+        assert!(q.far.len() <= 33, "{} dead far entries kept", q.far.len());
+        assert!(q.is_empty());
     }
 
     #[test]

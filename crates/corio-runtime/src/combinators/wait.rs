@@ -1,0 +1,246 @@
+//! `wait`: sort handles into done and pending, by a condition and a timeout.
+
+use std::cell::{Cell, RefCell};
+use std::future::poll_fn;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use super::Waitable;
+
+/// When [`wait`] returns (asyncio's `return_when`).
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{ReturnWhen, FIRST_COMPLETED};
+/// assert_eq!(FIRST_COMPLETED, ReturnWhen::FirstCompleted);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ReturnWhen {
+    /// When any handle finishes (or is cancelled).
+    FirstCompleted,
+    /// When any handle finishes with a failure other than cancellation (a panic, for a
+    /// task: see [`Waitable::failed`]); or when all have finished.
+    FirstException,
+    /// When every handle has finished (the default).
+    #[default]
+    AllCompleted,
+}
+
+/// asyncio's `FIRST_COMPLETED`: [`wait`] returns as soon as any handle has finished.
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{run, spawn, wait, FIRST_COMPLETED};
+///
+/// run(async {
+///     let quick = spawn(async {}).share();
+///     let never = spawn(std::future::pending::<()>()).share();
+///     let (done, pending) = wait([quick.clone(), never.clone()], None, FIRST_COMPLETED).await.unwrap();
+///     assert_eq!((done, pending), (vec![quick], vec![never.clone()]));
+///     never.cancel();
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+pub const FIRST_COMPLETED: ReturnWhen = ReturnWhen::FirstCompleted;
+/// asyncio's `FIRST_EXCEPTION`: [`wait`] returns as soon as any handle has failed (a
+/// panic; a cancellation does not count), or when all have finished.
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{run, spawn, wait, FIRST_EXCEPTION};
+///
+/// run(async {
+///     let fails = spawn(async { panic!("boom") }).share();
+///     let never = spawn(std::future::pending::<()>()).share();
+///     let (done, _) = wait([fails.clone(), never.clone()], None, FIRST_EXCEPTION).await.unwrap();
+///     assert_eq!(done, [fails]);
+///     never.cancel();
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+pub const FIRST_EXCEPTION: ReturnWhen = ReturnWhen::FirstException;
+/// asyncio's `ALL_COMPLETED`: [`wait`] returns when every handle has finished (or the
+/// timeout passed).
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{run, spawn, wait, ALL_COMPLETED};
+///
+/// run(async {
+///     let tasks = [spawn(async { 1 }).share(), spawn(async { 2 }).share()];
+///     let (done, pending) = wait(tasks, None, ALL_COMPLETED).await.unwrap();
+///     assert_eq!((done.len(), pending.len()), (2, 0));
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;
+
+/// [`wait`] was given no handle (asyncio's `ValueError: Set of Tasks/Futures is empty.`).
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{SharedTask, WaitEmpty, run, wait, ALL_COMPLETED};
+///
+/// run(async {
+///     let none: Vec<SharedTask<()>> = Vec::new();
+///     assert!(matches!(wait(none, None, ALL_COMPLETED).await, Err(WaitEmpty)));
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("set of tasks/futures is empty")]
+pub struct WaitEmpty;
+
+/// The state the done-callbacks of one `wait` share.
+struct WaitState {
+    /// Handles not finished yet, as the callbacks count them down.
+    left: Cell<usize>,
+    /// Set by a callback once `return_when` may hold.
+    fired: Cell<bool>,
+    /// For `FIRST_EXCEPTION`: the indices of the handles that finished since the last look.
+    finished: RefCell<Vec<usize>>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl WaitState {
+    fn fire(&self) {
+        self.fired.set(true);
+        if let Some(w) = self.waker.borrow_mut().take() {
+            w.wake();
+        }
+    }
+}
+
+/// Removes the done-callbacks when `wait` returns or is dropped (asyncio's `finally:`).
+struct Unregister<'a, H: Waitable> {
+    handles: &'a [H],
+    ids: Vec<u64>,
+}
+
+impl<H: Waitable> Drop for Unregister<'_, H> {
+    fn drop(&mut self) {
+        for (h, id) in self.handles.iter().zip(&self.ids) {
+            h.remove_on_done(*id);
+        }
+    }
+}
+
+/// Waits until `return_when` holds for `handles`, or until `timeout` passes, and gives the
+/// very handles back sorted into `(done, pending)` (asyncio's `wait`).
+///
+/// - Identity is kept: the handles come back as they were given (each list in the order
+///   given), so `pending.contains(&slow)` tells whether `slow` is still running.
+/// - It **never cancels** anything and **never fails on timeout**: when the timeout passes,
+///   the unfinished handles are simply in `pending`.
+/// - `timeout` is a `Duration`, or `None` for no limit; `Duration::ZERO` sorts without
+///   waiting for anything but the done-callbacks already due.
+/// - It works through done-callbacks, as asyncio's does, so it needs handles that take
+///   them ([`Waitable`]: a [`SharedTask`](crate::SharedTask), from `spawn(fut).share()`);
+///   to wait on plain futures, spawn them.
+///
+/// # Errors
+///
+/// [`WaitEmpty`] if `handles` is empty (asyncio's `ValueError`).
+///
+/// # Cancel safety
+///
+/// Dropping the future removes its done-callbacks and leaves the handles untouched (none is
+/// cancelled).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_runtime::{run, sleep, spawn, wait, ALL_COMPLETED, FIRST_COMPLETED};
+///
+/// run(async {
+///     let fast = spawn(sleep(Duration::from_millis(10))).share();
+///     let slow = spawn(sleep(Duration::from_secs(60))).share();
+///
+///     let (done, pending) = wait([fast.clone(), slow.clone()], None, FIRST_COMPLETED).await.unwrap();
+///     assert_eq!((done, pending.clone()), (vec![fast], vec![slow.clone()]));
+///
+///     // A timeout gives the unfinished ones back and cancels nothing.
+///     let (done, still) = wait(pending, Duration::from_millis(10), ALL_COMPLETED).await.unwrap();
+///     assert!(done.is_empty() && still == [slow.clone()] && !slow.done());
+///     slow.cancel();
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+pub async fn wait<H, I>(
+    handles: I,
+    timeout: impl Into<Option<Duration>>,
+    return_when: ReturnWhen,
+) -> Result<(Vec<H>, Vec<H>), WaitEmpty>
+where
+    I: IntoIterator<Item = H>,
+    H: Waitable,
+{
+    let handles: Vec<H> = handles.into_iter().collect();
+    if handles.is_empty() {
+        return Err(WaitEmpty);
+    }
+    let state = Rc::new(WaitState {
+        left: Cell::new(handles.len()),
+        fired: Cell::new(false),
+        finished: RefCell::new(Vec::new()),
+        waker: RefCell::new(None),
+    });
+    let mut unregister = Unregister {
+        handles: &handles,
+        ids: Vec::with_capacity(handles.len()),
+    };
+    for (index, h) in handles.iter().enumerate() {
+        let st = state.clone();
+        let id = h.on_done(move || {
+            let left = st.left.get().saturating_sub(1);
+            st.left.set(left);
+            match return_when {
+                ReturnWhen::FirstCompleted => st.fire(),
+                ReturnWhen::AllCompleted if left == 0 => st.fire(),
+                ReturnWhen::AllCompleted => {}
+                // Whether it failed is asked where the handle is: in `wait`'s poll.
+                ReturnWhen::FirstException => {
+                    st.finished.borrow_mut().push(index);
+                    st.fire();
+                }
+            }
+        });
+        unregister.ids.push(id);
+    }
+    let mut sleep = timeout.into().map(|t| Box::pin(corio_time::sleep(t)));
+    poll_fn(|cx| {
+        loop {
+            if state.fired.get() {
+                // FIRST_EXCEPTION's callbacks fire on every completion: look for a failure
+                // among the handles that finished since the last look.
+                let finished = std::mem::take(&mut *state.finished.borrow_mut());
+                if return_when != ReturnWhen::FirstException
+                    || state.left.get() == 0
+                    || finished.iter().any(|&i| handles[i].failed())
+                {
+                    return Poll::Ready(());
+                }
+                state.fired.set(false);
+                continue;
+            }
+            if let Some(s) = sleep.as_mut()
+                && s.as_mut().poll(cx).is_ready()
+            {
+                return Poll::Ready(());
+            }
+            *state.waker.borrow_mut() = Some(cx.waker().clone());
+            return Poll::Pending;
+        }
+    })
+    .await;
+    drop(unregister);
+    let (done, pending) = handles.into_iter().partition(|h| h.done());
+    Ok((done, pending))
+}

@@ -1,0 +1,81 @@
+//! [`Waitable`]: what `wait` and `shield` need from a task handle, without consuming it.
+
+use corio_executor::{SharedTask, TaskError};
+
+/// A handle to something that finishes once, watched without being consumed: the kind of
+/// thing [`wait`](crate::wait) sorts into done and pending and [`shield`](crate::shield)
+/// protects from its waiter's cancellation.
+///
+/// asyncio's `wait` and `shield` work on futures and tasks through their done-callbacks;
+/// this trait is that interface. It is implemented for [`SharedTask`] (a unique
+/// [`Task`](crate::Task) becomes one with [`Task::share`](crate::Task::share)); implement
+/// it for a handle of your own to use it with `wait`.
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{Waitable, run, spawn, yield_now};
+///
+/// run(async {
+///     let task = spawn(async { 5 }).share();
+///     assert!(!Waitable::done(&task));
+///     yield_now().await;
+///     assert!(Waitable::done(&task));
+///     assert_eq!(task.take_output(), Some(Ok(5)));
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+pub trait Waitable {
+    /// What the handle gives once done.
+    type Output;
+
+    /// Whether it has finished (with an output, a failure, or cancelled).
+    fn done(&self) -> bool;
+
+    /// Whether it finished with a failure other than cancellation (asyncio's
+    /// `not f.cancelled() and f.exception() is not None`): what `FIRST_EXCEPTION` waits for.
+    fn failed(&self) -> bool;
+
+    /// Asks it to cancel; `false` if it had already finished.
+    fn cancel(&self) -> bool;
+
+    /// Calls `callback` once it is done, through the loop's ready queue (asyncio's
+    /// `add_done_callback`), also when it is done already. Returns an id for
+    /// [`Waitable::remove_on_done`].
+    fn on_done(&self, callback: impl FnOnce() + 'static) -> u64;
+
+    /// Removes a callback added with [`Waitable::on_done`] that has not been scheduled yet.
+    fn remove_on_done(&self, id: u64) -> bool;
+
+    /// The outcome of a finished handle (what awaiting it would give); `None` while it is
+    /// not finished.
+    fn take_output(&self) -> Option<Self::Output>;
+}
+
+impl<T: Clone + 'static> Waitable for SharedTask<T> {
+    type Output = Result<T, TaskError>;
+
+    fn done(&self) -> bool {
+        SharedTask::done(self)
+    }
+
+    fn failed(&self) -> bool {
+        matches!(self.failure(), Some(TaskError::Panicked(_)))
+    }
+
+    fn cancel(&self) -> bool {
+        SharedTask::cancel(self)
+    }
+
+    fn on_done(&self, callback: impl FnOnce() + 'static) -> u64 {
+        self.add_done_callback(move |_| callback())
+    }
+
+    fn remove_on_done(&self, id: u64) -> bool {
+        self.remove_done_callback(id)
+    }
+
+    fn take_output(&self) -> Option<Self::Output> {
+        self.result()
+    }
+}
