@@ -5,9 +5,10 @@
 //! asyncio -> corio: `ProcessPoolExecutor(initializer=init, initargs=(counter,))` ->
 //! `ProcessPoolExecutor::with_initializer(None, &INIT, counter.clone())?`; the worker's
 //! `global shared_counter` -> a `OnceLock` static of the worker process;
-//! `await loop.run_in_executor(pool, increment)` -> `pool.submit(&INCREMENT, ())?.await`
-//! (what asyncio does inside: `wrap_future(executor.submit(func))`); `print(counter.value)`
-//! -> `{:?}` of an `f64`, which prints `1.0` as Python does.
+//! `await asyncio.get_running_loop().run_in_executor(pool, increment)` ->
+//! `corio::get_running_loop()?.run_in_executor(&pool, (&INCREMENT, ()))?.await?` (a
+//! process-pool job is a registered function and its argument); `print(counter.value)` ->
+//! `{:?}` of an `f64`, which prints `1.0` as Python does.
 
 use std::error::Error;
 use std::sync::OnceLock;
@@ -33,7 +34,9 @@ static INCREMENT: ProcessFn<(), ()> = ProcessFn::new("increment", increment);
 async fn main_task() -> Result<(), Box<dyn Error>> {
     let counter = SharedValue::new(0.0f64)?;
     let pool = ProcessPoolExecutor::with_initializer(None, &INIT, counter.clone())?;
-    pool.submit(&INCREMENT, ())?.await?;
+    corio::get_running_loop()?
+        .run_in_executor(&pool, (&INCREMENT, ()))?
+        .await?;
     println!("{:?}", counter.get()?);
     Ok(())
 }

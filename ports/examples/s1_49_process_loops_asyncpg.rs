@@ -6,15 +6,16 @@
 //! asyncio -> corio: the fake asyncpg -> `util::fakepg` (6 connections, 1 ms per query,
 //! as fakepg.py); `asyncio.run(run_queries())` in the worker -> `corio::run(..)` in the
 //! worker process; `loop.run_in_executor(pool, run_in_new_loop, 10000)` ->
-//! `pool.submit(&RUN_IN_NEW_LOOP, 10_000)?` (asyncio wraps `executor.submit` the same way),
-//! awaited from the parent's loop; `asyncio.gather(*queries)` -> one task per query,
-//! created in order, awaited in turn; the rows (dicts) -> a serde struct sent back from the
-//! worker. `@async_timed()` -> `util::async_timed`. The workers' lines interleave (the
+//! `lp.run_in_executor(&pool, (&RUN_IN_NEW_LOOP, 10_000))?` (a registered function and its
+//! argument: `functools.partial`'s part), awaited from the parent's loop;
+//! `asyncio.gather(...)` -> `corio::gather(...)` (a query cannot fail: `Infallible`); the
+//! rows (dicts) -> a serde struct sent back from the worker. `@async_timed()` -> `util::async_timed`. The workers' lines interleave (the
 //! golden is compared sorted).
 
 #[path = "util/mod.rs"]
 mod util;
 
+use std::convert::Infallible;
 use std::error::Error;
 
 use corio::blocking::process::{self, ProcessFn, ProcessPoolExecutor};
@@ -42,17 +43,11 @@ async fn query_products_concurrently(
     queries: usize,
 ) -> Result<Vec<Row>, Box<dyn Error>> {
     async_timed("query_products_concurrently", (&pool, queries), async {
-        let tasks = (0..queries)
-            .map(|_| {
-                let pool = pool.clone();
-                corio::try_spawn(async move { query_product(&pool).await })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut rows = Vec::with_capacity(queries);
-        for task in tasks {
-            rows.push(task.await?);
-        }
-        Ok(rows)
+        let queries = (0..queries).map(|_| {
+            let pool = pool.clone();
+            async move { Ok::<_, Infallible>(query_product(&pool).await) }
+        });
+        Ok(corio::gather(queries).await?)
     })
     .await
 }
@@ -74,14 +69,12 @@ static RUN_IN_NEW_LOOP: ProcessFn<usize, Vec<Row>> =
 
 async fn main_task() -> Result<(), Box<dyn Error>> {
     async_timed("main", (), async {
+        let lp = corio::get_running_loop()?;
         let pool = ProcessPoolExecutor::new();
         let tasks = (0..5)
-            .map(|_| pool.submit(&RUN_IN_NEW_LOOP, 10_000))
+            .map(|_| lp.run_in_executor(&pool, (&RUN_IN_NEW_LOOP, 10_000)))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut all_results = Vec::new();
-        for task in tasks {
-            all_results.push(task.await?);
-        }
+        let all_results = corio::gather(tasks).await?;
         let total_queries: usize = all_results.iter().map(Vec::len).sum();
         println!("Retrieved {total_queries} products the product database.");
         Ok(())

@@ -84,7 +84,9 @@ pub(crate) struct PoolInner {
 /// future as [`FutureError::Panicked`] and the thread goes on with the next job.
 ///
 /// [`to_thread`](crate::to_thread) uses a process-wide pool of the default size; make your
-/// own to bound a kind of work separately. Handles are cheap clones of one pool.
+/// own to bound a kind of work separately. Handles are cheap clones of one pool; when the
+/// last one is dropped the pool shuts down without waiting: queued jobs still run, then
+/// its threads exit.
 ///
 /// # Examples
 ///
@@ -103,6 +105,22 @@ pub(crate) struct PoolInner {
 #[derive(Clone)]
 pub struct ThreadPool {
     inner: Arc<PoolInner>,
+    /// Shared by the user's handles only (the threads and queued jobs hold `inner`): when
+    /// the last handle goes, the pool shuts down without waiting, so that its threads
+    /// finish the queued jobs and exit instead of idling for ever.
+    _handles: Arc<LastHandle>,
+}
+
+/// Shuts the pool down when dropped; see [`ThreadPool`]'s `_handles`.
+struct LastHandle(Arc<PoolInner>);
+
+impl Drop for LastHandle {
+    fn drop(&mut self) {
+        let mut queue = self.0.lock();
+        queue.shutdown = true;
+        drop(queue);
+        self.0.work.notify_all();
+    }
 }
 
 /// Settings for a [`ThreadPool`].
@@ -194,27 +212,29 @@ impl ThreadPoolBuilder {
     ///
     /// See [`ThreadPoolBuilder`].
     pub fn build(self) -> ThreadPool {
-        ThreadPool {
-            inner: Arc::new(PoolInner {
-                queue: Mutex::new(Queue {
-                    jobs: VecDeque::new(),
-                    threads: 0,
-                    idle: 0,
-                    busy: 0,
-                    notified: 0,
-                    shutdown: false,
-                    broken: None,
-                }),
-                work: Condvar::new(),
-                exited: Condvar::new(),
-                queued: AtomicUsize::new(0),
-                max_threads: self.max_threads,
-                keep_alive: self.keep_alive,
-                name_prefix: self.name_prefix,
-                started: AtomicUsize::new(0),
-                initializer: self.initializer,
-                stack_size: self.stack_size,
+        let inner = Arc::new(PoolInner {
+            queue: Mutex::new(Queue {
+                jobs: VecDeque::new(),
+                threads: 0,
+                idle: 0,
+                busy: 0,
+                notified: 0,
+                shutdown: false,
+                broken: None,
             }),
+            work: Condvar::new(),
+            exited: Condvar::new(),
+            queued: AtomicUsize::new(0),
+            max_threads: self.max_threads,
+            keep_alive: self.keep_alive,
+            name_prefix: self.name_prefix,
+            started: AtomicUsize::new(0),
+            initializer: self.initializer,
+            stack_size: self.stack_size,
+        });
+        ThreadPool {
+            _handles: Arc::new(LastHandle(inner.clone())),
+            inner,
         }
     }
 }
@@ -558,7 +578,7 @@ impl PoolInner {
                 ),
             };
             if queue.notified > 0 {
-                // Claimed by a push (or by the shutdown below): `idle` was taken down for us.
+                // Claimed by a push, which took `idle` down for us.
                 queue.notified -= 1;
             } else if timed_out && queue.jobs.is_empty() {
                 queue.idle -= 1;

@@ -323,3 +323,44 @@ fn map_timeout_ends_the_iteration() {
     assert!(results.next().is_none());
     go_tx.send(()).unwrap();
 }
+
+/// Counts the live threads of the pool below: +1 in the initializer, -1 when the thread's
+/// locals are destroyed at its exit.
+static ALIVE: AtomicUsize = AtomicUsize::new(0);
+
+struct CountsAlive;
+
+impl Drop for CountsAlive {
+    fn drop(&mut self) {
+        ALIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+thread_local! {
+    static ALIVE_GUARD: std::cell::RefCell<Option<CountsAlive>> = const { std::cell::RefCell::new(None) };
+}
+
+#[test]
+fn dropping_the_last_handle_lets_threads_exit() {
+    let pool = ThreadPool::builder()
+        .max_threads(2)
+        .keep_alive(None) // without the drop, these threads would idle for ever
+        .initializer(|| {
+            ALIVE.fetch_add(1, Ordering::SeqCst);
+            ALIVE_GUARD.with(|g| *g.borrow_mut() = Some(CountsAlive));
+        })
+        .build();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let held = pool.spawn(move || go_rx.recv().unwrap());
+    let queued = pool.spawn(|| 5);
+    eventually("a thread is up", || ALIVE.load(Ordering::SeqCst) >= 1);
+    let clone = pool.clone();
+    drop(pool);
+    assert!(ALIVE.load(Ordering::SeqCst) >= 1, "a clone keeps the pool");
+    drop(clone);
+    go_tx.send(()).unwrap();
+    // The queued job still runs after the last handle went.
+    block_on(held).unwrap();
+    assert_eq!(block_on(queued).unwrap(), 5);
+    eventually("the threads exit", || ALIVE.load(Ordering::SeqCst) == 0);
+}

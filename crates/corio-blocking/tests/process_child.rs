@@ -48,6 +48,7 @@ fn main() {
             a_dead_holder_releases_the_lock,
         ),
         ("value_types", value_types),
+        ("a_dropped_process_is_reaped", a_dropped_process_is_reaped),
     ]);
 }
 
@@ -147,4 +148,20 @@ fn value_types() {
     assert!(path.exists());
     drop(i);
     assert!(!path.exists(), "the creator's last handle removes the file");
+}
+
+/// Whether `pid` is a zombie (exited, not yet waited for) or gone.
+fn state_of(pid: u32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) S ...": the state follows the last ')'.
+    stat.rsplit(')').next()?.trim_start().chars().next()
+}
+
+fn a_dropped_process_is_reaped() {
+    let mut p = Process::new(&NAP, 10).unwrap();
+    p.start().unwrap();
+    let pid = p.pid().unwrap();
+    drop(p); // never joined
+    // It runs to its end and is waited for in the background: it does not stay a zombie.
+    support::eventually("the child is reaped", || state_of(pid).is_none());
 }

@@ -103,6 +103,7 @@ fn main() {
         ),
         ("shutdown_semantics", shutdown_semantics),
         ("futures_await_under_tokio", futures_await_under_tokio),
+        ("futures_await_under_smol", futures_await_under_smol),
     ]);
 }
 
@@ -275,4 +276,20 @@ fn futures_await_under_tokio() {
         (a.await.unwrap(), b.await.unwrap())
     });
     assert_eq!(out, ("a".to_owned(), "b".to_owned()));
+}
+
+fn futures_await_under_smol() {
+    let pool = ProcessPoolExecutor::with_max_workers(2);
+    let ex = async_executor::LocalExecutor::new();
+    let out = futures_lite::future::block_on(ex.run(async {
+        let jobs: Vec<_> = (0..10u64)
+            .map(|i| pool.submit(&SLOW_ECHO, (i, i.to_string())).unwrap())
+            .collect();
+        let mut out = Vec::new();
+        for j in jobs {
+            out.push(j.await.unwrap());
+        }
+        out
+    }));
+    assert_eq!(out, (0..10).map(|i| i.to_string()).collect::<Vec<_>>());
 }
