@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use corio::{EventLoop, sleep};
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("callbacks: call_soon, call_later, call_at");

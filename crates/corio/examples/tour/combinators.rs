@@ -9,7 +9,7 @@ use corio::{
     wait_for,
 };
 
-use crate::{Cleanup, section};
+use super::{Cleanup, section};
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("combinators: gather, wait_for, shield, TaskGroup, as_completed");

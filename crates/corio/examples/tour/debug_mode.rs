@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use corio::{Builder, EventLoop, Report};
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("debug mode: slow steps are reported");

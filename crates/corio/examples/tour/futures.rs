@@ -4,7 +4,7 @@ use std::error::Error;
 
 use corio::{EventLoop, yield_now};
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("futures: SettableFuture, done callbacks");

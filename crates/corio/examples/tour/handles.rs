@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use corio::{TaskError, sleep, spawn};
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("task handles: Task, SharedTask, panics");

@@ -8,7 +8,7 @@ use std::time::Duration;
 use corio::reactor::Async;
 use corio::{sleep, spawn};
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("I/O: Async<UnixStream>");

@@ -47,7 +47,7 @@ impl Drop for Cleanup {
     }
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+pub(crate) fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
     callbacks::run()?;
     tasks::run()?;

@@ -2,7 +2,7 @@
 
 use std::error::Error;
 
-use crate::section;
+use super::section;
 
 #[cfg(feature = "net")]
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {

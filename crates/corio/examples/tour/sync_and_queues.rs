@@ -8,7 +8,7 @@ use corio::channel::Queue;
 use corio::sync::{Event, Lock, Semaphore};
 use corio::{sleep, spawn};
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("sync primitives and queues");

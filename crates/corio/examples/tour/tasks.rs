@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use corio::{sleep, spawn};
 
-use crate::{Cleanup, section};
+use super::{Cleanup, section};
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("tasks: spawn, await, share, cancel");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use corio::EventLoop;
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("threads: call_soon_threadsafe");

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use corio::{Builder, get_running_loop, sleep};
 
-use crate::section;
+use super::section;
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
     section("time: timeout, interval, virtual time");
