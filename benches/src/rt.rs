@@ -98,6 +98,17 @@ pub(crate) fn tokio<F: Future>(future: F) -> (F::Output, Timing) {
     (out, clock.stop())
 }
 
+/// Like [`tokio`], with the I/O driver on too (child processes and their pipes need it).
+pub(crate) fn tokio_io<F: Future>(future: F) -> (F::Output, Timing) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let clock = Stopwatch::start();
+    let out = rt.block_on(future);
+    (out, clock.stop())
+}
+
 /// Runs `future` inside a `LocalSet` on a fresh tokio current-thread runtime (time
 /// enabled), so that it can `tokio::task::spawn_local`. For spawn-heavy rows this was
 /// measured faster than `tokio::spawn` on the bare current-thread scheduler (and slower for

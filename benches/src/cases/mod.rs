@@ -4,6 +4,7 @@ mod channels;
 mod combinators;
 mod locks;
 mod memory;
+mod process;
 mod tasks;
 mod timers;
 
@@ -16,5 +17,6 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(channels::cases());
     all.extend(locks::cases());
     all.extend(combinators::cases());
+    all.extend(process::cases());
     all
 }

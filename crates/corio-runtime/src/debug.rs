@@ -30,7 +30,7 @@ pub enum ReportKind {
     /// A task panicked and nobody looked at its failure before its last handle was dropped.
     UnretrievedPanic,
     /// A task was still pending when the loop was closed; its future was dropped
-    /// (debug mode; asyncio's "Task was destroyed but it is pending!").
+    /// (asyncio's "Task was destroyed but it is pending!").
     PendingTaskDestroyed,
     /// Waiting for I/O failed.
     Io,

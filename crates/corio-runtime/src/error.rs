@@ -31,6 +31,15 @@ pub enum LoopError {
     /// `run_until_complete` returned because the loop was stopped first.
     #[error("event loop stopped before future completed")]
     StoppedBeforeComplete,
+    /// The run was interrupted by Ctrl+C: Python's `KeyboardInterrupt`. [`run`](crate::run)
+    /// returns it when the first SIGINT cancelled the main task;
+    /// [`run_forever`](crate::EventLoop::run_forever) and
+    /// [`run_until_complete`](crate::EventLoop::run_until_complete) return it after
+    /// [`EventLoop::interrupt`](crate::EventLoop::interrupt) (what corio-process's SIGINT
+    /// handling calls). To end the program as CPython ends on it, call
+    /// [`reraise_sigint`](crate::reraise_sigint) after cleaning up.
+    #[error("KeyboardInterrupt")]
+    Interrupted,
     /// A call that needs a running loop was made outside one.
     #[error("no running event loop")]
     NoRunningLoop,
@@ -56,6 +65,19 @@ impl LoopError {
     /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self, LoopError::Task(TaskError::Cancelled))
+    }
+}
+
+impl LoopError {
+    /// Whether the run was interrupted by Ctrl+C (Python's `KeyboardInterrupt`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(corio_runtime::LoopError::Interrupted.is_interrupted());
+    /// ```
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, LoopError::Interrupted)
     }
 }
 

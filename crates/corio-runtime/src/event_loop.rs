@@ -219,7 +219,8 @@ impl EventLoop {
     /// # Errors
     ///
     /// [`LoopError::Closed`], or [`LoopError::AlreadyRunning`] if this or another loop is
-    /// running on this thread.
+    /// running on this thread; [`LoopError::Interrupted`] if the run ended by
+    /// [`interrupt`](EventLoop::interrupt).
     ///
     /// # Examples
     ///
@@ -246,7 +247,7 @@ impl EventLoop {
             // from inside it): close it now, as the last owner's drop could not.
             let _ = self.close();
         }
-        Ok(())
+        self.take_interrupt()
     }
 
     /// Runs the loop until `future` is done and gives its output (asyncio's
@@ -257,7 +258,8 @@ impl EventLoop {
     ///
     /// [`LoopError::Closed`], [`LoopError::AlreadyRunning`];
     /// [`LoopError::StoppedBeforeComplete`] if `stop()` ended the run first (the task goes
-    /// on existing and can be awaited in a later run); [`LoopError::Task`] if the future was
+    /// on existing and can be awaited in a later run); [`LoopError::Interrupted`] after
+    /// [`interrupt`](EventLoop::interrupt) (likewise); [`LoopError::Task`] if the future was
     /// cancelled or panicked.
     ///
     /// # Examples
@@ -282,12 +284,16 @@ impl EventLoop {
             let _stop = stop;
             future.await
         });
-        self.run_forever()?;
+        let ran = self.run_forever();
         match task.try_take() {
-            Some(out) => Ok(out?),
+            Some(out) => {
+                ran?;
+                Ok(out?)
+            }
             None => {
                 // The task goes on in later runs; it must not stop them.
                 armed.set(false);
+                ran?;
                 Err(LoopError::StoppedBeforeComplete)
             }
         }
@@ -323,8 +329,9 @@ impl EventLoop {
     }
 
     /// Closes the loop: pending callbacks and timers are dropped, every unfinished task's
-    /// future is dropped (its destructors run; in debug mode each is reported as asyncio's
-    /// "Task was destroyed but it is pending!"). Closing a closed loop does nothing.
+    /// future is dropped (its destructors run) and each is reported to the exception handler
+    /// as asyncio reports it: "Task was destroyed but it is pending!" (in and out of debug
+    /// mode, as asyncio's `Task.__del__` logs it). Closing a closed loop does nothing.
     ///
     /// # Errors
     ///
@@ -349,11 +356,8 @@ impl EventLoop {
         }
         self.inner.timers.clear();
         // Described before closing, so the report shows them as they were: pending.
-        let described: Vec<String> = if self.get_debug() {
-            self.all_tasks().iter().map(|t| format!("{t:?}")).collect()
-        } else {
-            Vec::new()
-        };
+        // Reported in and out of debug mode, as asyncio's Task.__del__ logs it.
+        let described: Vec<String> = self.all_tasks().iter().map(|t| format!("{t:?}")).collect();
         let pending = self.inner.executor.close();
         for (task, description) in pending.into_iter().zip(described) {
             self.call_exception_handler(&Report {

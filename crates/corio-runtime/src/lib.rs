@@ -56,9 +56,11 @@ mod event_loop;
 mod extensions;
 mod future;
 mod handle;
+mod interrupt;
 mod loop_handle;
 mod owners;
 mod run;
+mod sigint;
 mod time_arg;
 mod timers;
 
@@ -79,6 +81,9 @@ pub use handle::TimerHandle;
 pub use loop_handle::LoopHandle;
 pub use run::run;
 pub use time_arg::{Delay, When};
+
+#[doc(no_inline)]
+pub use corio_signal::reraise_sigint;
 
 #[doc(no_inline)]
 pub use corio_executor::{

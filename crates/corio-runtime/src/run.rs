@@ -1,6 +1,7 @@
 use std::future::Future;
 
 use crate::current::{running_loop, set_event_loop};
+use crate::sigint::{Interrupted, Interruptible, MainInterrupt};
 use crate::{EventLoop, LoopError};
 
 /// Runs `future` on a new loop and closes it (asyncio's `asyncio.run`).
@@ -10,10 +11,20 @@ use crate::{EventLoop, LoopError};
 /// done-callbacks their ends queue run, as asyncio's `gather` over them lets them), then the
 /// loop is closed.
 ///
+/// **Ctrl+C**, as `asyncio.run` handles it: on the main thread, while SIGINT has its default
+/// disposition, the first SIGINT cancels the main future (it is dropped on the loop's thread,
+/// so its destructors — the cleanup — run), the remaining tasks are cancelled as above, and
+/// `run` returns [`LoopError::Interrupted`], Rust's `KeyboardInterrupt`. A second SIGINT, or
+/// one after the main future is done, ends the process at once (killed by SIGINT). SIGINT's
+/// previous disposition is put back before `run` returns. A program that wants to end as
+/// Python does on `KeyboardInterrupt` calls [`reraise_sigint`](crate::reraise_sigint) (exit
+/// status 130 in a shell).
+///
 /// # Errors
 ///
 /// [`LoopError::AlreadyRunning`] when called inside a running loop; [`LoopError::Task`] if
-/// the future was cancelled or panicked; [`LoopError::Io`] if the loop cannot be made.
+/// the future was cancelled or panicked; [`LoopError::Interrupted`] if Ctrl+C cancelled it;
+/// [`LoopError::Io`] if the loop cannot be made.
 ///
 /// # Examples
 ///
@@ -42,7 +53,13 @@ where
         return Err(LoopError::AlreadyRunning);
     }
     set_event_loop(Some(lp.clone()));
-    let out = lp.run_until_complete(future);
+    // Ctrl+C as asyncio.Runner handles it (sigint.rs); restored when `interrupt` drops.
+    let interrupt = MainInterrupt::install(&lp);
+    let out = lp.run_until_complete(Interruptible::new(future, interrupt.clone()));
+    if let Some(interrupt) = &interrupt {
+        interrupt.set_fatal();
+    }
+    let out = out.and_then(|main| main.map_err(|Interrupted| LoopError::Interrupted));
     let leftovers = lp.all_tasks();
     for task in &leftovers {
         task.cancel();

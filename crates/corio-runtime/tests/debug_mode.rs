@@ -66,8 +66,9 @@ fn nothing_is_timed_outside_debug_mode() {
 }
 
 #[test]
-fn pending_tasks_at_close_are_reported_in_debug_mode() {
-    let lp = EventLoop::builder().debug(true).build().unwrap();
+fn pending_tasks_at_close_are_reported_in_and_out_of_debug_mode() {
+    let lp = EventLoop::new().unwrap();
+    assert!(!lp.get_debug());
     let seen = collect(&lp);
     let t = lp.create_task(std::future::pending::<()>()).unwrap();
     t.set_name("forever");

@@ -51,5 +51,12 @@ fn a_sleep_dropped_at_thread_exit_does_not_panic() {
     assert!(*dropped.lock().unwrap(), "the sleeping task was dropped");
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "a panic at thread exit");
     let reports = reports.lock().unwrap();
-    assert!(reports.is_empty(), "spurious reports: {reports:?}");
+    // The pending task is reported as asyncio reports a pending task it destroys; nothing
+    // else may be.
+    assert!(
+        reports
+            .iter()
+            .all(|m| m.starts_with("Task was destroyed but it is pending!")),
+        "spurious reports: {reports:?}"
+    );
 }

@@ -40,6 +40,7 @@
 //! | `net` | no | [`net`]: TCP, UDP and Unix sockets, asyncio streams ([`open_connection`], [`start_server`], [`StreamReader`], [`StreamWriter`]), the loop's `sock_*`/`add_reader` methods; turns on `runtime` |
 //! | `tls` | no | TLS through rustls on streams and servers; turns on `net` |
 //! | `macros` | no | [`main`] and [`test`]: `#[corio::main] async fn main()`; turns on `runtime` |
+//! | `process` | no | [`process`]: subprocesses (`create_subprocess_exec`, `Process`, `communicate`) and signals (`add_signal_handler`, signal streams, `KeyboardInterrupt`); turns on `runtime` |
 //! | `full` | no | everything |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -57,8 +58,8 @@ pub use corio_runtime::{
     AnyTask, Builder, CancelOnDrop, Delay, Elapsed, EventLoop, FutureError, Handle, LoopError,
     LoopHandle, Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
     ThreadsafeHandle, TimerHandle, When, all_tasks, current_task, default_exception_handler,
-    get_event_loop, get_running_loop, interval, run, set_event_loop, sleep, sleep_until, spawn,
-    timeout, timeout_at, try_spawn, yield_now,
+    get_event_loop, get_running_loop, interval, reraise_sigint, run, set_event_loop, sleep,
+    sleep_until, spawn, timeout, timeout_at, try_spawn, yield_now,
 };
 
 /// Timeout scopes that the block can reschedule (asyncio 3.11's `timeout()`).
@@ -198,6 +199,14 @@ pub use corio_net::{
     Server, StreamReader, StreamWriter, open_connection, open_unix_connection, start_server,
     start_unix_server,
 };
+
+/// Subprocesses and signals (`corio-process`): `create_subprocess_exec` /
+/// `create_subprocess_shell`, `Process`, `loop.subprocess_exec` with a `SubprocessProtocol`,
+/// `add_signal_handler`, signal streams and the `KeyboardInterrupt` guard.
+#[cfg(feature = "process")]
+#[cfg_attr(docsrs, doc(cfg(feature = "process")))]
+#[doc(inline)]
+pub use corio_process as process;
 
 /// The README's examples, compiled and run as doctests so that they cannot rot.
 #[cfg(doctest)]
