@@ -20,6 +20,7 @@ mod futures;
 mod handles;
 mod io;
 mod net;
+mod processes;
 mod sync_and_queues;
 mod tasks;
 mod threads;
@@ -59,6 +60,7 @@ pub(crate) fn main() -> Result<(), Box<dyn Error>> {
     debug_mode::run()?;
     io::run()?;
     net::run()?;
+    processes::run()?;
     sync_and_queues::run()?;
     println!(
         "\ntour finished in {:.2} s",
