@@ -66,5 +66,9 @@ pub(crate) fn main() -> Result<(), Box<dyn Error>> {
         "\ntour finished in {:.2} s",
         started.elapsed().as_secs_f64()
     );
+    println!(
+        "your own program starts as asyncio.run(main()) does: corio::run(main()), \
+         or #[corio::main] async fn main() with the `macros` feature"
+    );
     Ok(())
 }
