@@ -31,6 +31,9 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some(memory::CHILD_FLAG) {
         return memory::child_main(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some(cases::IDLE_CHILD_FLAG) {
+        return cases::idle_child_main(&args[1..]);
+    }
     let options = match Options::parse(&args) {
         Ok(options) => options,
         Err(message) => {

@@ -96,7 +96,7 @@ pub(crate) fn child_main(args: &[String]) -> ExitCode {
 }
 
 /// Peak resident set size so far, in bytes.
-fn peak_rss() -> u64 {
+pub(crate) fn peak_rss() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("read /proc/self/status");
     let line = status
         .lines()

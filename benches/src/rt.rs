@@ -58,7 +58,7 @@ impl Stopwatch {
 /// (`CLOCK_PROCESS_CPUTIME_ID`, which is exact: the per-thread `schedstat` files only move
 /// at scheduler ticks, 4 ms apart, which is too coarse for the short rows).
 #[allow(unsafe_code)]
-fn process_cpu_secs() -> f64 {
+pub(crate) fn process_cpu_secs() -> f64 {
     let mut t = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -98,14 +98,15 @@ pub(crate) fn tokio<F: Future>(future: F) -> (F::Output, Timing) {
     (out, clock.stop())
 }
 
-/// Like [`tokio`], with the I/O driver on too (child processes and their pipes need it).
+/// Runs `future` inside a `LocalSet` on a fresh tokio current-thread runtime with its I/O
+/// driver and timers (`enable_all`): the network and child-process rows.
 pub(crate) fn tokio_io<F: Future>(future: F) -> (F::Output, Timing) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
     let clock = Stopwatch::start();
-    let out = rt.block_on(future);
+    let out = rt.block_on(tokio::task::LocalSet::new().run_until(future));
     (out, clock.stop())
 }
 

@@ -4,11 +4,14 @@ mod channels;
 mod combinators;
 mod locks;
 mod memory;
+mod net;
 mod process;
 mod tasks;
 mod timers;
 
 use crate::measure::Case;
+
+pub(crate) use net::{IDLE_CHILD_FLAG, idle_child_main};
 
 pub(crate) fn all() -> Vec<Case> {
     let mut all = tasks::cases();
@@ -16,6 +19,7 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(net::cases());
     all.extend(combinators::cases());
     all.extend(process::cases());
     all

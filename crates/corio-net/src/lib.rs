@@ -18,6 +18,12 @@
 //!   descriptor readiness, to [`EventLoop`](corio_runtime::EventLoop).
 //! - **TLS** (feature `tls`): rustls with the ring provider; `start_tls`, and TLS on
 //!   `open_connection` / `start_server`.
+//! - **Transports and protocols** ([`protocol`]): asyncio's callback API,
+//!   `create_connection` / `create_server` / `create_datagram_endpoint` with
+//!   [`Protocol`](protocol::Protocol), [`BufferedProtocol`](protocol::BufferedProtocol),
+//!   [`DatagramProtocol`](protocol::DatagramProtocol) and their transports.
+//! - **hyper on corio** (feature `hyper`): the runtime traits hyper 1.x asks for, in
+//!   [`hyper`](crate::hyper) (I/O adapter, executor, timer).
 //!
 //! # Examples
 //!
@@ -65,6 +71,7 @@
 //! | feature | default | what it brings |
 //! |---|---|---|
 //! | `tls` | no | TLS through rustls (ring provider): the `tls` module (`start_tls`, `TlsConnector`...), TLS options on `open_connection_with`/`start_server_with` |
+//! | `hyper` | no | the `hyper` module: `HyperIo`, `CorioExecutor`, `CorioTimer`, hyper 1.x's runtime traits over corio |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 
@@ -75,7 +82,11 @@ struct ReadmeDoctests;
 
 mod error;
 mod event_loop;
+#[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
+pub mod hyper;
 mod io_impls;
+pub mod protocol;
 mod resolve;
 mod socket;
 mod streams;

@@ -39,6 +39,7 @@
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
 //! | `net` | no | [`net`]: TCP, UDP and Unix sockets, asyncio streams ([`open_connection`], [`start_server`], [`StreamReader`], [`StreamWriter`]), the loop's `sock_*`/`add_reader` methods; turns on `runtime` |
 //! | `tls` | no | TLS through rustls on streams and servers; turns on `net` |
+//! | `hyper` | no | [`net::hyper`]: hyper 1.x's runtime traits over corio (`HyperIo`, `CorioExecutor`, `CorioTimer`); turns on `net` |
 //! | `macros` | no | [`main`] and [`test`]: `#[corio::main] async fn main()`; turns on `runtime` |
 //! | `process` | no | [`process`]: subprocesses (`create_subprocess_exec`, `Process`, `communicate`) and signals (`add_signal_handler`, signal streams, `KeyboardInterrupt`); turns on `runtime` |
 //! | `full` | no | everything |
@@ -186,7 +187,8 @@ pub use corio_sync as sync;
 #[doc(inline)]
 pub use corio_channel as channel;
 
-/// Sockets, asyncio streams and servers, TLS (`corio-net`).
+/// Sockets, asyncio streams and servers, TLS, transports and protocols, and hyper on corio
+/// (`corio-net`).
 #[cfg(feature = "net")]
 #[cfg_attr(docsrs, doc(cfg(feature = "net")))]
 #[doc(inline)]

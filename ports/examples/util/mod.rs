@@ -1,11 +1,15 @@
 //! Rust equivalents of the helpers that the seed programs import from `util.py`:
-//! [`delay`] and [`async_timed`].
+//! [`delay`], [`async_timed`] and [`fetch_status`]; with [`http`] (the part of aiohttp the
+//! seeds use) and [`standin`] (`standin.py`, the local HTTP server they fetch from).
 //!
 //! A port includes this module with `#[path = "util/mod.rs"] mod util;`: it lives in a
 //! folder so that cargo does not build it as an example of its own.
 
 // Every port includes the whole module but uses only some of its helpers.
 #![allow(dead_code)]
+
+pub(crate) mod http;
+pub(crate) mod standin;
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -93,3 +97,21 @@ pub(crate) async fn cpu_bound_work() -> u64 {
 /// How long [`cpu_bound_work`] holds the loop: about what the Python copy takes, and three
 /// times debug mode's slow-step threshold.
 pub(crate) const CPU_BOUND_WORK: Duration = Duration::from_millis(300);
+
+/// util.py's `fetch_status` (decorated with `@async_timed()`): sleeps `delay_seconds`, then
+/// `session.get(url)` and gives the response's status.
+///
+/// # Cancel safety
+///
+/// Dropping it drops the request (its connection is closed) and prints the "finished" line.
+pub(crate) async fn fetch_status(
+    session: http::ClientSession,
+    url: String,
+    delay_seconds: u64,
+) -> Result<u16, http::ClientError> {
+    async_timed("fetch_status", (session.clone(), url.clone()), async move {
+        corio::sleep(Duration::from_secs(delay_seconds)).await;
+        session.get(&url).await.map(|status| status.as_u16())
+    })
+    .await
+}

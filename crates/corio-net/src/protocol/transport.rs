@@ -1,0 +1,347 @@
+//! [`Transport`]: the handle a stream protocol writes and controls its connection through.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+use std::task::Waker;
+
+use super::{SocketAddress, TransportError};
+
+/// asyncio's default high-water mark for a transport's write buffer (64 KiB); the low-water
+/// mark defaults to a quarter of the high one.
+pub(crate) const DEFAULT_HIGH_WATER: usize = 64 * 1024;
+
+/// A connection's transport (asyncio's `Transport` of a socket): the protocol's handle for
+/// writing, closing, and flow control. Clones share the connection.
+///
+/// The transport runs as a task of the loop; its methods only record what to do and wake that
+/// task, so they never block and never call back into the protocol. `write` queues the bytes
+/// and returns; the task sends them as the socket allows.
+///
+/// `Transport` is `!Send`: it lives on its loop's thread, as the protocol does.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::protocol::{BaseProtocol, Protocol, Transport, create_connection, create_server};
+///
+/// #[derive(Default)]
+/// struct Echo(Option<Transport>);
+/// impl BaseProtocol for Echo {
+///     fn connection_made(&mut self, t: Transport) {
+///         self.0 = Some(t);
+///     }
+/// }
+/// impl Protocol for Echo {
+///     fn data_received(&mut self, data: &[u8]) {
+///         self.0.as_ref().unwrap().write(data).unwrap();
+///     }
+/// }
+///
+/// #[derive(Default)]
+/// struct Client(Vec<u8>);
+/// impl BaseProtocol for Client {}
+/// impl Protocol for Client {
+///     fn data_received(&mut self, data: &[u8]) {
+///         self.0.extend_from_slice(data);
+///     }
+/// }
+///
+/// corio_runtime::run(async {
+///     let server = create_server(Echo::default, "127.0.0.1:0").await?;
+///     let addr = server.local_addr()?;
+///     let (transport, client) = create_connection(Client::default, addr).await?;
+///     transport.write(b"ping")?;
+///     while client.borrow().0.len() < 4 {
+///         corio_runtime::sleep(std::time::Duration::from_millis(1)).await;
+///     }
+///     assert_eq!(client.borrow().0, b"ping");
+///     transport.close();
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Transport {
+    pub(crate) inner: Rc<TransportState>,
+}
+
+/// What the transport's task and its handles share. Every field is read and written on the
+/// loop's thread only (the type is `!Send`), and never borrowed across a protocol callback.
+pub(crate) struct TransportState {
+    /// Bytes queued by `write` and not yet sent: `buf[sent..]`.
+    pub(crate) buf: RefCell<Vec<u8>>,
+    /// How much of `buf` the task has sent; `buf` is compacted when it empties.
+    pub(crate) sent: Cell<usize>,
+    /// Flow-control marks: the protocol is paused above `high` and resumed at `low` or below.
+    pub(crate) high: Cell<usize>,
+    pub(crate) low: Cell<usize>,
+    /// `pause_writing` was called and `resume_writing` not yet.
+    pub(crate) protocol_paused: Cell<bool>,
+    /// `pause_reading` was called (and `resume_reading` not yet).
+    pub(crate) reading_paused: Cell<bool>,
+    /// `close()` was called: send what is queued, then close.
+    pub(crate) closing: Cell<bool>,
+    /// `abort()` was called: close now, dropping what is queued.
+    pub(crate) aborted: Cell<bool>,
+    /// `write_eof()` was called: shut the writing side once the queue is sent.
+    pub(crate) eof_requested: Cell<bool>,
+    /// The connection is gone (`connection_lost` ran or is running).
+    pub(crate) lost: Cell<bool>,
+    /// The transport task's waker, to run it when a handle changed something.
+    pub(crate) waker: RefCell<Option<Waker>>,
+    pub(crate) peername: Option<SocketAddress>,
+    pub(crate) sockname: Option<SocketAddress>,
+}
+
+impl TransportState {
+    pub(crate) fn new(
+        peername: Option<SocketAddress>,
+        sockname: Option<SocketAddress>,
+    ) -> TransportState {
+        TransportState {
+            buf: RefCell::new(Vec::new()),
+            sent: Cell::new(0),
+            high: Cell::new(DEFAULT_HIGH_WATER),
+            low: Cell::new(DEFAULT_HIGH_WATER / 4),
+            protocol_paused: Cell::new(false),
+            reading_paused: Cell::new(false),
+            closing: Cell::new(false),
+            aborted: Cell::new(false),
+            eof_requested: Cell::new(false),
+            lost: Cell::new(false),
+            waker: RefCell::new(None),
+            peername,
+            sockname,
+        }
+    }
+
+    /// Bytes queued and not yet sent.
+    pub(crate) fn pending(&self) -> usize {
+        self.buf.borrow().len() - self.sent.get()
+    }
+
+    /// Runs the transport task (it re-reads every flag when it runs).
+    pub(crate) fn wake(&self) {
+        if let Some(w) = self.waker.borrow().as_ref() {
+            w.wake_by_ref();
+        }
+    }
+}
+
+impl Transport {
+    pub(crate) fn from_state(inner: Rc<TransportState>) -> Transport {
+        Transport { inner }
+    }
+
+    /// Queues `data` to be sent (asyncio's `write`). It never blocks: when the queue goes
+    /// above the high-water mark, the protocol's `pause_writing` is called (from the
+    /// transport's task, right after the current callback returns, not inside this call).
+    ///
+    /// # Errors
+    ///
+    /// [`TransportError::Closing`] after `close()`/`abort()` or once the connection is lost;
+    /// [`TransportError::AfterEof`] after `write_eof()`. Nothing is queued then.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn write(&self, data: &[u8]) -> Result<(), TransportError> {
+        let s = &self.inner;
+        if s.eof_requested.get() {
+            return Err(TransportError::AfterEof);
+        }
+        if s.closing.get() || s.aborted.get() || s.lost.get() {
+            return Err(TransportError::Closing);
+        }
+        if data.is_empty() {
+            return Ok(());
+        }
+        let was_empty = s.pending() == 0;
+        s.buf.borrow_mut().extend_from_slice(data);
+        if was_empty || s.pending() > s.high.get() {
+            s.wake();
+        }
+        Ok(())
+    }
+
+    /// Queues each buffer in turn (asyncio's `writelines`).
+    ///
+    /// # Errors
+    ///
+    /// As [`write`](Transport::write).
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`]; `transport.writelines([b"a".as_slice(), b"b"])` queues `ab`.
+    pub fn writelines<'a>(
+        &self,
+        lines: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<(), TransportError> {
+        for line in lines {
+            self.write(line)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the transport after the queued bytes are sent (asyncio's `close`); the
+    /// protocol's `connection_lost(None)` follows. Closing twice does nothing.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn close(&self) {
+        self.inner.closing.set(true);
+        self.inner.wake();
+    }
+
+    /// Closes the transport now, dropping what is queued (asyncio's `abort`); the protocol's
+    /// `connection_lost(None)` follows.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn abort(&self) {
+        self.inner.aborted.set(true);
+        self.inner.wake();
+    }
+
+    /// Whether `close()` or `abort()` was called or the connection is lost.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn is_closing(&self) -> bool {
+        let s = &self.inner;
+        s.closing.get() || s.aborted.get() || s.lost.get()
+    }
+
+    /// Shuts the writing side once the queued bytes are sent (asyncio's `write_eof`); the
+    /// peer reads end-of-file and the connection stays open for reading.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn write_eof(&self) {
+        self.inner.eof_requested.set(true);
+        self.inner.wake();
+    }
+
+    /// Whether [`write_eof`](Transport::write_eof) is supported: always, for TCP and Unix
+    /// stream sockets.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn can_write_eof(&self) -> bool {
+        true
+    }
+
+    /// Stops delivering data to the protocol until [`resume_reading`](Transport::resume_reading)
+    /// (asyncio's `pause_reading`); the kernel's buffer then fills and the peer is slowed.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn pause_reading(&self) {
+        self.inner.reading_paused.set(true);
+    }
+
+    /// Delivers data again after [`pause_reading`](Transport::pause_reading).
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn resume_reading(&self) {
+        if self.inner.reading_paused.replace(false) {
+            self.inner.wake();
+        }
+    }
+
+    /// Whether reading is paused.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn is_reading(&self) -> bool {
+        !self.inner.reading_paused.get() && !self.is_closing()
+    }
+
+    /// Bytes queued and not yet handed to the kernel (asyncio's `get_write_buffer_size`).
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn get_write_buffer_size(&self) -> usize {
+        self.inner.pending()
+    }
+
+    /// The flow-control marks as `(low, high)` (asyncio's `get_write_buffer_limits`).
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn get_write_buffer_limits(&self) -> (usize, usize) {
+        (self.inner.low.get(), self.inner.high.get())
+    }
+
+    /// Sets the flow-control marks (asyncio's `set_write_buffer_limits`): with `high` alone,
+    /// `low` is `high / 4`; with `low` alone, `high` is `4 * low`; with neither, 64 KiB and
+    /// 16 KiB.
+    ///
+    /// # Errors
+    ///
+    /// [`TransportError::InvalidLimits`] if `high < low`.
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn set_write_buffer_limits(
+        &self,
+        high: Option<usize>,
+        low: Option<usize>,
+    ) -> Result<(), TransportError> {
+        let high = match (high, low) {
+            (Some(h), _) => h,
+            (None, Some(l)) => l.saturating_mul(4),
+            (None, None) => DEFAULT_HIGH_WATER,
+        };
+        let low = low.unwrap_or(high / 4);
+        if high < low {
+            return Err(TransportError::InvalidLimits { high, low });
+        }
+        self.inner.high.set(high);
+        self.inner.low.set(low);
+        // The task pauses or resumes the protocol against the new marks.
+        self.inner.wake();
+        Ok(())
+    }
+
+    /// The peer's address (asyncio's `get_extra_info('peername')`).
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn peername(&self) -> Option<&SocketAddress> {
+        self.inner.peername.as_ref()
+    }
+
+    /// The local address (asyncio's `get_extra_info('sockname')`).
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport`].
+    pub fn sockname(&self) -> Option<&SocketAddress> {
+        self.inner.sockname.as_ref()
+    }
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("peername", &self.inner.peername)
+            .field("write_buffer_size", &self.inner.pending())
+            .field("closing", &self.is_closing())
+            .finish()
+    }
+}
