@@ -21,6 +21,7 @@ mod handles;
 mod io;
 mod net;
 mod processes;
+mod protocols;
 mod sync_and_queues;
 mod tasks;
 mod threads;
@@ -60,6 +61,7 @@ pub(crate) fn main() -> Result<(), Box<dyn Error>> {
     debug_mode::run()?;
     io::run()?;
     net::run()?;
+    protocols::run()?;
     processes::run()?;
     sync_and_queues::run()?;
     println!(
