@@ -27,6 +27,9 @@ use std::process::ExitCode;
 use crate::measure::{Options, run_all};
 
 fn main() -> ExitCode {
+    // The process-pool rows re-execute this binary as their workers: each crate's entry
+    // point serves its parent there and never returns.
+    cases::init_process_workers();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some(memory::CHILD_FLAG) {
         return memory::child_main(&args[1..]);

@@ -31,21 +31,21 @@ impl Timing {
     }
 }
 
-/// A running stopwatch over both clocks.
-struct Stopwatch {
+/// A running stopwatch over both clocks (for rows that set up their runtime themselves).
+pub(crate) struct Stopwatch {
     wall: Instant,
     cpu: f64,
 }
 
 impl Stopwatch {
-    fn start() -> Stopwatch {
+    pub(crate) fn start() -> Stopwatch {
         Stopwatch {
             wall: Instant::now(),
             cpu: process_cpu_secs(),
         }
     }
 
-    fn stop(self) -> Timing {
+    pub(crate) fn stop(self) -> Timing {
         let wall = self.wall.elapsed().as_secs_f64();
         Timing {
             wall,

@@ -1,5 +1,7 @@
 //! Every case, in the order of the table.
 
+mod blocking;
+mod bridge;
 mod channels;
 mod combinators;
 mod locks;
@@ -19,8 +21,15 @@ pub(crate) fn all() -> Vec<Case> {
     all.extend(memory::cases());
     all.extend(channels::cases());
     all.extend(locks::cases());
+    all.extend(blocking::cases());
+    all.extend(bridge::cases());
     all.extend(net::cases());
     all.extend(combinators::cases());
     all.extend(process::cases());
     all
+}
+
+/// Must run first in `main`: see `blocking::init_process_workers`.
+pub(crate) fn init_process_workers() {
+    blocking::init_process_workers();
 }

@@ -49,6 +49,10 @@ pub enum LoopError {
     /// The future given to `run_until_complete` / `run` failed: cancelled or panicked.
     #[error(transparent)]
     Task(#[from] TaskError),
+    /// An executor refused a job given to `run_in_executor` / `to_thread`: it was shut down
+    /// (also the default one, after `shutdown_default_executor`), or it is broken.
+    #[error(transparent)]
+    Executor(#[from] corio_blocking::SubmitError),
     /// The reactor could not be created or polled.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),

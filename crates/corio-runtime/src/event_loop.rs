@@ -58,6 +58,8 @@ pub(crate) struct LoopInner {
     handler: RefCell<Option<ExceptionHandler>>,
     /// Iterations run, to pace the I/O checks of a busy loop.
     iteration: Cell<u64>,
+    /// The default executor of `run_in_executor(None, ..)` (see `executor_bridge`).
+    pub(crate) default_executor: crate::executor_bridge::DefaultExecutor,
     /// Per-loop state of the loop methods other crates add (see `extensions.rs`).
     pub(crate) extensions: crate::extensions::Extensions,
     /// The owning handles; the loop closes when the last one goes (see `owners.rs`).
@@ -187,6 +189,7 @@ impl EventLoop {
             slow_callback_duration: Cell::new(builder.slow_callback_duration),
             handler: RefCell::new(None),
             iteration: Cell::new(0),
+            default_executor: Default::default(),
             extensions: Default::default(),
             owners: Owners::one(),
         });
@@ -359,6 +362,7 @@ impl EventLoop {
         // Reported in and out of debug mode, as asyncio's Task.__del__ logs it.
         let described: Vec<String> = self.all_tasks().iter().map(|t| format!("{t:?}")).collect();
         let pending = self.inner.executor.close();
+        self.close_default_executor();
         for (task, description) in pending.into_iter().zip(described) {
             self.call_exception_handler(&Report {
                 kind: ReportKind::PendingTaskDestroyed,
@@ -652,6 +656,23 @@ impl EventLoop {
         LoopHandle {
             remote: self.inner.executor.remote(),
         }
+    }
+
+    /// The address of the loop's shared state: the same for every clone of this loop,
+    /// different from every other live loop's (Python's `id(loop)`). Compare loops with
+    /// `==`; this is for printing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let lp = corio_runtime::EventLoop::new()?;
+    /// assert_eq!(lp.as_ptr(), lp.clone().as_ptr());
+    /// assert_ne!(lp.as_ptr(), corio_runtime::EventLoop::new()?.as_ptr());
+    /// println!("loop:{}", lp.as_ptr() as usize);
+    /// # Ok::<(), corio_runtime::LoopError>(())
+    /// ```
+    pub fn as_ptr(&self) -> *const () {
+        Rc::as_ptr(&self.inner).cast()
     }
 
     // ----- time -----

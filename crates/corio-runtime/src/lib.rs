@@ -17,11 +17,17 @@
 //! Misuse is a typed error ([`LoopError`], [`FutureError`]), never a panic or a hang; a
 //! panicking callback or task does not take the loop down.
 //!
+//! Blocking work goes to other threads or processes without blocking the loop:
+//! [`run_in_executor`](EventLoop::run_in_executor) (the loop's default thread pool, or any
+//! [`Executor`] of corio-blocking's) and [`to_thread`]; other threads hand the loop work with
+//! [`call_soon_threadsafe`](LoopHandle::call_soon_threadsafe) and
+//! [`run_coroutine_threadsafe`], whose thread-safe future any thread can block on.
+//!
 //! # When not to use it
 //!
 //! Depend on the `corio` facade unless you want the loop without the rest. For CPU-bound
-//! parallel work, a single-thread loop is the wrong tool (use threads, or the blocking
-//! bridge when it lands).
+//! parallel work, a single-thread loop is the wrong tool: hand it to a process pool with
+//! [`run_in_executor`](EventLoop::run_in_executor).
 //!
 //! # Examples
 //!
@@ -53,6 +59,8 @@ mod current;
 mod debug;
 mod error;
 mod event_loop;
+mod executor_bridge;
+mod executor_future;
 mod extensions;
 mod future;
 mod handle;
@@ -61,6 +69,7 @@ mod loop_handle;
 mod owners;
 mod run;
 mod sigint;
+mod threadsafe;
 mod time_arg;
 mod timers;
 
@@ -76,10 +85,13 @@ pub use current::{all_tasks, get_event_loop, get_running_loop, set_event_loop, s
 pub use debug::{Report, ReportKind, default_exception_handler};
 pub use error::{FutureError, LoopError};
 pub use event_loop::EventLoop;
+pub use executor_bridge::{Executor, ExecutorArg, to_thread};
+pub use executor_future::{ExecutorFuture, wrap_future};
 pub use future::SettableFuture;
 pub use handle::TimerHandle;
 pub use loop_handle::LoopHandle;
 pub use run::run;
+pub use threadsafe::{CoroutinePanicked, run_coroutine_threadsafe};
 pub use time_arg::{Delay, When};
 
 #[doc(no_inline)]

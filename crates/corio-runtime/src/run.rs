@@ -1,6 +1,7 @@
 use std::future::Future;
 
 use crate::current::{running_loop, set_event_loop};
+use crate::executor_bridge::THREAD_JOIN_TIMEOUT;
 use crate::sigint::{Interrupted, Interruptible, MainInterrupt};
 use crate::{EventLoop, LoopError};
 
@@ -8,8 +9,11 @@ use crate::{EventLoop, LoopError};
 ///
 /// The loop becomes this thread's loop while it runs. When the future is done, every task
 /// still running is cancelled and given the chance to finish (their destructors run, and the
-/// done-callbacks their ends queue run, as asyncio's `gather` over them lets them), then the
-/// loop is closed.
+/// done-callbacks their ends queue run, as asyncio's `gather` over them lets them), the
+/// default executor is shut down and its threads finish their jobs (at most 300 s, as
+/// asyncio's `THREAD_JOIN_TIMEOUT`; see
+/// [`shutdown_default_executor`](EventLoop::shutdown_default_executor)), then the loop is
+/// closed.
 ///
 /// **Ctrl+C**, as `asyncio.run` handles it: on the main thread, while SIGINT has its default
 /// disposition, the first SIGINT cancels the main future (it is dropped on the loop's thread,
@@ -71,6 +75,16 @@ where
     // two iterations, and so do the callbacks those schedule at once.
     let iterations = std::cell::Cell::new(0);
     lp.run_while_ready(|| iterations.replace(iterations.get() + 1) == 2);
+    if lp.has_default_executor() {
+        // As asyncio.run: the default executor's threads finish their jobs while the loop
+        // still runs (a job may call back into it), at most THREAD_JOIN_TIMEOUT.
+        let shutdown = lp.clone();
+        let _ = lp.run_until_complete(async move {
+            shutdown
+                .shutdown_default_executor(Some(THREAD_JOIN_TIMEOUT))
+                .await
+        });
+    }
     set_event_loop(None);
     lp.close()?;
     out

@@ -31,9 +31,10 @@
 //!
 //! | feature | default | what it brings |
 //! |---|---|---|
-//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], ...); turns on `executor`, `time` and `reactor` |
+//! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], [`to_thread`], [`run_coroutine_threadsafe`], ...); turns on `executor`, `time`, `reactor` and `blocking` |
 //! | `sync` | yes | [`sync`]: `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Mutex`, `RwLock` |
 //! | `channel` | yes | [`channel`]: `Queue`, `PriorityQueue`, `LifoQueue`, channels |
+//! | `blocking` | via `runtime` | [`blocking`]: `to_thread`, `ConcurrentFuture`, `ThreadPoolExecutor`, `ProcessPoolExecutor`, `Process`, shared `Value` |
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
@@ -56,11 +57,12 @@ pub use corio_runtime as runtime;
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    AnyTask, Builder, CancelOnDrop, Delay, Elapsed, EventLoop, FutureError, Handle, LoopError,
-    LoopHandle, Panic, Report, ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId,
-    ThreadsafeHandle, TimerHandle, When, all_tasks, current_task, default_exception_handler,
-    get_event_loop, get_running_loop, interval, reraise_sigint, run, set_event_loop, sleep,
-    sleep_until, spawn, timeout, timeout_at, try_spawn, yield_now,
+    AnyTask, Builder, CancelOnDrop, CoroutinePanicked, Delay, Elapsed, EventLoop, Executor,
+    ExecutorArg, ExecutorFuture, FutureError, Handle, LoopError, LoopHandle, Panic, Report,
+    ReportKind, SettableFuture, SharedTask, Task, TaskError, TaskId, ThreadsafeHandle, TimerHandle,
+    When, all_tasks, current_task, default_exception_handler, get_event_loop, get_running_loop,
+    interval, reraise_sigint, run, run_coroutine_threadsafe, set_event_loop, sleep, sleep_until,
+    spawn, timeout, timeout_at, to_thread, try_spawn, wrap_future, yield_now,
 };
 
 /// Timeout scopes that the block can reschedule (asyncio 3.11's `timeout()`).
@@ -187,6 +189,12 @@ pub use corio_sync as sync;
 #[doc(inline)]
 pub use corio_channel as channel;
 
+/// Threads and processes for any executor: `to_thread`, `ConcurrentFuture`, the thread and
+/// process pool executors, `Process` and the shared `Value` (`corio-blocking`).
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+#[doc(inline)]
+pub use corio_blocking as blocking;
 /// Sockets, asyncio streams and servers, TLS, transports and protocols, and hyper on corio
 /// (`corio-net`).
 #[cfg(feature = "net")]

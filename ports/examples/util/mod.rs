@@ -1,6 +1,8 @@
 //! Rust equivalents of the helpers that the seed programs import from `util.py`:
 //! [`delay`], [`async_timed`] and [`fetch_status`]; with [`http`] (the part of aiohttp the
-//! seeds use) and [`standin`] (`standin.py`, the local HTTP server they fetch from).
+//! seeds use) and [`standin`] (`standin.py`, the local HTTP server they fetch from); the
+//! throw-away Redis server ([`redis_server`]) and Python's `threading.get_ident`
+//! ([`thread_ident`]).
 //!
 //! A port includes this module with `#[path = "util/mod.rs"] mod util;`: it lives in a
 //! folder so that cargo does not build it as an example of its own.
@@ -8,7 +10,9 @@
 // Every port includes the whole module but uses only some of its helpers.
 #![allow(dead_code)]
 
+pub(crate) mod fakepg;
 pub(crate) mod http;
+pub(crate) mod redis_server;
 pub(crate) mod standin;
 
 use std::fmt::Debug;
@@ -97,6 +101,25 @@ pub(crate) async fn cpu_bound_work() -> u64 {
 /// How long [`cpu_bound_work`] holds the loop: about what the Python copy takes, and three
 /// times debug mode's slow-step threshold.
 pub(crate) const CPU_BOUND_WORK: Duration = Duration::from_millis(300);
+
+/// Python's `threading.get_ident()`: a number that identifies the calling thread among the
+/// live threads. Python gives the thread's `pthread_t`, the address of its thread control
+/// block; this gives the address of a thread-local of this module, which is unique to the
+/// thread in the same way (std's `ThreadId` has no stable numeric form).
+pub(crate) fn thread_ident() -> usize {
+    thread_local! {
+        static MARK: u8 = const { 0 };
+    }
+    MARK.with(|mark| std::ptr::from_ref(mark) as usize)
+}
+
+/// Python's `time.ctime()`: the local time as `Mon Nov 30 19:44:27 2026` (the day of the
+/// month padded with a space, as C's `asctime` does).
+pub(crate) fn ctime() -> String {
+    chrono::Local::now()
+        .format("%a %b %e %H:%M:%S %Y")
+        .to_string()
+}
 
 /// util.py's `fetch_status` (decorated with `@async_timed()`): sleeps `delay_seconds`, then
 /// `session.get(url)` and gives the response's status.

@@ -105,6 +105,14 @@ fn run_server(delay: Duration, ready: mpsc::Sender<io::Result<(SocketAddr, LoopH
     if let Err(e) = event_loop.run_forever() {
         eprintln!("standin: {e}");
     }
+    // The accept loop and any open connection are still pending: cancel them and give them
+    // one iteration to end, so that `close` has no pending task to report ("Task was
+    // destroyed but it is pending!" at the end of every port that used the stand-in).
+    for task in event_loop.all_tasks() {
+        task.cancel();
+    }
+    event_loop.stop();
+    let _ = event_loop.run_forever();
     let _ = event_loop.close();
 }
 
