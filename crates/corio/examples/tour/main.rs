@@ -16,6 +16,7 @@ use std::time::Instant;
 mod callbacks;
 mod combinators;
 mod debug_mode;
+mod executors;
 mod futures;
 mod handles;
 mod io;
@@ -58,6 +59,7 @@ pub(crate) fn main() -> Result<(), Box<dyn Error>> {
     time::run()?;
     combinators::run()?;
     threads::run()?;
+    executors::run()?;
     debug_mode::run()?;
     io::run()?;
     net::run()?;
