@@ -16,6 +16,7 @@ pub(crate) fn run(args: &[String]) -> TaskResult {
             manifest.display()
         )));
     }
+    crate::apt::ensure("wrk", "wrk", "the HTTP benchmark rows");
     let cmd = Cmd::cargo([
         "run",
         "--release",

@@ -10,6 +10,7 @@
 //!
 //! It depends on nothing but `std`, so that it builds in seconds on a fresh checkout.
 
+mod apt;
 mod bench;
 mod ci;
 mod cmd;
