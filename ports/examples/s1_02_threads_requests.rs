@@ -7,8 +7,7 @@
 //! `threading.Thread(...).start()` / `join()` -> `std::thread::spawn` / `join`, and a failed
 //! request comes back through `join` as an error rather than a traceback in the thread.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::thread;

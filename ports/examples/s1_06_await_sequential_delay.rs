@@ -2,8 +2,7 @@
 //!
 //! Rust differences: `asyncio.run` -> `corio::run`; util.py's `delay` -> `util::delay`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 

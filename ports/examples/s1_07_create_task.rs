@@ -5,8 +5,7 @@
 //! running loop); `type(task)` -> `std::any::type_name_of_val`; awaiting a task gives
 //! `Result<T, TaskError>` (Python raises instead).
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::any::type_name_of_val;
 use std::error::Error;

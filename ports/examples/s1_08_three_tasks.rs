@@ -3,8 +3,7 @@
 //! Rust differences: `asyncio.create_task` -> `corio::spawn`; awaiting a task gives
 //! `Result<T, TaskError>`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 

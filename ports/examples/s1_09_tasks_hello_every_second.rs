@@ -3,8 +3,7 @@
 //! Rust differences: `asyncio.create_task` -> `corio::spawn`, `asyncio.sleep` ->
 //! `corio::sleep(Duration)`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -4,8 +4,7 @@
 //! Rust differences: `task.cancel()` -> `Task::cancel`; awaiting the cancelled task gives
 //! `Err(TaskError::Cancelled)` instead of raising `CancelledError`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

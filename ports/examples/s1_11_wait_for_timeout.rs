@@ -7,8 +7,7 @@
 //! `Err(Elapsed)` instead of raising `TimeoutError`; as in asyncio it has waited for the
 //! task to finish cancelling, so `cancelled()` is already true.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -6,8 +6,7 @@
 //! `wait_for` gives
 //! `Err(Elapsed)` instead of raising `TimeoutError`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

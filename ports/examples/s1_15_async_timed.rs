@@ -4,8 +4,7 @@
 //! Rust differences: the decorator -> `util::async_timed(name, args, body)` wrapped around
 //! each body by hand; `asyncio.create_task` -> `corio::spawn`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -6,8 +6,7 @@
 //! Python copy's count to 5 000 000 takes) rather than to a fixed number, so the work
 //! blocks the loop as long on any CPU.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 

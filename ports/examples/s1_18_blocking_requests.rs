@@ -7,8 +7,7 @@
 //! `util::async_timed` wrapped around each body by hand. (The fix is `run_in_executor` /
 //! `to_thread`: see s1-52 and s1-53.)
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::rc::Rc;

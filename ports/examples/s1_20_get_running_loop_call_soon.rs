@@ -5,8 +5,7 @@
 //! error outside a loop, as Python's `RuntimeError`); `call_soon` returns `Result<Handle>`
 //! (an error on a closed loop).
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 

@@ -9,8 +9,7 @@
 //! threshold, rather than to a fixed number: a fixed count ran under the threshold on a
 //! fast enough CPU.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 

@@ -6,8 +6,7 @@
 //! answering 200 after 50 ms, as `standin.py` does); `async with session.get(url) as result`
 //! -> `session.get(url).await?`, which reads the whole response before it returns.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

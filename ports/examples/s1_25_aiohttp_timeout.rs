@@ -8,8 +8,7 @@
 //! `get_with_timeout`, built on `corio::timeout`. The uncaught exception -> `main` prints
 //! the error and exits with status 1.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::process::ExitCode;
 use std::time::Duration;

@@ -4,8 +4,7 @@
 //! Rust differences: the comprehension -> a `for` loop that creates a task and awaits it
 //! before making the next; the decorator -> `util::async_timed` wrapped by hand.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 

@@ -5,8 +5,7 @@
 //! the `Task` handles, the second awaiting them in order; the decorator ->
 //! `util::async_timed` wrapped by hand.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 

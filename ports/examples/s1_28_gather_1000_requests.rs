@@ -6,8 +6,7 @@
 //! (200 after 10 ms); `asyncio.gather(*requests)` -> `corio::gather(requests)`, whose
 //! children start when it is first awaited, as asyncio's tasks start on the next iteration.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

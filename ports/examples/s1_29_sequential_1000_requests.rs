@@ -5,8 +5,7 @@
 //! corio stand-in (200 after 10 ms); `[await fetch_status(...) for url in urls]` -> a `for`
 //! loop that awaits each in turn; the list prints with Rust's `Debug`, which matches Python's.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

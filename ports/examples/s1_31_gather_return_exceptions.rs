@@ -8,8 +8,7 @@
 //! printed the way Python prints them (an exception as its repr,
 //! `NonHttpUrlClientError(URL('...'))`).
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

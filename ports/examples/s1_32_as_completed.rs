@@ -5,8 +5,7 @@
 //! `for finished_task in asyncio.as_completed(fetchers): print(await finished_task)` ->
 //! `while let Some(out) = done.next().await`, each item the next output to finish.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -10,8 +10,7 @@
 //! `corio::all_tasks()`, printed with corio's `Debug` for a task. `corio::run` cancels the
 //! task left running, whose `async_timed` then prints its "finished" line, as in Python.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -7,8 +7,7 @@
 //! `done_task.result()` -> the task's output, a `Result`; `logging.error(.., exc_info=)` ->
 //! the root logger's line and the exception on stderr.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

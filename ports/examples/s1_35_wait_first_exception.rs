@@ -10,8 +10,7 @@
 //! is an `Err`. Cancelling a task drops it at its `sleep`, and `async_timed` prints its
 //! "finished" line as Python's `finally:` does.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

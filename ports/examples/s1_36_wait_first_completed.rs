@@ -7,8 +7,7 @@
 //! `asyncio.wait(pending, return_when=FIRST_COMPLETED)` ->
 //! `corio::wait(pending, None, FIRST_COMPLETED)`, which gives the same handles back.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -8,8 +8,7 @@
 //! which, like asyncio's, cancels nothing at the timeout; `corio::run` cancels the task
 //! left running when `main` returns, as `asyncio.run` does.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -7,8 +7,7 @@
 //! port keeps the seed's test as a comparison of task ids, where a plain future, which is no
 //! task, has none (`api_b_task_id` is `None`), so the test is false as in Python.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -12,8 +12,7 @@
 //! rows (dicts) -> a serde struct sent back from the worker. `@async_timed()` -> `util::async_timed`. The workers' lines interleave (the
 //! golden is compared sorted).
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::convert::Infallible;
 use std::error::Error;

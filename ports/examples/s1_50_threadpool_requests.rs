@@ -8,8 +8,7 @@
 //! Python's loop over the results re-raises a failed request; here `result??` returns the
 //! first failure (a panic in the job, or the request's own error).
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::{Duration, Instant};

@@ -11,8 +11,7 @@
 //! `requests.get` -> `ureq::get(url).call()`; the site -> the local stand-in (150 ms). The
 //! decorator -> `util::async_timed` wrapped around the body by hand.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::sync::{Mutex, PoisonError};

@@ -6,8 +6,7 @@
 //! one task per coroutine, created in argument order, awaited in turn; util.py's `delay` ->
 //! `util::delay`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::rc::Rc;

@@ -5,8 +5,7 @@
 //! corio stand-in (200 after 10 ms); `async with semaphore:` -> the guard of
 //! `semaphore.permit().await`, released when it drops; `asyncio.gather` -> `corio::gather`.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::rc::Rc;

@@ -9,8 +9,7 @@
 //! `asyncio.gather(queue.join(), *cashiers)` -> a task for `join` after the cashier tasks,
 //! all awaited in turn.
 
-#[path = "util/pyrandom.rs"]
-mod pyrandom;
+use corio_ports::pyrandom;
 
 use std::error::Error;
 use std::time::Duration;

@@ -11,8 +11,7 @@
 //! cancels them; `asyncio.wait_for(main(), timeout=6.05)` -> `corio::timeout`, whose
 //! `Err(Elapsed)` is Python's `TimeoutError`.
 
-#[path = "util/pyrandom.rs"]
-mod pyrandom;
+use corio_ports::pyrandom;
 
 use std::error::Error;
 use std::time::Duration;

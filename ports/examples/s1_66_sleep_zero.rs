@@ -6,8 +6,7 @@
 //! (same types: the iterator form), which gives `Ok(vec![..])` or the first failure;
 //! `asyncio.sleep(0)` -> `corio::sleep(Duration::ZERO)` (exactly one loop iteration).
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::time::Duration;

@@ -10,8 +10,7 @@
 //! `std::sync::mpsc`; `new_loop.call_soon_threadsafe(new_loop.stop)` -> `handle.stop()`. The
 //! loop thread is joined at the end, as Python joins its non-daemon thread at exit.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::sync::mpsc;

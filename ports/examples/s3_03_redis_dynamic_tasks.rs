@@ -11,8 +11,7 @@
 //! `!Send`). Python's daemon threads die with the program; here the consumer's one-second
 //! wait is a channel receive that the main thread ends, and both threads are joined.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::process::ExitCode;

@@ -9,8 +9,7 @@
 //! `lp.call_soon_threadsafe(lp.stop)` -> `handle.stop()`, and the child thread is joined at
 //! the end, as Python joins its non-daemon thread at exit.
 
-#[path = "util/mod.rs"]
-mod util;
+use corio_ports as util;
 
 use std::error::Error;
 use std::sync::mpsc;

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 const STARTUP: Duration = Duration::from_secs(10);
 
 /// A running `redis-server` child process; killed and reaped when dropped.
-pub(crate) struct RedisServer {
+#[derive(Debug)]
+pub struct RedisServer {
     child: Child,
     port: u16,
 }
@@ -23,7 +24,7 @@ pub(crate) struct RedisServer {
 ///
 /// `redis-server` is not installed (the message says how to install it), it cannot be
 /// started, it exits during startup, or it does not answer within 10 s.
-pub(crate) fn start() -> io::Result<RedisServer> {
+pub fn start() -> io::Result<RedisServer> {
     // The kernel picks a free port; it is released just before redis-server binds it, as the
     // Python wrapper does. Another process taking it meanwhile makes redis-server exit, which
     // is reported below.
@@ -54,7 +55,7 @@ pub(crate) fn start() -> io::Result<RedisServer> {
 
 impl RedisServer {
     /// The URL for the `redis` crate's client, `redis://127.0.0.1:PORT/`.
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 

@@ -8,18 +8,25 @@ use corio::sync::{Semaphore, SemaphorePermit};
 use serde::{Deserialize, Serialize};
 
 /// fakepg.py's `QUERY_TIME`: how long each query takes.
-pub(crate) const QUERY_TIME: Duration = Duration::from_millis(1);
+pub const QUERY_TIME: Duration = Duration::from_millis(1);
 
 /// fakepg.py's `ROW`: the product row every query returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Row {
-    pub(crate) product_id: u32,
-    pub(crate) product_name: String,
-    pub(crate) sku_id: u32,
-    pub(crate) product_color_id: u32,
-    pub(crate) product_color_name: String,
-    pub(crate) product_size_id: u32,
-    pub(crate) product_size_name: String,
+pub struct Row {
+    /// `product.product_id`.
+    pub product_id: u32,
+    /// `product.product_name`.
+    pub product_name: String,
+    /// `sku.sku_id`.
+    pub sku_id: u32,
+    /// `product_color.product_color_id`.
+    pub product_color_id: u32,
+    /// `product_color.product_color_name`.
+    pub product_color_name: String,
+    /// `product_size.product_size_id`.
+    pub product_size_id: u32,
+    /// `product_size.product_size_name`.
+    pub product_size_name: String,
 }
 
 impl Row {
@@ -39,13 +46,13 @@ impl Row {
 /// `asyncpg.create_pool(...)`: the pool's connection slots. Its `Debug` plays the part of
 /// Python's `<fakepg.Pool object at 0x...>` in printed argument lists.
 #[derive(Debug)]
-pub(crate) struct Pool {
+pub struct Pool {
     slots: Semaphore,
 }
 
 /// `asyncpg.create_pool(min_size=.., max_size=..)`. Like fakepg.py, only `max_size` counts
 /// (the connections are made on demand).
-pub(crate) fn create_pool(_min_size: usize, max_size: usize) -> Pool {
+pub fn create_pool(_min_size: usize, max_size: usize) -> Pool {
     Pool {
         slots: Semaphore::new(max_size),
     }
@@ -58,7 +65,7 @@ impl Pool {
     /// # Cancel safety
     ///
     /// Dropping the future while it waits gives up its place in the queue; nothing is lost.
-    pub(crate) async fn acquire(&self) -> Connection<'_> {
+    pub async fn acquire(&self) -> Connection<'_> {
         Connection {
             _slot: self.slots.permit().await,
         }
@@ -67,7 +74,7 @@ impl Pool {
 
 /// A connection of the pool, holding one of its slots.
 #[derive(Debug)]
-pub(crate) struct Connection<'a> {
+pub struct Connection<'a> {
     _slot: SemaphorePermit<'a>,
 }
 
@@ -77,7 +84,7 @@ impl Connection<'_> {
     /// # Cancel safety
     ///
     /// Dropping it mid-query drops the query; the connection stays usable.
-    pub(crate) async fn fetchrow(&self, _query: &str) -> Row {
+    pub async fn fetchrow(&self, _query: &str) -> Row {
         corio::sleep(QUERY_TIME).await;
         Row::stand_in()
     }

@@ -27,7 +27,7 @@ const CONNECTION_LIMIT: usize = 100;
 /// Why a request failed. `Clone` (the I/O and hyper errors are shared), so that a task
 /// whose output holds one can be a `SharedTask`, as `corio::wait` needs.
 #[derive(Debug, Clone)]
-pub(crate) enum ClientError {
+pub enum ClientError {
     /// The URL's scheme is not `http` (aiohttp's `NonHttpUrlClientError`).
     NonHttpUrl(String),
     /// The URL does not parse or names no host.
@@ -45,7 +45,7 @@ pub(crate) enum ClientError {
 impl ClientError {
     /// The error as Python prints it inside a list (`repr`), e.g.
     /// `NonHttpUrlClientError(URL('python://example.com'))`.
-    pub(crate) fn py_repr(&self) -> String {
+    pub fn py_repr(&self) -> String {
         match self {
             ClientError::NonHttpUrl(url) => format!("NonHttpUrlClientError(URL('{url}'))"),
             ClientError::Timeout => "TimeoutError()".to_owned(),
@@ -71,7 +71,7 @@ impl std::error::Error for ClientError {}
 
 /// aiohttp's `ClientSession`: cheap to clone (clones share the connection limit).
 #[derive(Clone)]
-pub(crate) struct ClientSession {
+pub struct ClientSession {
     slots: Rc<Semaphore>,
     /// Set by [`ClientSession::close`]: requests in flight end, new ones fail.
     closed: Rc<Event>,
@@ -86,8 +86,15 @@ impl fmt::Debug for ClientSession {
     }
 }
 
+impl Default for ClientSession {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ClientSession {
-    pub(crate) fn new() -> ClientSession {
+    /// aiohttp's `ClientSession()`: no connection yet, at most `CONNECTION_LIMIT` at once.
+    pub fn new() -> ClientSession {
         ClientSession {
             slots: Rc::new(Semaphore::new(CONNECTION_LIMIT)),
             closed: Rc::new(Event::new()),
@@ -96,7 +103,7 @@ impl ClientSession {
     }
 
     /// A session whose requests each end with [`ClientError::Timeout`] after `total`.
-    pub(crate) fn with_timeout(total: Duration) -> ClientSession {
+    pub fn with_timeout(total: Duration) -> ClientSession {
         ClientSession {
             timeout: Some(total),
             ..ClientSession::new()
@@ -106,13 +113,13 @@ impl ClientSession {
     /// Leaving `async with ClientSession()`: closes the connections of the requests still in
     /// flight (they end with [`ClientError::SessionClosed`]) and gives them one loop
     /// iteration to finish, as aiohttp's `close()` does.
-    pub(crate) async fn close(&self) {
+    pub async fn close(&self) {
         self.closed.set();
         corio::sleep(Duration::ZERO).await;
     }
 
     /// `session.get(url)`: the response's status, with the session's time limit.
-    pub(crate) async fn get(&self, url: &str) -> Result<StatusCode, ClientError> {
+    pub async fn get(&self, url: &str) -> Result<StatusCode, ClientError> {
         match self.timeout {
             Some(total) => self.get_with_timeout(url, total).await,
             None => self.fetch(url).await,
@@ -120,7 +127,7 @@ impl ClientSession {
     }
 
     /// `session.get(url, timeout=ClientTimeout(total=...))`.
-    pub(crate) async fn get_with_timeout(
+    pub async fn get_with_timeout(
         &self,
         url: &str,
         total: Duration,

@@ -3,10 +3,7 @@
 //! (MT19937), seeded the way `random.seed(int)` seeds it, and the same derivations of
 //! integers and floats from its output, so a port draws the very numbers Python drew.
 //!
-//! A port includes it with `#[path = "util/pyrandom.rs"] mod pyrandom;`.
-
-// Every port includes the whole module but uses only some of its methods.
-#![allow(dead_code)]
+//! A port reaches it as `util::pyrandom` (`use corio_ports as util;`).
 
 const N: usize = 624;
 const M: usize = 397;
@@ -16,7 +13,8 @@ const LOWER_MASK: u32 = 0x7fff_ffff;
 
 /// A `random.Random` instance: MT19937 plus CPython's `getrandbits`, `_randbelow`,
 /// `randrange`, `randint` and `random`.
-pub(crate) struct PyRandom {
+#[allow(missing_debug_implementations)] // 624 words of generator state say nothing useful
+pub struct PyRandom {
     state: [u32; N],
     index: usize,
 }
@@ -24,7 +22,7 @@ pub(crate) struct PyRandom {
 impl PyRandom {
     /// `random.seed(seed)` for a non-negative int: the seed's 32-bit words, least
     /// significant first (`[0]` for 0), go through MT's `init_by_array`.
-    pub(crate) fn new(seed: u64) -> PyRandom {
+    pub fn new(seed: u64) -> PyRandom {
         let low = seed as u32;
         let high = (seed >> 32) as u32;
         let key: &[u32] = if high == 0 { &[low] } else { &[low, high] };
@@ -99,7 +97,7 @@ impl PyRandom {
 
     /// `getrandbits(k)` for `0 <= k <= 64`: 32-bit words, least significant first, the
     /// last one cut down to its top bits.
-    pub(crate) fn getrandbits(&mut self, k: u32) -> u64 {
+    pub fn getrandbits(&mut self, k: u32) -> u64 {
         assert!(k <= 64, "getrandbits supports at most 64 bits here");
         let mut out = 0u64;
         let mut shift = 0;
@@ -136,7 +134,7 @@ impl PyRandom {
     /// # Panics
     ///
     /// If `stop` is 0 (Python raises `ValueError: empty range for randrange()`).
-    pub(crate) fn randrange(&mut self, stop: u64) -> u64 {
+    pub fn randrange(&mut self, stop: u64) -> u64 {
         assert!(stop > 0, "empty range for randrange()");
         self.randbelow(stop)
     }
@@ -146,7 +144,7 @@ impl PyRandom {
     /// # Panics
     ///
     /// If `b < a` (Python raises `ValueError: empty range for randrange()`).
-    pub(crate) fn randint(&mut self, a: i64, b: i64) -> i64 {
+    pub fn randint(&mut self, a: i64, b: i64) -> i64 {
         assert!(b >= a, "empty range for randrange()");
         let offset = match b.abs_diff(a).checked_add(1) {
             Some(width) => self.randbelow(width),
@@ -156,7 +154,7 @@ impl PyRandom {
     }
 
     /// `random()`: a float in `[0, 1)` with 53 random bits.
-    pub(crate) fn random(&mut self) -> f64 {
+    pub fn random(&mut self) -> f64 {
         let a = u64::from(self.next_u32() >> 5);
         let b = u64::from(self.next_u32() >> 6);
         (a as f64 * 67_108_864.0 + b as f64) / 9_007_199_254_740_992.0

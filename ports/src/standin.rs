@@ -27,7 +27,8 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 
 /// A running stand-in; its loop is stopped and its thread joined when it is dropped.
-pub(crate) struct Standin {
+#[derive(Debug)]
+pub struct Standin {
     addr: SocketAddr,
     stop: LoopHandle,
     thread: Option<JoinHandle<()>>,
@@ -35,7 +36,7 @@ pub(crate) struct Standin {
 
 impl Standin {
     /// The URL to fetch, `http://127.0.0.1:PORT/`.
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
     }
 }
@@ -56,7 +57,7 @@ impl Drop for Standin {
 /// # Errors
 ///
 /// The thread cannot be started, or its loop cannot be made or bind the port.
-pub(crate) fn serve(delay: Duration) -> io::Result<Standin> {
+pub fn serve(delay: Duration) -> io::Result<Standin> {
     let (tx, rx) = mpsc::channel::<io::Result<(SocketAddr, LoopHandle)>>();
     let thread = std::thread::Builder::new()
         .name("standin".into())
