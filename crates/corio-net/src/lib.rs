@@ -23,7 +23,7 @@
 //!   [`Protocol`](protocol::Protocol), [`BufferedProtocol`](protocol::BufferedProtocol),
 //!   [`DatagramProtocol`](protocol::DatagramProtocol) and their transports.
 //! - **hyper on corio** (feature `hyper`): the runtime traits hyper 1.x asks for, in
-//!   [`hyper`](crate::hyper) (I/O adapter, executor, timer).
+//!   [`hyper`] (I/O adapter, executor, timer).
 //!
 //! # Examples
 //!

@@ -111,9 +111,29 @@ fn main() {
         ),
         ("reraise_ends_by_sigint", reraise_ends_by_sigint),
     ];
+    // libtest's command line, as cargo-nextest uses it: `--list` names the cases, a name
+    // (with `--exact`) runs that one. Each case stands alone.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
+        if !args.iter().any(|a| a == "--ignored") {
+            for (name, _) in cases {
+                println!("{name}: test");
+            }
+        }
+        return;
+    }
+    if args.iter().any(|a| a == "--ignored") {
+        return;
+    }
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let mut passed = 0;
     for (name, case) in cases {
+        if !names.is_empty() && !names.iter().any(|n| n.as_str() == name) {
+            continue;
+        }
         case();
         println!("test {name} ... ok");
+        passed += 1;
     }
-    println!("{} passed, 0 failed", cases.len());
+    println!("{passed} passed, 0 failed");
 }

@@ -8,15 +8,38 @@ use std::time::{Duration, Instant};
 /// Far longer than any step needs on a loaded machine; a hang still ends as a failure.
 pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 
+/// Runs the tests that libtest's command line selects: `--list` (with `--format terse`, as
+/// cargo-nextest asks) prints `name: test` lines and runs nothing (no test is `#[ignore]`d, so
+/// `--list --ignored` prints none); names given run those (`--exact` matches whole names, else
+/// substrings), none given runs all.
 pub(crate) fn run(tests: &[(&str, fn())]) {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    if flag("--list") {
+        if !flag("--ignored") {
+            for (name, _) in tests {
+                println!("{name}: test");
+            }
+        }
+        return;
+    }
+    if flag("--ignored") {
+        return;
+    }
+    let exact = flag("--exact");
+    let filter: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let mut failed = Vec::new();
     let mut ran = 0;
     for (name, test) in tests {
-        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+        let chosen = filter.is_empty()
+            || filter.iter().any(|f| {
+                if exact {
+                    *name == f.as_str()
+                } else {
+                    name.contains(f.as_str())
+                }
+            });
+        if !chosen {
             continue;
         }
         ran += 1;
