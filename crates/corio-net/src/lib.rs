@@ -82,6 +82,7 @@ struct ReadmeDoctests;
 
 mod error;
 mod event_loop;
+mod family;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;

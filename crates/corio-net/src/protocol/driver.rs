@@ -130,10 +130,14 @@ where
     /// Closes the socket (by dropping it) and calls `connection_lost` once.
     fn finish(&mut self, error: Option<io::Error>) -> Poll<()> {
         self.stream = None;
+        self.state.raw.borrow_mut().take();
         self.state.lost.set(true);
         self.state.buf.borrow_mut().clear();
         self.state.sent.set(0);
         self.state.waker.borrow_mut().take();
+        if let Some(w) = self.state.sendfile_waker.borrow_mut().take() {
+            w.wake();
+        }
         self.protocol.cell().borrow_mut().connection_lost(error);
         Poll::Ready(())
     }

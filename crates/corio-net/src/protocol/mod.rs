@@ -27,6 +27,7 @@ mod datagram;
 mod driver;
 mod endpoints;
 mod error;
+mod loop_ext;
 #[cfg(feature = "tls")]
 mod tls;
 mod traits;
@@ -34,13 +35,16 @@ mod transport;
 
 pub use datagram::DatagramTransport;
 pub use endpoints::{
-    ProtocolLoopExt, ProtocolServer, create_buffered_connection, create_connection,
-    create_datagram_endpoint, create_server, create_unix_connection, create_unix_server,
+    ProtocolServer, create_buffered_connection, create_connection, create_datagram_endpoint,
+    create_server, create_unix_connection, create_unix_server,
 };
 pub use error::{EndpointError, TransportError};
+pub use loop_ext::ProtocolLoopExt;
 #[cfg(feature = "tls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
-pub use tls::{create_tls_connection, create_tls_server};
+pub use tls::{
+    create_tls_connection, create_tls_server, create_unix_tls_connection, create_unix_tls_server,
+};
 pub use traits::{BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol};
 pub use transport::Transport;
 

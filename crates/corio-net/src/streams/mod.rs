@@ -14,7 +14,7 @@ pub use open::{
 };
 pub use reader::{BoxRead, DEFAULT_LIMIT, StreamReader};
 #[cfg(feature = "tls")]
-pub(crate) use server::Accepted;
+pub(crate) use server::is_resource_error;
 pub use server::{
     Server, ServerOptions, start_server, start_server_with, start_unix_server,
     start_unix_server_with,

@@ -4,9 +4,10 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::family::Connection;
 use crate::resolve::ToSocketAddrs;
 use crate::streams::reader::DEFAULT_LIMIT;
-use crate::{ExtraInfo, StreamReader, StreamWriter, TcpStream, UnixStream};
+use crate::{StreamReader, StreamWriter, TcpStream, UnixStream};
 
 /// The options of [`open_connection_with`] (asyncio's keyword arguments of
 /// `open_connection`).
@@ -185,7 +186,7 @@ pub async fn open_connection_with(
     let stream = TcpStream::connect_inner(&addr, options.timeout, options.local_addr).await?;
     #[cfg(feature = "tls")]
     if let Some(tls) = &options.tls {
-        let info = tcp_info(&stream);
+        let info = stream.extra_info();
         return crate::socket::with_timeout(
             Some(options.tls_handshake_timeout),
             tls.connect(stream, info, options.limit),
@@ -266,7 +267,7 @@ pub async fn open_unix_connection_with(
     let stream = crate::socket::with_timeout(options.timeout, UnixStream::connect(path)).await?;
     #[cfg(feature = "tls")]
     if let Some(tls) = &options.tls {
-        let info = unix_info(&stream);
+        let info = stream.extra_info();
         return crate::socket::with_timeout(
             Some(options.tls_handshake_timeout),
             tls.connect(stream, info, options.limit),
@@ -276,40 +277,20 @@ pub async fn open_unix_connection_with(
     Ok(unix_streams(stream, options.limit))
 }
 
-pub(crate) fn tcp_info(stream: &TcpStream) -> ExtraInfo {
-    let mut info = ExtraInfo::new();
-    if let Ok(peer) = stream.peer_addr() {
-        info = info.with_peername(peer);
-    }
-    if let Ok(local) = stream.local_addr() {
-        info = info.with_sockname(local);
-    }
-    info
-}
-
-pub(crate) fn unix_info(stream: &UnixStream) -> ExtraInfo {
-    let mut info = ExtraInfo::new();
-    if let Ok(peer) = stream.peer_addr() {
-        info = info.with_peername(peer);
-    }
-    if let Ok(local) = stream.local_addr() {
-        info = info.with_sockname(local);
-    }
-    info
-}
-
-/// The reader and writer over a TCP connection (two handles on one socket).
-pub(crate) fn tcp_streams(stream: TcpStream, limit: usize) -> (StreamReader, StreamWriter) {
-    let info = tcp_info(&stream);
+/// The reader and writer over a connection of either family (two handles on one socket).
+pub(crate) fn streams<C: Connection>(stream: C, limit: usize) -> (StreamReader, StreamWriter) {
+    let info = stream.extra_info();
     let reader = StreamReader::with_limit(Box::new(stream.clone()) as crate::BoxRead, limit);
     let writer = StreamWriter::with_info(Box::new(stream) as crate::BoxWrite, info, true);
     (reader, writer)
+}
+
+/// The reader and writer over a TCP connection (named for `TcpStream::into_streams`).
+pub(crate) fn tcp_streams(stream: TcpStream, limit: usize) -> (StreamReader, StreamWriter) {
+    streams(stream, limit)
 }
 
 /// The reader and writer over a Unix stream connection.
 pub(crate) fn unix_streams(stream: UnixStream, limit: usize) -> (StreamReader, StreamWriter) {
-    let info = unix_info(&stream);
-    let reader = StreamReader::with_limit(Box::new(stream.clone()) as crate::BoxRead, limit);
-    let writer = StreamWriter::with_info(Box::new(stream) as crate::BoxWrite, info, true);
-    (reader, writer)
+    streams(stream, limit)
 }
