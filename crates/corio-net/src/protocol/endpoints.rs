@@ -20,7 +20,7 @@ use super::{
     Transport, datagram,
 };
 use crate::family::{Connection, Listening, RawSocket};
-use crate::{TcpListener, TcpStream, UnixListener, UnixStream};
+use crate::{ConnectOptions, TcpListener, TcpStream, UnixListener, UnixStream};
 
 /// Calls `connection_made` and spawns the transport task of a connected stream. `raw` is
 /// the socket under a plain (not TLS) stream, for `sendfile`.
@@ -130,6 +130,132 @@ where
 {
     let stream = TcpStream::connect(addr).await?;
     run_on(stream, factory(), Plain)
+}
+
+/// [`create_connection`] with asyncio's keyword arguments, as [`ConnectOptions`] holds them:
+/// `happy_eyeballs_delay` and `interleave`, a per-address timeout, `local_addr`, and TLS
+/// (`ssl=` with `server_hostname=`, and `ssl_handshake_timeout`). The options' reader
+/// `limit` does not apply to protocols.
+///
+/// # Errors
+///
+/// As [`create_connection`]; `TimedOut` after the timeout; with TLS, the handshake's
+/// error (kind `InvalidData` for a bad certificate).
+///
+/// # Cancel safety
+///
+/// As [`create_connection`]: a cancelled call closes every attempt it made.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_net::ConnectOptions;
+/// use corio_net::protocol::{BaseProtocol, Protocol, create_connection_with, create_server};
+///
+/// struct Quiet;
+/// impl BaseProtocol for Quiet {}
+/// impl Protocol for Quiet {
+///     fn data_received(&mut self, _: &[u8]) {}
+/// }
+///
+/// corio_runtime::run(async {
+///     let server = create_server(|| Quiet, "127.0.0.1:0").await?;
+///     let options = ConnectOptions::new().happy_eyeballs_delay(Duration::from_millis(250));
+///     let (t, _) = create_connection_with(|| Quiet, server.local_addr()?, &options).await?;
+///     assert_eq!(t.peername().and_then(|a| a.as_inet()), Some(server.local_addr()?));
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn create_connection_with<P, F>(
+    factory: F,
+    addr: impl crate::ToSocketAddrs,
+    options: &ConnectOptions,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let stream = crate::tcp::connect_with(&addr, options).await?;
+    run_with(stream, factory, options).await
+}
+
+/// [`create_unix_connection`] with options: the connect timeout and TLS (asyncio's `ssl=`,
+/// `server_hostname=` and `ssl_handshake_timeout` of `create_unix_connection`).
+///
+/// # Errors
+///
+/// As [`create_connection_with`].
+///
+/// # Cancel safety
+///
+/// As [`create_connection`].
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_net::ConnectOptions;
+/// use corio_net::protocol::{BaseProtocol, Protocol, create_unix_connection_with, create_unix_server};
+///
+/// struct Quiet;
+/// impl BaseProtocol for Quiet {}
+/// impl Protocol for Quiet {
+///     fn data_received(&mut self, _: &[u8]) {}
+/// }
+///
+/// let path = std::env::temp_dir().join(format!("corio-doc-cucw-{}.sock", std::process::id()));
+/// let _ = std::fs::remove_file(&path);
+/// let p = path.clone();
+/// corio_runtime::run(async move {
+///     let _server = create_unix_server(|| Quiet, &p).await?;
+///     let options = ConnectOptions::new().timeout(Duration::from_secs(5));
+///     let (t, _) = create_unix_connection_with(|| Quiet, &p, &options).await?;
+///     assert!(t.sockname().is_some());
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn create_unix_connection_with<P, F>(
+    factory: F,
+    path: impl AsRef<Path>,
+    options: &ConnectOptions,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let stream = crate::socket::with_timeout(options.timeout, UnixStream::connect(path)).await?;
+    run_with(stream, factory, options).await
+}
+
+/// A protocol on a new connection of either family, after the TLS handshake when the
+/// options ask for one.
+async fn run_with<C, P, F>(
+    conn: C,
+    factory: F,
+    options: &ConnectOptions,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    C: Connection,
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    #[cfg(feature = "tls")]
+    if let Some(tls) = &options.tls {
+        let handshake = super::tls::connect_tls(conn, factory, tls);
+        return match corio_runtime::timeout(options.tls_handshake_timeout, handshake).await {
+            Ok(result) => result,
+            Err(_) => {
+                Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out").into())
+            }
+        };
+    }
+    #[cfg(not(feature = "tls"))]
+    let _ = options;
+    run_on(conn, factory(), Plain)
 }
 
 /// [`create_connection`] for a [`BufferedProtocol`], which lends its own buffer to reads.

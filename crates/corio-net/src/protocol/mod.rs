@@ -35,8 +35,9 @@ mod transport;
 
 pub use datagram::DatagramTransport;
 pub use endpoints::{
-    ProtocolServer, create_buffered_connection, create_connection, create_datagram_endpoint,
-    create_server, create_unix_connection, create_unix_server,
+    ProtocolServer, create_buffered_connection, create_connection, create_connection_with,
+    create_datagram_endpoint, create_server, create_unix_connection, create_unix_connection_with,
+    create_unix_server,
 };
 pub use error::{EndpointError, TransportError};
 pub use loop_ext::ProtocolLoopExt;

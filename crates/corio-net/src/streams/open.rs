@@ -26,6 +26,8 @@ pub struct ConnectOptions {
     pub(crate) limit: usize,
     pub(crate) timeout: Option<Duration>,
     pub(crate) local_addr: Option<std::net::SocketAddr>,
+    pub(crate) happy_eyeballs_delay: Option<Duration>,
+    pub(crate) interleave: Option<usize>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::ClientTls>,
     #[cfg(feature = "tls")]
@@ -38,6 +40,8 @@ impl Default for ConnectOptions {
             limit: DEFAULT_LIMIT,
             timeout: None,
             local_addr: None,
+            happy_eyeballs_delay: None,
+            interleave: None,
             #[cfg(feature = "tls")]
             tls: None,
             #[cfg(feature = "tls")]
@@ -99,6 +103,55 @@ impl ConnectOptions {
     #[must_use]
     pub fn local_addr(mut self, addr: std::net::SocketAddr) -> ConnectOptions {
         self.local_addr = Some(addr);
+        self
+    }
+
+    /// Race the host's addresses (asyncio's `happy_eyeballs_delay`, RFC 8305; 250 ms is
+    /// the RFC's advice): the first address is tried; when it has not connected after
+    /// `delay` (or fails), the next one is tried too, and so on. The first connection wins
+    /// and the other attempts are closed. The addresses are interleaved by family (one of
+    /// the first family, then one of the other, see [`interleave`](ConnectOptions::interleave)).
+    /// Without it, addresses are tried one after the other, each to the end, as asyncio does
+    /// by default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use corio_net::{ConnectOptions, TcpListener, open_connection_with};
+    ///
+    /// corio_runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let port = listener.local_addr()?.port();
+    ///     // "localhost" may resolve to ::1 and 127.0.0.1; whichever connects first wins.
+    ///     let options = ConnectOptions::new().happy_eyeballs_delay(Duration::from_millis(250));
+    ///     let (_reader, writer) = open_connection_with(("127.0.0.1", port), &options).await?;
+    ///     assert!(writer.get_extra_info().peername().is_some());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn happy_eyeballs_delay(mut self, delay: Duration) -> ConnectOptions {
+        self.happy_eyeballs_delay = Some(delay);
+        self
+    }
+
+    /// Reorder the host's addresses by family before trying them (asyncio's `interleave`):
+    /// `first_family_count - 1` addresses of the first family, then one of each family in
+    /// turn. Set alone, it changes only the order of the one-by-one attempts; with
+    /// [`happy_eyeballs_delay`](ConnectOptions::happy_eyeballs_delay) and no `interleave`,
+    /// asyncio's default of 1 applies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let options = corio_net::ConnectOptions::new().interleave(2);
+    /// # drop(options);
+    /// ```
+    #[must_use]
+    pub fn interleave(mut self, first_family_count: usize) -> ConnectOptions {
+        self.interleave = Some(first_family_count);
         self
     }
 
@@ -183,7 +236,16 @@ pub async fn open_connection_with(
     addr: impl ToSocketAddrs,
     options: &ConnectOptions,
 ) -> io::Result<(StreamReader, StreamWriter)> {
-    let stream = TcpStream::connect_inner(&addr, options.timeout, options.local_addr).await?;
+    let stream = crate::tcp::connect_with(&addr, options).await?;
+    streams_with(stream, options).await
+}
+
+/// The reader and writer of a new connection of either family, after the TLS handshake
+/// when the options ask for one.
+async fn streams_with<C: Connection>(
+    stream: C,
+    options: &ConnectOptions,
+) -> io::Result<(StreamReader, StreamWriter)> {
     #[cfg(feature = "tls")]
     if let Some(tls) = &options.tls {
         let info = stream.extra_info();
@@ -193,7 +255,7 @@ pub async fn open_connection_with(
         )
         .await;
     }
-    Ok(tcp_streams(stream, options.limit))
+    Ok(streams(stream, options.limit))
 }
 
 /// Connects to the Unix socket at `path` and returns asyncio's `(reader, writer)` pair
@@ -265,16 +327,7 @@ pub async fn open_unix_connection_with(
     options: &ConnectOptions,
 ) -> io::Result<(StreamReader, StreamWriter)> {
     let stream = crate::socket::with_timeout(options.timeout, UnixStream::connect(path)).await?;
-    #[cfg(feature = "tls")]
-    if let Some(tls) = &options.tls {
-        let info = stream.extra_info();
-        return crate::socket::with_timeout(
-            Some(options.tls_handshake_timeout),
-            tls.connect(stream, info, options.limit),
-        )
-        .await;
-    }
-    Ok(unix_streams(stream, options.limit))
+    streams_with(stream, options).await
 }
 
 /// The reader and writer over a connection of either family (two handles on one socket).
