@@ -181,8 +181,11 @@ pub(crate) fn poll_next_conn<L: Listening>(
     listener.poll_accept_conn(cx).map(Some)
 }
 
-/// A connection of either family, as accepted or handed over by the caller.
-pub(crate) enum AnyConnection {
+/// A connection of either family, as accepted or handed over by the caller. `pub` in this
+/// private module: the seal of `StreamSocket` names it, and no one outside can.
+#[allow(unreachable_pub)]
+#[derive(Debug)]
+pub enum AnyConnection {
     Tcp(TcpStream),
     Unix(UnixStream),
 }

@@ -89,6 +89,7 @@ pub mod hyper;
 mod io_impls;
 pub mod protocol;
 mod resolve;
+mod sendfile;
 mod socket;
 mod streams;
 mod tcp;
@@ -101,6 +102,7 @@ mod unix;
 pub use error::{IncompleteReadError, LimitOverrunError, ReadError, WriteError};
 pub use event_loop::LoopSockExt;
 pub use resolve::{ToSocketAddrs, lookup_host};
+pub use sendfile::SendfileError;
 pub use streams::{
     BoxRead, BoxWrite, ConnectOptions, DEFAULT_LIMIT, ExtraInfo, Server, ServerOptions,
     SocketAddress, StreamReader, StreamWriter, WriteLimitsError, open_connection,

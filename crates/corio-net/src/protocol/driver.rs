@@ -148,6 +148,10 @@ where
         let Some(stream) = self.stream.as_mut() else {
             return Poll::Ready(Ok(()));
         };
+        if self.state.sendfile_active.get() {
+            // `sendfile(2)` owns the socket's writing side; its end wakes the task.
+            return Poll::Pending;
+        }
         loop {
             let n = {
                 let buf = self.state.buf.borrow();
@@ -218,6 +222,10 @@ where
                 Poll::Pending => false,
             };
             this.flow_control();
+            // A `sendfile` waiting for the queue to drain looks again.
+            if let Some(w) = this.state.sendfile_waker.borrow_mut().take() {
+                w.wake();
+            }
             if this.state.aborted.get() {
                 return this.finish(None);
             }

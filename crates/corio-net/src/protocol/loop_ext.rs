@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use corio_runtime::EventLoop;
 
+use super::accepted::{StreamSocket, connect_accepted_socket};
 use super::endpoints::{
     create_connection, create_datagram_endpoint, create_server, create_unix_connection,
     create_unix_server,
@@ -14,6 +15,7 @@ use super::endpoints::{
 use super::{
     DatagramProtocol, DatagramTransport, EndpointError, Protocol, ProtocolServer, Transport,
 };
+use crate::SendfileError;
 
 /// The endpoint calls as methods of the loop, asyncio's spelling
 /// (`loop.create_connection(...)`). Each one runs on the loop's thread, which must be the
@@ -39,6 +41,51 @@ use super::{
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait ProtocolLoopExt {
+    /// [`connect_accepted_socket`] on this loop.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect_accepted_socket`].
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`connect_accepted_socket`].
+    ///
+    /// # Examples
+    ///
+    /// See [`connect_accepted_socket`].
+    fn connect_accepted_socket<P, F>(
+        &self,
+        factory: F,
+        sock: impl StreamSocket,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: Protocol,
+        F: FnOnce() -> P;
+
+    /// [`Transport::sendfile`], asyncio's spelling: `loop.sendfile(transport, file, offset,
+    /// count, fallback)`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Transport::sendfile`].
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`Transport::sendfile`].
+    ///
+    /// # Examples
+    ///
+    /// See [`Transport::sendfile`].
+    fn sendfile(
+        &self,
+        transport: &Transport,
+        file: &std::fs::File,
+        offset: u64,
+        count: Option<u64>,
+        fallback: bool,
+    ) -> impl Future<Output = Result<u64, SendfileError>>;
+
     /// [`create_connection`] on this loop.
     ///
     /// # Errors
@@ -152,6 +199,29 @@ pub trait ProtocolLoopExt {
 }
 
 impl ProtocolLoopExt for EventLoop {
+    fn connect_accepted_socket<P, F>(
+        &self,
+        factory: F,
+        sock: impl StreamSocket,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: Protocol,
+        F: FnOnce() -> P,
+    {
+        connect_accepted_socket(factory, sock)
+    }
+
+    fn sendfile(
+        &self,
+        transport: &Transport,
+        file: &std::fs::File,
+        offset: u64,
+        count: Option<u64>,
+        fallback: bool,
+    ) -> impl Future<Output = Result<u64, SendfileError>> {
+        transport.sendfile(file, offset, count, fallback)
+    }
+
     fn create_connection<P, F>(
         &self,
         factory: F,

@@ -23,16 +23,22 @@
 //!
 //! See [`Transport`] for a TCP echo, [`DatagramTransport`] for a UDP echo.
 
+mod accepted;
 mod datagram;
 mod driver;
 mod endpoints;
 mod error;
 mod loop_ext;
+mod sendfile;
 #[cfg(feature = "tls")]
 mod tls;
 mod traits;
 mod transport;
 
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub use accepted::connect_accepted_tls_socket;
+pub use accepted::{StreamSocket, connect_accepted_socket};
 pub use datagram::DatagramTransport;
 pub use endpoints::{
     ProtocolServer, create_buffered_connection, create_connection, create_connection_with,

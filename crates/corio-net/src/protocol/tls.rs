@@ -262,24 +262,22 @@ where
     Ok((transport, protocol))
 }
 
-/// The server handshake on an accepted connection, then a fresh protocol on it; a failed
-/// handshake closes the connection and is logged, as asyncio does.
-pub(super) async fn accept_tls<C, P, F>(conn: C, tls: &ServerTls, factory: F)
+/// The server handshake on an accepted connection, then a protocol on it.
+pub(super) async fn accept_tls<C, P, F>(
+    conn: C,
+    tls: &ServerTls,
+    factory: F,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
 where
     C: Connection,
     P: Protocol,
     F: FnOnce() -> P,
 {
     let names = names(&conn);
-    match tls.handshake(conn).await {
-        Ok(stream) => {
-            let protocol = Rc::new(RefCell::new(factory()));
-            if let Err(e) = attach(stream, Plain(protocol), names, None) {
-                log::error!("TLS protocol server: {e}");
-            }
-        }
-        Err(e) => log::warn!("TLS protocol server: TLS handshake failed: {e}"),
-    }
+    let stream = tls.handshake(conn).await?;
+    let protocol = Rc::new(RefCell::new(factory()));
+    let transport = attach(stream, Plain(protocol.clone()), names, None)?;
+    Ok((transport, protocol))
 }
 
 /// The accept loop of a TLS server of either family: each handshake in a task of its own.
