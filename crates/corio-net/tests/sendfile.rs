@@ -297,3 +297,43 @@ fn a_tls_transport_needs_the_fallback() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_write_made_during_sendfile_follows_the_file() {
+    let (file, data) = pattern(16 << 20);
+    corio_runtime::run(async move {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let peer = reader(listener, Duration::from_millis(1000));
+        let (t, _) = create_connection(Quiet::default, addr).await.unwrap();
+        let writer = t.clone();
+        let done = std::rc::Rc::new(std::cell::Cell::new(false));
+        let d = done.clone();
+        let during = corio_runtime::spawn(async move {
+            corio_runtime::sleep(Duration::from_millis(50)).await;
+            writer.write(b":during").unwrap();
+            corio_runtime::sleep(Duration::from_millis(20)).await;
+            // Still held back while the file is being sent.
+            (d.get(), writer.get_write_buffer_size())
+        });
+        let sent = t.sendfile(&file, 0, None, false).await.unwrap();
+        done.set(true);
+        assert_eq!(sent, 16 << 20);
+        assert_eq!(
+            during.await.unwrap(),
+            (false, 7),
+            "the write waited in the buffer"
+        );
+        t.close();
+        let got = join(peer).await;
+        let mut want = data.clone();
+        want.extend_from_slice(b":during");
+        assert!(
+            got == want,
+            "the bytes differ ({} vs {})",
+            got.len(),
+            want.len()
+        );
+    })
+    .unwrap();
+}
