@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use corio_net::protocol::{BaseProtocol, Protocol, create_connection};
+use corio_net::protocol::{BaseProtocol, Protocol, Transport, create_connection};
 use corio_net::{LoopSockExt, SendfileError};
 
 /// A file holding `len` bytes of a pattern no offset mistake survives.
@@ -201,14 +201,20 @@ impl Protocol for Quiet {
     fn data_received(&mut self, _: &[u8]) {}
 }
 
+/// A plain transport to a fresh reader.
+async fn transport_to_reader(delay: Duration) -> (Transport, JoinHandle<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let peer = reader(listener, delay);
+    let (t, _) = create_connection(Quiet::default, addr).await.unwrap();
+    (t, peer)
+}
+
 #[test]
 fn transport_sendfile_keeps_the_order_of_writes() {
     let (mut file, data) = pattern(1 << 20);
     corio_runtime::run(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let peer = reader(listener, Duration::ZERO);
-        let (t, _) = create_connection(Quiet::default, addr).await.unwrap();
+        let (t, peer) = transport_to_reader(Duration::ZERO).await;
         t.write(b"before:").unwrap();
         let sending = t.sendfile(&file, 10, Some(500_000), false);
         let sent = sending.await.unwrap();
@@ -239,10 +245,7 @@ fn transport_sendfile_keeps_the_order_of_writes() {
 fn transport_sendfile_waits_for_a_slow_reader_without_spinning() {
     let (file, data) = pattern(16 << 20);
     corio_runtime::run(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let peer = reader(listener, Duration::from_millis(1500));
-        let (t, _) = create_connection(Quiet::default, addr).await.unwrap();
+        let (t, peer) = transport_to_reader(Duration::from_millis(1500)).await;
         let (wall, cpu) = (Instant::now(), thread_cpu());
         let sent = t.sendfile(&file, 0, None, false).await.unwrap();
         let (wall, cpu) = (wall.elapsed(), thread_cpu() - cpu);
@@ -302,10 +305,7 @@ fn a_tls_transport_needs_the_fallback() {
 fn a_write_made_during_sendfile_follows_the_file() {
     let (file, data) = pattern(16 << 20);
     corio_runtime::run(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let peer = reader(listener, Duration::from_millis(1000));
-        let (t, _) = create_connection(Quiet::default, addr).await.unwrap();
+        let (t, peer) = transport_to_reader(Duration::from_millis(1000)).await;
         let writer = t.clone();
         let done = std::rc::Rc::new(std::cell::Cell::new(false));
         let d = done.clone();
