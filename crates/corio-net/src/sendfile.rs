@@ -7,6 +7,9 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::os::fd::{AsFd, BorrowedFd};
+use std::task::{Context, Poll};
+
+use crate::family::RawSocket;
 
 /// Why a `sendfile` failed (asyncio raises `SendfileNotAvailableError`, `ValueError` or
 /// `RuntimeError` for these).
@@ -51,6 +54,20 @@ impl From<SendfileError> for io::Error {
             SendfileError::Closing => io::Error::new(io::ErrorKind::NotConnected, e),
         }
     }
+}
+
+/// One `sendfile(2)` on a registered socket: on `WouldBlock` the task waits for
+/// writability on the reactor (no spinning, no extra registration).
+pub(crate) fn poll_send_file(
+    raw: &dyn RawSocket,
+    cx: &mut Context<'_>,
+    file: BorrowedFd<'_>,
+    offset: &mut u64,
+    len: usize,
+) -> Poll<io::Result<usize>> {
+    raw.poll_write_fd(cx, &mut |fd| {
+        rustix::fs::sendfile(fd, file, Some(&mut *offset), len).map_err(io::Error::from)
+    })
 }
 
 /// The largest `sendfile(2)` call (Linux caps one at 2 GiB less a page anyway).

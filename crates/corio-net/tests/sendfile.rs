@@ -337,3 +337,49 @@ fn a_write_made_during_sendfile_follows_the_file() {
     })
     .unwrap();
 }
+
+#[test]
+fn tcp_stream_sendfile_waits_for_a_slow_reader_without_spinning() {
+    let (mut file, data) = pattern(16 << 20);
+    corio_runtime::run(async move {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let peer = reader(listener, Duration::from_millis(1500));
+        let stream = corio_net::TcpStream::connect(addr).await.unwrap();
+        let (wall, cpu) = (Instant::now(), thread_cpu());
+        let sent = stream.sendfile(&file, 100, None, false).await.unwrap();
+        let (wall, cpu) = (wall.elapsed(), thread_cpu() - cpu);
+        assert_eq!(sent, (16 << 20) - 100);
+        assert_eq!(file.stream_position().unwrap(), 16 << 20);
+        assert!(
+            wall >= Duration::from_millis(1000),
+            "the reader was not slow: {wall:?}"
+        );
+        assert!(cpu < wall / 3, "{cpu:?} of CPU in {wall:?}");
+        drop(stream);
+        assert!(join(peer).await == data[100..], "the bytes differ");
+    })
+    .unwrap();
+}
+
+#[test]
+fn unix_stream_sendfile_falls_back_for_a_pipe() {
+    corio_runtime::run(async {
+        let (pipe_r, mut pipe_w) = std::io::pipe().unwrap();
+        pipe_w.write_all(b"through a pipe").unwrap();
+        drop(pipe_w);
+        let file = File::from(std::os::fd::OwnedFd::from(pipe_r));
+        let (a, mut b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let a = corio_net::UnixStream::from_std(a).unwrap();
+        assert!(matches!(
+            a.sendfile(&file, 0, None, false).await,
+            Err(SendfileError::NotAvailable(_))
+        ));
+        assert_eq!(a.sendfile(&file, 0, None, true).await.unwrap(), 14);
+        drop(a);
+        let mut got = String::new();
+        b.read_to_string(&mut got).unwrap();
+        assert_eq!(got, "through a pipe");
+    })
+    .unwrap();
+}

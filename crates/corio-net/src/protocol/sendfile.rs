@@ -13,7 +13,7 @@ use super::Transport;
 use super::transport::TransportState;
 use crate::SendfileError;
 use crate::family::RawSocket;
-use crate::sendfile::{Sink, send};
+use crate::sendfile::{Sink, poll_send_file, send};
 
 /// asyncio's transport fallback reads 16 KiB at a time.
 const FALLBACK_CHUNK: usize = 16 * 1024;
@@ -95,9 +95,7 @@ impl Sink for TransportSink<'_> {
             }
             // The task wakes this on abort; the socket wakes it when there is room.
             *state.sendfile_waker.borrow_mut() = Some(cx.waker().clone());
-            raw.poll_write_fd(cx, &mut |fd| {
-                rustix::fs::sendfile(fd, file, Some(&mut *offset), len).map_err(io::Error::from)
-            })
+            poll_send_file(&**raw, cx, file, offset, len)
         })
         .await
     }
