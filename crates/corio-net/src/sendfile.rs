@@ -39,6 +39,9 @@ pub enum SendfileError {
     /// The transport is closing or closed (asyncio's `RuntimeError("Transport is closing")`).
     #[error("the transport is closing")]
     Closing,
+    /// Another `sendfile` is running on this transport (asyncio's `RuntimeError`).
+    #[error("a sendfile is already running on this transport")]
+    Busy,
     /// The OS error of a read, a write or `sendfile(2)` (part of the file may have been
     /// sent; the file's position says how much).
     #[error(transparent)]
@@ -52,6 +55,7 @@ impl From<SendfileError> for io::Error {
             SendfileError::NotAvailable(_) => io::Error::new(io::ErrorKind::Unsupported, e),
             SendfileError::InvalidArgument(_) => io::Error::new(io::ErrorKind::InvalidInput, e),
             SendfileError::Closing => io::Error::new(io::ErrorKind::NotConnected, e),
+            SendfileError::Busy => io::Error::new(io::ErrorKind::ResourceBusy, e),
         }
     }
 }

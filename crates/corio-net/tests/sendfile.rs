@@ -316,8 +316,20 @@ fn a_write_made_during_sendfile_follows_the_file() {
             // Still held back while the file is being sent.
             (d.get(), writer.get_write_buffer_size())
         });
+        let second = t.clone();
+        let busy = corio_runtime::spawn(async move {
+            let (other, _) = pattern(10);
+            matches!(
+                second.sendfile(&other, 0, None, true).await,
+                Err(SendfileError::Busy)
+            )
+        });
         let sent = t.sendfile(&file, 0, None, false).await.unwrap();
         done.set(true);
+        assert!(
+            busy.await.unwrap(),
+            "a second sendfile meanwhile is refused"
+        );
         assert_eq!(sent, 16 << 20);
         assert_eq!(
             during.await.unwrap(),

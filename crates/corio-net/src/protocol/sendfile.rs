@@ -28,6 +28,7 @@ struct Session<'a> {
 
 impl Drop for Session<'_> {
     fn drop(&mut self) {
+        self.state.sendfile_running.set(false);
         self.state.sendfile_active.set(false);
         self.state.sendfile_waker.borrow_mut().take();
         if self.resume_reading {
@@ -130,6 +131,7 @@ impl Transport {
     /// # Errors
     ///
     /// [`SendfileError::Closing`] if the transport is closing or is closed meanwhile;
+    /// [`SendfileError::Busy`] while another `sendfile` runs on it;
     /// [`SendfileError::NotAvailable`] without `fallback` for a TLS transport or a file that
     /// is not a regular one; [`SendfileError::InvalidArgument`] for a `count` of 0;
     /// [`SendfileError::Io`] for the OS error.
@@ -185,6 +187,9 @@ impl Transport {
             return Err(SendfileError::Closing);
         }
         let state = &self.inner;
+        if state.sendfile_running.replace(true) {
+            return Err(SendfileError::Busy);
+        }
         let resume_reading = !state.reading_paused.replace(true);
         let sink = TransportSink {
             session: Session {

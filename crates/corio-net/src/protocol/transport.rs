@@ -96,6 +96,8 @@ pub(crate) struct TransportState {
     /// The socket under a plain (not TLS) connection, for a zero-copy `sendfile`; taken
     /// when the connection is lost, so that a kept `Transport` holds no descriptor open.
     pub(crate) raw: RefCell<Option<Rc<dyn RawSocket>>>,
+    /// A `sendfile` runs on this transport (one at a time).
+    pub(crate) sendfile_running: Cell<bool>,
     /// A `sendfile` is sending from the socket itself: the task holds back its own writes.
     pub(crate) sendfile_active: Cell<bool>,
     /// A `sendfile` waiting for the write buffer to drain (or the connection to go).
@@ -123,6 +125,7 @@ impl TransportState {
             peername,
             sockname,
             raw: RefCell::new(raw),
+            sendfile_running: Cell::new(false),
             sendfile_active: Cell::new(false),
             sendfile_waker: RefCell::new(None),
         }
