@@ -167,6 +167,24 @@ impl RawSemaphore {
     /// Hands `n` permits to the queue in FIFO order, puts the rest back into
     /// the counter, then wakes the served waiters after unlocking.
     fn add_permits_locked<'a>(&'a self, mut n: usize, mut list: MutexGuard<'a, WaitList<Waiter>>) {
+        // The usual case first: the head takes exactly what is released (one
+        // permit for one waiter). No batch of wakers to set up and tear down.
+        if let Some(key) = list.front() {
+            let waiter = list.get_mut(key);
+            if waiter.missing == n {
+                waiter.missing = 0;
+                let waker = waiter.waker.take();
+                list.unlink(key);
+                if list.is_empty() {
+                    self.settle_empty_queue(0);
+                }
+                drop(list);
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+                return;
+            }
+        }
         let mut wakers = WakeList::new();
         loop {
             while n > 0 && wakers.can_push() {
