@@ -395,3 +395,51 @@ fn unix_stream_sendfile_falls_back_for_a_pipe() {
     })
     .unwrap();
 }
+
+/// The TLS fallback against a peer that reads nothing for 1.5 s: the copy waits at the
+/// transport's low-water mark without the two tasks waking each other in a loop.
+#[cfg(feature = "tls")]
+#[test]
+fn the_tls_fallback_waits_for_a_slow_reader_without_spinning() {
+    use corio_net::protocol::create_tls_connection;
+    use corio_net::tls::rustls;
+
+    let (file, data) = pattern(16 << 20);
+    let (server_config, client_config) = common::tls_configs();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // A blocking rustls server on a thread: handshake, then a pause, then read it all.
+    let peer = std::thread::spawn(move || {
+        let (mut sock, _) = listener.accept().unwrap();
+        let mut conn = rustls::ServerConnection::new(server_config).unwrap();
+        while conn.is_handshaking() {
+            conn.complete_io(&mut sock).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+        // Exactly the file: the client closes only once this thread is done.
+        let mut got = vec![0; 16 << 20];
+        rustls::Stream::new(&mut conn, &mut sock)
+            .read_exact(&mut got)
+            .unwrap();
+        got
+    });
+    corio_runtime::run(async move {
+        let (t, _) = create_tls_connection(Quiet::default, addr, client_config, "localhost")
+            .await
+            .unwrap();
+        let (wall, cpu) = (Instant::now(), thread_cpu());
+        let sent = t.sendfile(&file, 0, None, true).await.unwrap();
+        let (wall, cpu) = (wall.elapsed(), thread_cpu() - cpu);
+        assert_eq!(sent, 16 << 20);
+        assert!(
+            wall >= Duration::from_millis(1000),
+            "the reader was not slow: {wall:?}"
+        );
+        // Encrypting 16 MiB costs some CPU (about 40 ms here); tasks waking each other
+        // while the socket is full cost most of the wait (750 ms of 1.7 s, measured).
+        assert!(cpu < wall / 4, "{cpu:?} of CPU in {wall:?}");
+        assert!(join(peer).await == data, "the bytes differ");
+        t.close();
+    })
+    .unwrap();
+}

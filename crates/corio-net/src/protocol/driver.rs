@@ -222,8 +222,11 @@ where
                 Poll::Pending => false,
             };
             this.flow_control();
-            // A `sendfile` waiting for the queue to drain looks again.
-            if let Some(w) = this.state.sendfile_waker.borrow_mut().take() {
+            // A `sendfile` waits for the queue to drain to the low mark (or to empty):
+            // wake it only then, or a full socket would bounce the two tasks.
+            if this.state.pending() <= this.state.low.get()
+                && let Some(w) = this.state.sendfile_waker.borrow_mut().take()
+            {
                 w.wake();
             }
             if this.state.aborted.get() {

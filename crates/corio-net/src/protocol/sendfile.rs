@@ -48,8 +48,9 @@ impl Session<'_> {
             if self.state.pending() <= limit {
                 return Poll::Ready(Ok(()));
             }
+            // The task has the bytes and runs when the socket takes more; it wakes this
+            // once the queue is down to the low mark.
             *self.state.sendfile_waker.borrow_mut() = Some(cx.waker().clone());
-            self.state.wake();
             Poll::Pending
         })
         .await
@@ -102,8 +103,10 @@ impl Sink for TransportSink<'_> {
     }
 
     async fn send_copy(&self, data: &[u8]) -> Result<(), SendfileError> {
-        // The fallback writes through the queue: the task must flush it.
-        self.session.state.sendfile_active.set(false);
+        // The fallback writes through the queue: the task must flush it again.
+        if self.session.state.sendfile_active.replace(false) {
+            self.session.state.wake();
+        }
         // asyncio's fallback protocol waits while the writer is paused, then writes.
         self.session
             .drained_to(self.session.state.low.get())
