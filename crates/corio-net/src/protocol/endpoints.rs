@@ -34,7 +34,23 @@ where
     S: AsyncRead + AsyncWrite + Unpin + 'static,
     K: Shared + Unpin + 'static,
 {
-    let state = Rc::new(TransportState::new(peer, local, raw));
+    attach_state(
+        stream,
+        protocol,
+        Rc::new(TransportState::new(peer, local, raw)),
+    )
+}
+
+/// [`attach`] with the transport's state made by the caller (a pipe's, of its own kind).
+pub(super) fn attach_state<S, K>(
+    stream: S,
+    protocol: K,
+    state: Rc<TransportState>,
+) -> Result<Transport, EndpointError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + 'static,
+    K: Shared + Unpin + 'static,
+{
     let transport = Transport::from_state(state.clone());
     protocol
         .cell()

@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -12,8 +13,10 @@ use super::endpoints::{
     create_connection, create_datagram_endpoint, create_server, create_unix_connection,
     create_unix_server,
 };
+use super::pipe::{connect_read_pipe, connect_write_pipe};
 use super::{
-    DatagramProtocol, DatagramTransport, EndpointError, Protocol, ProtocolServer, Transport,
+    BaseProtocol, DatagramProtocol, DatagramTransport, EndpointError, Protocol, ProtocolServer,
+    Transport,
 };
 use crate::SendfileError;
 
@@ -196,6 +199,49 @@ pub trait ProtocolLoopExt {
     where
         P: DatagramProtocol,
         F: FnOnce() -> P;
+    /// [`connect_read_pipe`] on this loop.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect_read_pipe`].
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`connect_read_pipe`].
+    ///
+    /// # Examples
+    ///
+    /// See [`connect_read_pipe`].
+    fn connect_read_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: Protocol,
+        F: FnOnce() -> P;
+
+    /// [`connect_write_pipe`] on this loop.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect_write_pipe`].
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`connect_write_pipe`].
+    ///
+    /// # Examples
+    ///
+    /// See [`connect_write_pipe`].
+    fn connect_write_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: BaseProtocol,
+        F: FnOnce() -> P;
 }
 
 impl ProtocolLoopExt for EventLoop {
@@ -281,5 +327,29 @@ impl ProtocolLoopExt for EventLoop {
         F: FnOnce() -> P,
     {
         create_datagram_endpoint(factory, local_addr, remote_addr)
+    }
+
+    fn connect_read_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: Protocol,
+        F: FnOnce() -> P,
+    {
+        connect_read_pipe(factory, pipe)
+    }
+
+    fn connect_write_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: BaseProtocol,
+        F: FnOnce() -> P,
+    {
+        connect_write_pipe(factory, pipe)
     }
 }

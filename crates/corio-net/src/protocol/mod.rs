@@ -17,6 +17,9 @@
 //! [`start_server`](crate::start_server)); protocols pay where a callback per chunk fits
 //! (parsers, proxies, ports of asyncio code).
 //!
+//! [`connect_read_pipe`] and [`connect_write_pipe`] run a protocol on one end of a pipe (a
+//! child's stdio, a FIFO, a terminal) with the same transport, one direction only.
+//!
 //! The same endpoints are methods of the loop through [`ProtocolLoopExt`].
 //!
 //! # Examples
@@ -29,6 +32,8 @@ mod driver;
 mod endpoints;
 mod error;
 mod loop_ext;
+mod pipe;
+mod pipe_io;
 mod sendfile;
 #[cfg(feature = "tls")]
 mod tls;
@@ -47,6 +52,8 @@ pub use endpoints::{
 };
 pub use error::{EndpointError, TransportError};
 pub use loop_ext::ProtocolLoopExt;
+pub use pipe::{connect_read_pipe, connect_write_pipe};
+pub use pipe_io::PipeError;
 #[cfg(feature = "tls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 pub use tls::{
