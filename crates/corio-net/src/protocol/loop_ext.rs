@@ -15,10 +15,9 @@ use super::endpoints::{
 };
 use super::pipe::{connect_read_pipe, connect_write_pipe};
 use super::{
-    BaseProtocol, DatagramProtocol, DatagramTransport, EndpointError, Protocol, ProtocolServer,
-    Transport,
+    BaseProtocol, DatagramProtocol, DatagramTransport, EndpointError, Protocol, Transport,
 };
-use crate::SendfileError;
+use crate::{SendfileError, Server};
 
 /// The endpoint calls as methods of the loop, asyncio's spelling
 /// (`loop.create_connection(...)`). Each one runs on the loop's thread, which must be the
@@ -128,7 +127,7 @@ pub trait ProtocolLoopExt {
         &self,
         factory: F,
         addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static;
@@ -172,7 +171,7 @@ pub trait ProtocolLoopExt {
         &self,
         factory: F,
         path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static;
@@ -284,7 +283,7 @@ impl ProtocolLoopExt for EventLoop {
         &self,
         factory: F,
         addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static,
@@ -308,7 +307,7 @@ impl ProtocolLoopExt for EventLoop {
         &self,
         factory: F,
         path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static,

@@ -46,9 +46,9 @@ pub use accepted::connect_accepted_tls_socket;
 pub use accepted::{StreamSocket, connect_accepted_socket};
 pub use datagram::DatagramTransport;
 pub use endpoints::{
-    ProtocolServer, create_buffered_connection, create_connection, create_connection_with,
-    create_datagram_endpoint, create_server, create_unix_connection, create_unix_connection_with,
-    create_unix_server,
+    create_buffered_connection, create_connection, create_connection_with,
+    create_datagram_endpoint, create_server, create_server_with, create_unix_connection,
+    create_unix_connection_with, create_unix_server, create_unix_server_with,
 };
 pub use error::{EndpointError, TransportError};
 pub use loop_ext::ProtocolLoopExt;
@@ -63,4 +63,4 @@ pub use traits::{BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol};
 pub use transport::Transport;
 
 #[doc(no_inline)]
-pub use crate::SocketAddress;
+pub use crate::{Server, ServerOptions, SocketAddress};

@@ -145,7 +145,7 @@ where
     let (io, _) = register(pipe.into())?;
     let protocol = Rc::new(RefCell::new(factory()));
     let side = ReadSide(Plain(protocol.clone()));
-    let transport = attach_state(PipeReader(io), side, pipe_state(Kind::ReadPipe))?;
+    let transport = attach_state(PipeReader(io), side, pipe_state(Kind::ReadPipe), None)?;
     Ok((transport, protocol))
 }
 
@@ -218,6 +218,6 @@ where
     let protocol = Rc::new(RefCell::new(factory()));
     let side = WriteSide(protocol.clone());
     let writer = PipeWriter { io, watch };
-    let transport = attach_state(writer, side, pipe_state(Kind::WritePipe))?;
+    let transport = attach_state(writer, side, pipe_state(Kind::WritePipe), None)?;
     Ok((transport, protocol))
 }

@@ -21,6 +21,7 @@ use rustix::fs::FileType;
 /// ```
 /// use corio_net::protocol::{BaseProtocol, EndpointError, PipeError, Protocol, connect_read_pipe};
 ///
+/// #[derive(Debug)]
 /// struct Quiet;
 /// impl BaseProtocol for Quiet {}
 /// impl Protocol for Quiet {
