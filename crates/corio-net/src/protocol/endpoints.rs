@@ -256,7 +256,7 @@ where
 ///     assert!(t.sockname().is_some());
 ///     Ok::<(), Box<dyn std::error::Error>>(())
 /// })??;
-/// std::fs::remove_file(&path)?;
+/// assert!(!path.exists()); // the server removed it when it closed
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub async fn create_unix_connection_with<P, F>(

@@ -199,7 +199,7 @@ where
 ///     t.close();
 ///     Ok::<(), Box<dyn std::error::Error>>(())
 /// })??;
-/// std::fs::remove_file(&path)?;
+/// assert!(!path.exists()); // the server removed it when it closed
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
