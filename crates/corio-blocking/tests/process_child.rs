@@ -33,8 +33,47 @@ fn nap(ms: u64) {
 }
 static NAP: ProcessFn<u64, ()> = ProcessFn::new("nap", nap);
 
+fn big_result(len: usize) -> Vec<u8> {
+    vec![7; len]
+}
+static BIG_RESULT: ProcessFn<usize, Vec<u8>> = ProcessFn::new("big_result", big_result);
+
+/// Starts a grandchild (`NAP` for ten minutes, daemonic or not), writes its pid, and returns
+/// without joining it.
+fn start_grandchild(args: (SharedValue<u32>, bool)) {
+    let (slot, daemon) = args;
+    let mut p = Process::new(&NAP, 600_000).unwrap();
+    p.set_daemon(daemon).unwrap();
+    p.start().unwrap();
+    slot.set(p.pid().unwrap()).unwrap();
+    std::mem::forget(p);
+}
+static START_GRANDCHILD: ProcessFn<(SharedValue<u32>, bool), ()> =
+    ProcessFn::new("start_grandchild", start_grandchild);
+
+/// Starts a program with the default (inherited) standard streams, writes its pid, returns.
+// The test kills it; its parent (this worker) has exited by then, so init reaps it.
+#[allow(clippy::zombie_processes)]
+fn start_sleep(slot: SharedValue<u32>) {
+    let child = std::process::Command::new("sleep")
+        .arg("600")
+        .spawn()
+        .unwrap();
+    slot.set(child.id()).unwrap();
+}
+static START_SLEEP: ProcessFn<SharedValue<u32>, ()> = ProcessFn::new("start_sleep", start_sleep);
+
 fn main() {
-    process::init(&[&ADD_MANY, &WRITE_PID, &BOOM, &NAP, &HOLD]);
+    process::init(&[
+        &ADD_MANY,
+        &WRITE_PID,
+        &BOOM,
+        &NAP,
+        &HOLD,
+        &BIG_RESULT,
+        &START_GRANDCHILD,
+        &START_SLEEP,
+    ]);
     run(&[
         ("a_child_is_another_process", a_child_is_another_process),
         ("exit_codes", exit_codes),
@@ -49,6 +88,25 @@ fn main() {
         ),
         ("value_types", value_types),
         ("a_dropped_process_is_reaped", a_dropped_process_is_reaped),
+        ("terminate_and_join_timeout", terminate_and_join_timeout),
+        (
+            "is_alive_reaps_an_exited_child",
+            is_alive_reaps_an_exited_child,
+        ),
+        ("close_lifecycle", close_lifecycle),
+        ("names_and_daemon_flag", names_and_daemon_flag),
+        (
+            "a_daemon_ends_with_its_parent",
+            a_daemon_ends_with_its_parent,
+        ),
+        (
+            "join_does_not_wait_for_grandchildren",
+            join_does_not_wait_for_grandchildren,
+        ),
+        (
+            "a_large_result_does_not_block_the_exit",
+            a_large_result_does_not_block_the_exit,
+        ),
     ]);
 }
 
@@ -164,4 +222,139 @@ fn a_dropped_process_is_reaped() {
     drop(p); // never joined
     // It runs to its end and is waited for in the background: it does not stay a zombie.
     support::eventually("the child is reaped", || state_of(pid).is_none());
+}
+
+fn terminate_and_join_timeout() {
+    let mut p = Process::new(&NAP, 600_000).unwrap();
+    assert!(matches!(p.terminate(), Err(ProcessError::NotStarted)));
+    p.start().unwrap();
+    assert_eq!(p.join_timeout(Duration::from_millis(20)).unwrap(), None);
+    assert!(p.is_alive());
+    assert_eq!(p.exitcode(), None);
+    p.terminate().unwrap();
+    let status = p.join_timeout(support::PATIENCE).unwrap();
+    assert!(status.is_some(), "a terminated child ends");
+    assert_eq!(
+        p.exitcode(),
+        Some(-15),
+        "ended by SIGTERM, as Python says it"
+    );
+    // Reaped: its pid may be someone else's now, so nothing is sent; no error either (as
+    // Python's terminate on an ended process).
+    p.terminate().unwrap();
+    p.kill().unwrap();
+    assert_eq!(p.exitcode(), Some(-15));
+}
+
+fn is_alive_reaps_an_exited_child() {
+    let mut p = Process::new(&BOOM, ()).unwrap();
+    p.start().unwrap();
+    let pid = p.pid().unwrap();
+    support::eventually("the child ends", || !p.is_alive());
+    // No join: is_alive reaped it, as Python's does.
+    assert_eq!(p.exitcode(), Some(1));
+    assert_eq!(state_of(pid), None, "reaped, no zombie left");
+    assert_eq!(p.join().unwrap().code(), Some(1));
+}
+
+fn close_lifecycle() {
+    let mut never = Process::new(&NAP, 0).unwrap();
+    never.close().unwrap();
+    assert!(matches!(never.start(), Err(ProcessError::Closed)));
+
+    let mut p = Process::new(&NAP, 600_000).unwrap();
+    p.start().unwrap();
+    let pid = p.pid();
+    assert!(matches!(p.close(), Err(ProcessError::StillRunning)));
+    assert!(p.is_alive(), "a refused close changes nothing");
+    p.kill().unwrap();
+    p.join().unwrap();
+    p.close().unwrap();
+    p.close().unwrap();
+    assert_eq!(p.pid(), pid);
+    assert_eq!(p.exitcode(), Some(-9));
+    assert!(matches!(p.join(), Err(ProcessError::Closed)));
+    assert!(matches!(p.terminate(), Err(ProcessError::Closed)));
+    assert!(matches!(p.set_daemon(true), Err(ProcessError::Closed)));
+    assert!(!p.is_alive());
+}
+
+fn names_and_daemon_flag() {
+    let number = |p: &Process| -> usize {
+        p.name()
+            .strip_prefix("Process-")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("default name: {}", p.name()))
+    };
+    let mut a = Process::new(&NAP, 0).unwrap();
+    let b = Process::new(&NAP, 0).unwrap();
+    assert!(number(&b) > number(&a), "numbered in creation order");
+    a.set_name("reader");
+    assert_eq!(a.name(), "reader");
+    assert!(format!("{a:?}").contains("reader"));
+    assert!(!a.daemon());
+    a.set_daemon(true).unwrap();
+    assert!(a.daemon());
+    a.start().unwrap();
+    assert!(matches!(
+        a.set_daemon(false),
+        Err(ProcessError::AlreadyStarted)
+    ));
+    a.join().unwrap();
+    assert_eq!(
+        a.exitcode(),
+        Some(0),
+        "a daemon runs to its end as any process"
+    );
+}
+
+fn a_daemon_ends_with_its_parent() {
+    let slot = SharedValue::new(0u32).unwrap();
+    // A child that starts a daemonic grandchild and exits.
+    let mut middle = Process::new(&START_GRANDCHILD, (slot.clone(), true)).unwrap();
+    middle.start().unwrap();
+    middle.join().unwrap();
+    assert_eq!(middle.exitcode(), Some(0));
+    let daemon = slot.get().unwrap();
+    assert_ne!(daemon, 0);
+    // Its parent gone, the daemon is sent SIGTERM. It was reparented: it is gone, or a zombie
+    // if no process reaps orphans here.
+    support::eventually("the daemon ends with its parent", || {
+        matches!(state_of(daemon), None | Some('Z'))
+    });
+
+    // A child that is not daemonic runs on.
+    slot.set(0).unwrap();
+    let mut middle = Process::new(&START_GRANDCHILD, (slot.clone(), false)).unwrap();
+    middle.start().unwrap();
+    middle.join().unwrap();
+    let orphan = slot.get().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let state = state_of(orphan);
+    support::kill9(orphan);
+    assert!(
+        matches!(state, Some(s) if s != 'Z'),
+        "a non-daemonic child outlives its parent: {state:?}"
+    );
+}
+
+fn join_does_not_wait_for_grandchildren() {
+    // The child starts `sleep 600` with inherited standard streams and exits: the sleep
+    // must not keep the child's socket open (join would wait ten minutes).
+    let slot = SharedValue::new(0u32).unwrap();
+    let mut p = Process::new(&START_SLEEP, slot.clone()).unwrap();
+    p.start().unwrap();
+    let status = p.join_timeout(support::PATIENCE).unwrap();
+    let sleeper = slot.get().unwrap();
+    support::kill9(sleeper);
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+}
+
+fn a_large_result_does_not_block_the_exit() {
+    // Nobody reads the child's socket while it runs: a result larger than the socket's
+    // buffer must not keep it from exiting (Python drops the target's result).
+    let mut p = Process::new(&BIG_RESULT, 8 << 20).unwrap();
+    p.start().unwrap();
+    support::eventually("the child exits", || !p.is_alive());
+    assert_eq!(p.exitcode(), Some(0));
 }

@@ -114,8 +114,19 @@ pub fn is_initialized() -> bool {
 pub fn is_worker() -> bool {
     // The variable holds the parent's pid: a program that a worker starts inherits the
     // variable but has another parent, so it is not mistaken for a worker.
-    std::env::var(wire::WORKER_ENV)
-        .is_ok_and(|parent| parent == std::os::unix::process::parent_id().to_string())
+    let Ok(parent) = std::env::var(wire::WORKER_ENV) else {
+        return false;
+    };
+    if parent == std::os::unix::process::parent_id().to_string() {
+        return true;
+    }
+    // The parent may have died before this process got here (another process adopted
+    // it): it is still a worker, and must not run `main` as the parent would, if its
+    // standard input is a socket, as its parent made it. A program a worker starts has
+    // /dev/null (a worker's own standard input) or a pipe of its own there.
+    rustix::fs::fstat(std::io::stdin()).is_ok_and(|stat| {
+        rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::Socket
+    })
 }
 
 /// Checks that `name` was registered with [`init`] in this process.

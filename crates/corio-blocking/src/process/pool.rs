@@ -508,6 +508,7 @@ impl Shared {
                 function: job.function.to_owned(),
                 args: job.args,
                 last: false,
+                daemon: false,
             };
             let outcome = match current.call(&request) {
                 Ok(Reply::Done(outcome)) => {

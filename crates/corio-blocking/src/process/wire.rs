@@ -30,11 +30,13 @@ pub(crate) enum Request {
     },
     /// Run a registered function on a serialised argument and answer [`Reply::Done`].
     /// With `last`, exit afterwards (status 1 if the function failed), as a
-    /// `multiprocessing.Process` does.
+    /// `multiprocessing.Process` does; its result is then not sent back. With `daemon`,
+    /// end (by SIGTERM) when the parent closes its end of the socket (it died).
     Call {
         function: String,
         args: Vec<u8>,
         last: bool,
+        daemon: bool,
     },
 }
 
