@@ -194,8 +194,8 @@ impl Process {
     /// # Errors
     ///
     /// [`ProcessError::Exited`] if the child was reaped already (asyncio's
-    /// `ProcessLookupError`); [`ProcessError::InvalidSignal`] for a number with no name on this
-    /// system (real-time signals); [`ProcessError::Io`] for the OS error.
+    /// `ProcessLookupError`); [`ProcessError::Io`] for the OS error. Any [`Signal`] can be
+    /// sent, real-time ones too ([`Signal::from_raw`] checks a number).
     ///
     /// # Examples
     ///
@@ -211,7 +211,8 @@ impl Process {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn send_signal(&mut self, signal: Signal) -> Result<(), ProcessError> {
-        let raw = rustix::process::Signal::from_named_raw(signal.as_raw())
+        let raw = signal
+            .to_rustix()
             .ok_or(ProcessError::InvalidSignal(signal.as_raw()))?;
         if self.watch.send_signal(raw)? {
             Ok(())
