@@ -5,7 +5,11 @@ mod support;
 
 use std::time::Duration;
 
-use corio_blocking::process::{self, Process, ProcessError, ProcessFn, SharedValue};
+use corio_blocking::SubmitError;
+use corio_blocking::process::{
+    self, Connection, PipeError, Process, ProcessError, ProcessFn, ProcessPoolExecutor,
+    SharedValue, pipe,
+};
 use support::run;
 
 fn add_many(args: (SharedValue<i32>, u32)) {
@@ -63,8 +67,32 @@ fn start_sleep(slot: SharedValue<u32>) {
 }
 static START_SLEEP: ProcessFn<SharedValue<u32>, ()> = ProcessFn::new("start_sleep", start_sleep);
 
+/// Echoes what comes on `conn`, doubled, until the other end closes.
+fn echo(mut conn: Connection<Vec<u32>>) {
+    loop {
+        match conn.recv() {
+            Ok(v) => conn.send(&v.iter().map(|x| x * 2).collect()).unwrap(),
+            Err(PipeError::Eof) => break,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+static ECHO: ProcessFn<Connection<Vec<u32>>, ()> = ProcessFn::new("echo", echo);
+
+/// Sends `n` numbers on a write-only end, then exits.
+fn count_to(args: (Connection<u64>, u64)) {
+    let (mut conn, n) = args;
+    for i in 1..=n {
+        conn.send(&i).unwrap();
+    }
+    assert!(matches!(conn.recv(), Err(PipeError::NotReadable)));
+}
+static COUNT_TO: ProcessFn<(Connection<u64>, u64), ()> = ProcessFn::new("count_to", count_to);
+
 fn main() {
     process::init(&[
+        &ECHO,
+        &COUNT_TO,
         &ADD_MANY,
         &WRITE_PID,
         &BOOM,
@@ -107,6 +135,9 @@ fn main() {
             "a_large_result_does_not_block_the_exit",
             a_large_result_does_not_block_the_exit,
         ),
+        ("a_duplex_pipe_to_a_child", a_duplex_pipe_to_a_child),
+        ("a_one_way_pipe_from_a_child", a_one_way_pipe_from_a_child),
+        ("a_pipe_cannot_go_to_a_pool", a_pipe_cannot_go_to_a_pool),
     ]);
 }
 
@@ -357,4 +388,51 @@ fn a_large_result_does_not_block_the_exit() {
     p.start().unwrap();
     support::eventually("the child exits", || !p.is_alive());
     assert_eq!(p.exitcode(), Some(0));
+}
+
+fn a_duplex_pipe_to_a_child() {
+    let (mut ours, theirs) = pipe::<Vec<u32>>(true).unwrap();
+    let mut child = Process::new(&ECHO, theirs).unwrap();
+    child.start().unwrap();
+    ours.send(&vec![1, 2, 3]).unwrap();
+    assert_eq!(ours.recv().unwrap(), [2, 4, 6]);
+    // Larger than the socket's buffer, both ways.
+    let big: Vec<u32> = (0..500_000).collect();
+    ours.send(&big).unwrap();
+    let back = ours.recv().unwrap();
+    assert_eq!(back.len(), big.len());
+    assert!(back.iter().zip(&big).all(|(b, x)| *b == x * 2));
+    assert!(!ours.poll(Some(Duration::ZERO)).unwrap(), "nothing more");
+    // Our end closed: the child's recv ends with Eof and it exits 0.
+    drop(ours);
+    child.join().unwrap();
+    assert_eq!(child.exitcode(), Some(0));
+}
+
+fn a_one_way_pipe_from_a_child() {
+    let (mut reader, writer) = pipe::<u64>(false).unwrap();
+    assert!(matches!(reader.send(&1), Err(PipeError::NotWritable)));
+    let mut child = Process::new(&COUNT_TO, (writer, 1000)).unwrap();
+    child.start().unwrap();
+    let mut got = Vec::new();
+    loop {
+        match reader.recv() {
+            Ok(n) => got.push(n),
+            // The child exited: the only writer left is gone.
+            Err(PipeError::Eof) => break,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(got, (1..=1000).collect::<Vec<u64>>());
+    child.join().unwrap();
+    assert_eq!(child.exitcode(), Some(0), "the child's own checks passed");
+    assert!(reader.poll(None).unwrap(), "end of stream reads as ready");
+}
+
+fn a_pipe_cannot_go_to_a_pool() {
+    let (_ours, theirs) = pipe::<Vec<u32>>(true).unwrap();
+    let pool = ProcessPoolExecutor::with_max_workers(1);
+    let err = pool.submit(&ECHO, theirs).unwrap_err();
+    assert!(matches!(err, SubmitError::Serialize(_)), "{err:?}");
+    assert!(err.to_string().contains("Process"), "{err}");
 }

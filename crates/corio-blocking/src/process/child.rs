@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::io;
+use std::os::fd::OwnedFd;
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 use std::sync::Arc;
@@ -12,10 +13,11 @@ use std::time::Duration;
 use serde::Serialize;
 use thiserror::Error;
 
+use super::check_registered;
+use super::fds::{describe, serialize_with_fds};
 use super::function::ProcessFn;
 use super::spawn::Worker;
 use super::wire::Request;
-use super::{check_registered, serialize_args};
 use crate::error::SubmitError;
 
 /// Why a [`Process`] operation failed.
@@ -124,6 +126,8 @@ static COUNTER: AtomicUsize = AtomicUsize::new(1);
 pub struct Process {
     function: &'static str,
     args: Vec<u8>,
+    /// Duplicates of the descriptors of the pipes and queues in `args`, sent with them.
+    fds: Vec<OwnedFd>,
     name: String,
     daemon: bool,
     state: State,
@@ -147,9 +151,12 @@ impl Process {
         args: A,
     ) -> Result<Process, ProcessError> {
         check_registered(target.name())?;
+        let (args, fds) =
+            serialize_with_fds(&args).map_err(|e| SubmitError::Serialize(describe(&e).into()))?;
         Ok(Process {
             function: target.name(),
-            args: serialize_args(&args)?,
+            args,
+            fds,
             name: format!("Process-{}", COUNTER.fetch_add(1, Ordering::Relaxed)),
             daemon: false,
             state: State::New,
@@ -244,12 +251,13 @@ impl Process {
         let sent = worker
             .send(&Request::Hello { initializer: None })
             .and_then(|()| {
-                worker.send(&Request::Call {
+                let call = Request::Call {
                     function: self.function.to_owned(),
                     args: std::mem::take(&mut self.args),
                     last: true,
                     daemon: self.daemon,
-                })
+                };
+                worker.send_with_fds(&call, &std::mem::take(&mut self.fds))
             });
         if let Err(e) = sent {
             let _ = worker.reap();

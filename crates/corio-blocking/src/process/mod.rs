@@ -38,7 +38,9 @@
 //! ```
 
 mod child;
+mod fds;
 mod function;
+mod pipe;
 mod pool;
 mod spawn;
 mod value;
@@ -49,6 +51,7 @@ use std::sync::OnceLock;
 
 pub use child::{Process, ProcessError};
 pub use function::{AnyProcessFn, ProcessFn};
+pub use pipe::{Connection, PipeError, pipe};
 pub use pool::ProcessPoolExecutor;
 pub use value::{SharedScalar, SharedValue, SharedValueError, ValueGuard};
 
@@ -141,5 +144,5 @@ fn check_registered(name: &'static str) -> Result<(), SubmitError> {
 
 /// Serialises an argument for a worker.
 fn serialize_args<A: serde::Serialize>(args: &A) -> Result<Vec<u8>, SubmitError> {
-    postcard::to_stdvec(args).map_err(|e| SubmitError::Serialize(e.to_string().into()))
+    postcard::to_stdvec(args).map_err(|e| SubmitError::Serialize(fds::describe(&e).into()))
 }

@@ -8,7 +8,7 @@
 //! socket pair on stdin needs no extra file descriptor plumbing, no `unsafe` `pre_exec`,
 //! and no path on disk: std's `Command` alone does it.
 
-use std::io::{self, BufRead, BufReader, BufWriter, Read};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 
-use super::wire::{Reply, Request, WORKER_ENV, read_frame, write_frame};
+use super::fds::write_with_fds;
+use super::wire::{Reply, Request, WORKER_ENV, encode_frame, read_frame, write_frame};
 
 /// A running worker process and the parent's end of its socket.
 #[derive(Debug)]
@@ -54,6 +55,12 @@ impl Worker {
 
     pub(crate) fn send(&mut self, request: &Request) -> io::Result<()> {
         write_frame(&mut self.writer, request)
+    }
+
+    /// Sends `request` with descriptors attached (see `fds.rs`).
+    pub(crate) fn send_with_fds(&mut self, request: &Request, fds: &[OwnedFd]) -> io::Result<()> {
+        self.writer.flush()?;
+        write_with_fds(self.writer.get_ref(), &encode_frame(request)?, fds)
     }
 
     /// The next reply; an error if the worker closed (died) first.

@@ -6,6 +6,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 
+use super::fds::{FdReader, with_received_fds};
 use super::function::AnyProcessFn;
 use super::wire::{Failure, Reply, Request, read_frame, write_frame};
 
@@ -32,7 +33,7 @@ fn run(registry: &[&'static dyn AnyProcessFn]) -> std::io::Result<i32> {
     let devnull = std::fs::File::open("/dev/null")?;
     rustix::stdio::dup2_stdin(&devnull)?;
     drop(devnull);
-    let mut reader = BufReader::new(socket.try_clone()?);
+    let mut reader = BufReader::new(FdReader::new(socket.try_clone()?));
     let mut writer = BufWriter::new(socket);
     let find = |name: &str| registry.iter().find(|f| f.name() == name);
     // Set when a reply could not be written because the parent is gone. A `Process`'s
@@ -74,9 +75,12 @@ fn run(registry: &[&'static dyn AnyProcessFn]) -> std::io::Result<i32> {
                 if daemon {
                     watch_parent(writer.get_ref())?;
                 }
+                // The descriptors of the pipes and queues among the arguments came with
+                // this frame.
+                let fds = reader.get_mut().take_fds();
                 let outcome = match find(&function) {
                     None => Err(Failure::Unknown(function)),
-                    Some(f) => f.call_serialized(&args),
+                    Some(f) => with_received_fds(fds, || f.call_serialized(&args)),
                 };
                 let failed = outcome.is_err();
                 // Flush what the function printed before the parent learns it is done.
