@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use corio_blocking::SubmitError;
 use corio_blocking::process::{
-    self, Connection, PipeError, Process, ProcessError, ProcessFn, ProcessPoolExecutor,
-    SharedValue, pipe,
+    self, Connection, PipeError, Process, ProcessError, ProcessFn, ProcessPoolExecutor, Queue,
+    QueueError, SharedValue, pipe,
 };
 use support::run;
 
@@ -89,8 +89,39 @@ fn count_to(args: (Connection<u64>, u64)) {
 }
 static COUNT_TO: ProcessFn<(Connection<u64>, u64), ()> = ProcessFn::new("count_to", count_to);
 
+/// A producer's arguments: the queue, its id, how many small items.
+type ProduceArgs = (Queue<(u32, Vec<u32>)>, u32, u32);
+
+/// Puts `count` items `(id, i)` and one large item.
+fn produce(args: ProduceArgs) {
+    let (q, id, count) = args;
+    for i in 0..count {
+        q.put(&(id, vec![i])).unwrap();
+    }
+    // Larger than a packet: travels in a memory file.
+    q.put(&(id, (0..100_000).collect())).unwrap();
+}
+static PRODUCE: ProcessFn<ProduceArgs, ()> = ProcessFn::new("produce", produce);
+
+/// A consumer's arguments: the work queue and the queue it reports on.
+type ConsumeArgs = (Queue<Option<u64>>, Queue<(u64, u64)>);
+
+/// Gets items until `None`, then reports how many it took and their sum.
+fn consume(args: ConsumeArgs) {
+    let (work, report) = args;
+    let (mut n, mut sum) = (0, 0);
+    while let Some(x) = work.get().unwrap() {
+        n += 1;
+        sum += x;
+    }
+    report.put(&(n, sum)).unwrap();
+}
+static CONSUME: ProcessFn<ConsumeArgs, ()> = ProcessFn::new("consume", consume);
+
 fn main() {
     process::init(&[
+        &PRODUCE,
+        &CONSUME,
         &ECHO,
         &COUNT_TO,
         &ADD_MANY,
@@ -138,6 +169,15 @@ fn main() {
         ("a_duplex_pipe_to_a_child", a_duplex_pipe_to_a_child),
         ("a_one_way_pipe_from_a_child", a_one_way_pipe_from_a_child),
         ("a_pipe_cannot_go_to_a_pool", a_pipe_cannot_go_to_a_pool),
+        (
+            "a_queue_with_several_producers",
+            a_queue_with_several_producers,
+        ),
+        (
+            "a_queue_with_several_consumers",
+            a_queue_with_several_consumers,
+        ),
+        ("a_queue_in_one_process", a_queue_in_one_process),
     ]);
 }
 
@@ -435,4 +475,84 @@ fn a_pipe_cannot_go_to_a_pool() {
     let err = pool.submit(&ECHO, theirs).unwrap_err();
     assert!(matches!(err, SubmitError::Serialize(_)), "{err:?}");
     assert!(err.to_string().contains("Process"), "{err}");
+}
+
+fn a_queue_with_several_producers() {
+    let q = Queue::new().unwrap();
+    let mut children: Vec<Process> = (0..3)
+        .map(|id| Process::new(&PRODUCE, (q.clone(), id, 200)).unwrap())
+        .collect();
+    for c in &mut children {
+        c.start().unwrap();
+    }
+    let mut seen = [Vec::new(), Vec::new(), Vec::new()];
+    let mut large = 0;
+    for _ in 0..3 * 201 {
+        let (id, item) = q.get_timeout(support::PATIENCE).unwrap();
+        if item.len() == 100_000 {
+            assert!(item.iter().copied().eq(0..100_000));
+            large += 1;
+        } else {
+            seen[id as usize].push(item[0]);
+        }
+    }
+    assert_eq!(large, 3);
+    for s in &seen {
+        // Each producer's items come whole, once, in its order.
+        assert_eq!(*s, (0..200).collect::<Vec<u32>>());
+    }
+    assert!(matches!(q.get_nowait(), Err(QueueError::Empty)));
+    for c in &mut children {
+        c.join().unwrap();
+        assert_eq!(c.exitcode(), Some(0));
+    }
+}
+
+fn a_queue_with_several_consumers() {
+    let work = Queue::new().unwrap();
+    let report = Queue::new().unwrap();
+    let mut children: Vec<Process> = (0..3)
+        .map(|_| Process::new(&CONSUME, (work.clone(), report.clone())).unwrap())
+        .collect();
+    for c in &mut children {
+        c.start().unwrap();
+    }
+    for x in 1..=300u64 {
+        work.put(&Some(x)).unwrap();
+    }
+    for _ in &children {
+        work.put(&None).unwrap();
+    }
+    let (mut n, mut sum) = (0, 0);
+    for _ in &children {
+        let (cn, csum) = report.get_timeout(support::PATIENCE).unwrap();
+        n += cn;
+        sum += csum;
+    }
+    // Every item was taken exactly once.
+    assert_eq!((n, sum), (300, 300 * 301 / 2));
+    for c in &mut children {
+        c.join().unwrap();
+        assert_eq!(c.exitcode(), Some(0));
+    }
+}
+
+fn a_queue_in_one_process() {
+    // More than the socket holds, put before anything is got: put never blocks (a feeder
+    // thread holds what does not fit yet), as Python's.
+    let q = Queue::<u64>::new().unwrap();
+    for i in 0..5000 {
+        q.put(&i).unwrap();
+    }
+    for i in 0..5000 {
+        assert_eq!(q.get().unwrap(), i);
+    }
+    assert!(q.empty());
+    q.close();
+    assert!(matches!(q.put(&1), Err(QueueError::Closed)));
+    let pool = ProcessPoolExecutor::with_max_workers(1);
+    let err = pool
+        .submit(&PRODUCE, (Queue::new().unwrap(), 0, 1))
+        .unwrap_err();
+    assert!(matches!(err, SubmitError::Serialize(_)), "{err:?}");
 }

@@ -177,6 +177,16 @@ pub(crate) fn recv_with_fds(
     buf: &mut [u8],
     fds: &mut VecDeque<OwnedFd>,
 ) -> io::Result<usize> {
+    recv_with_fds_flags(socket, buf, fds, RecvFlags::empty())
+}
+
+/// [`recv_with_fds`] with more `recvmsg` flags (`DONTWAIT`).
+pub(crate) fn recv_with_fds_flags(
+    socket: impl AsFd,
+    buf: &mut [u8],
+    fds: &mut VecDeque<OwnedFd>,
+    flags: RecvFlags,
+) -> io::Result<usize> {
     let mut space = vec![MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(MAX_FDS))];
     let mut control = RecvAncillaryBuffer::new(&mut space);
     let msg = loop {
@@ -184,7 +194,7 @@ pub(crate) fn recv_with_fds(
             &socket,
             &mut [IoSliceMut::new(buf)],
             &mut control,
-            RecvFlags::CMSG_CLOEXEC,
+            flags | RecvFlags::CMSG_CLOEXEC,
         ) {
             Ok(msg) => break msg,
             Err(rustix::io::Errno::INTR) => {}

@@ -42,6 +42,7 @@ mod fds;
 mod function;
 mod pipe;
 mod pool;
+mod queue;
 mod spawn;
 mod value;
 mod wire;
@@ -53,6 +54,7 @@ pub use child::{Process, ProcessError};
 pub use function::{AnyProcessFn, ProcessFn};
 pub use pipe::{Connection, PipeError, pipe};
 pub use pool::ProcessPoolExecutor;
+pub use queue::{INLINE_MAX, Queue, QueueError};
 pub use value::{SharedScalar, SharedValue, SharedValueError, ValueGuard};
 
 use crate::error::SubmitError;
