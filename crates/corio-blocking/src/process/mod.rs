@@ -1,5 +1,7 @@
 //! Processes: [`ProcessPoolExecutor`] (Python's `concurrent.futures.ProcessPoolExecutor`),
-//! [`Process`] (`multiprocessing.Process`) and [`SharedValue`] (`multiprocessing.Value`).
+//! [`Process`] (`multiprocessing.Process`), [`SharedValue`] (`multiprocessing.Value`),
+//! [`pipe`] / [`Connection`] (`multiprocessing.Pipe`) and [`Queue`]
+//! (`multiprocessing.Queue`).
 //!
 //! # How a worker starts
 //!
@@ -11,10 +13,13 @@
 //! - call [`init`] **first thing in `main`**, in the parent and (because it is the same
 //!   code) in every worker; whatever runs before it runs in every worker too;
 //! - list there every [`ProcessFn`] a worker may run (functions are found by name);
-//! - arguments and results are serde types, sent as postcard (compact, no schema).
+//! - arguments and results are serde types, sent as postcard (compact, no schema); a
+//!   [`Connection`] or a [`Queue`] among a [`Process`]'s arguments goes with its open
+//!   descriptors, as Python passes them to a child.
 //!
-//! A worker's standard input is its channel to the parent; its standard output and error
-//! are the parent's, so what a function prints shows as in Python.
+//! A worker's standard input is its channel to the parent (it then replaces it with
+//! `/dev/null`, as Python's children have); its standard output and error are the
+//! parent's, so what a function prints shows as in Python.
 //!
 //! # Examples
 //!
