@@ -56,6 +56,9 @@ pub(crate) fn serialize_with_fds<A: Serialize>(
     args: &A,
 ) -> Result<(Vec<u8>, Vec<OwnedFd>), postcard::Error> {
     OUTGOING.with(|o| *o.borrow_mut() = Some(Vec::new()));
+    // Reset even if a `Serialize` panics, so that a later serialisation (for a pool) does
+    // not collect descriptors nobody sends.
+    let _reset = Reset(reset_outgoing);
     let bytes = postcard::to_stdvec(args);
     let fds = OUTGOING.with(|o| o.borrow_mut().take()).unwrap_or_default();
     Ok((bytes?, fds))
@@ -64,10 +67,26 @@ pub(crate) fn serialize_with_fds<A: Serialize>(
 /// Runs `f` (which deserialises arguments) with `fds` available to the handles in them.
 pub(crate) fn with_received_fds<R>(fds: Vec<OwnedFd>, f: impl FnOnce() -> R) -> R {
     INCOMING.with(|i| *i.borrow_mut() = Some(fds.into_iter().map(Some).collect()));
-    let result = f();
-    // Descriptors no handle took are closed here.
+    // Descriptors no handle took are closed when `f` returns or panics.
+    let _reset = Reset(reset_incoming);
+    f()
+}
+
+fn reset_outgoing() {
+    OUTGOING.with(|o| o.borrow_mut().take());
+}
+
+fn reset_incoming() {
     INCOMING.with(|i| i.borrow_mut().take());
-    result
+}
+
+/// Runs its function when dropped.
+struct Reset(fn());
+
+impl Drop for Reset {
+    fn drop(&mut self) {
+        (self.0)();
+    }
 }
 
 /// For a handle's `Serialize`: a duplicate of `fd` goes with the arguments; its index is
@@ -187,7 +206,7 @@ pub(crate) fn recv_with_fds_flags(
     fds: &mut VecDeque<OwnedFd>,
     flags: RecvFlags,
 ) -> io::Result<usize> {
-    let mut space = vec![MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(MAX_FDS))];
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(MAX_FDS))];
     let mut control = RecvAncillaryBuffer::new(&mut space);
     let msg = loop {
         match recvmsg(
