@@ -75,4 +75,4 @@ pub use process::{
     create_subprocess_exec, create_subprocess_shell,
 };
 pub use protocol::{SubprocessLoopExt, SubprocessProtocol, SubprocessTransport};
-pub use signal::{KeyboardInterrupt, Signal, SignalHandlers, Signals, kill, signals};
+pub use signal::{IntoSignal, KeyboardInterrupt, Signal, SignalHandlers, Signals, kill, signals};

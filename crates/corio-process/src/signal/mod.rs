@@ -299,14 +299,53 @@ fn rt_signal(n: i32) -> Result<Signal, SignalError> {
     }
 }
 
+/// A signal given as a [`Signal`] or as its number: what [`kill`] and
+/// [`Process::send_signal`](crate::Process::send_signal) take, as Python's `os.kill` and
+/// `send_signal` take an int.
+///
+/// # Examples
+///
+/// ```
+/// use corio_process::{IntoSignal, Signal, SignalError};
+///
+/// assert_eq!(15.into_signal()?, Signal::TERM);
+/// assert_eq!(Signal::HUP.into_signal()?, Signal::HUP);
+/// assert!(matches!(0.into_signal(), Err(SignalError::Invalid(0))));
+/// # Ok::<(), SignalError>(())
+/// ```
+pub trait IntoSignal {
+    /// The signal, checked to be one of this system's.
+    ///
+    /// # Errors
+    ///
+    /// [`SignalError::Invalid`] for a number that is not a signal here.
+    ///
+    /// # Examples
+    ///
+    /// See [`IntoSignal`].
+    fn into_signal(self) -> Result<Signal, SignalError>;
+}
+
+impl IntoSignal for Signal {
+    fn into_signal(self) -> Result<Signal, SignalError> {
+        Ok(self)
+    }
+}
+
+impl IntoSignal for i32 {
+    fn into_signal(self) -> Result<Signal, SignalError> {
+        Signal::from_raw(self)
+    }
+}
+
 /// Sends `signal` to the process `pid` (Python's `os.kill(pid, sig)`); `kill(std::process::id(),
-/// Signal::INT)` is a Ctrl+C sent to oneself.
+/// Signal::INT)` is a Ctrl+C sent to oneself. The signal is a [`Signal`] or its number.
 ///
 /// # Errors
 ///
-/// [`SignalError::Invalid`] for a pid of 0 or beyond `i32`; [`SignalError::Io`] for the OS
-/// error (`ESRCH`: no such process; `EPERM`: not allowed). Any [`Signal`] can be sent,
-/// real-time ones too.
+/// [`SignalError::Invalid`] for a pid of 0 or beyond `i32`, or a number that is no signal
+/// here; [`SignalError::Io`] for the OS error (`ESRCH`: no such process; `EPERM`: not
+/// allowed). Any signal of the system can be sent, real-time ones too.
 ///
 /// # Examples
 ///
@@ -315,11 +354,14 @@ fn rt_signal(n: i32) -> Result<Signal, SignalError> {
 ///
 /// // SIGCONT to ourselves does nothing visible.
 /// kill(std::process::id(), Signal::CONT)?;
+/// kill(std::process::id(), Signal::CONT.as_raw())?; // by number, as os.kill takes it
 /// assert!(matches!(kill(0, Signal::TERM), Err(SignalError::Invalid(0))));
+/// assert!(matches!(kill(std::process::id(), 999), Err(SignalError::Invalid(999))));
 /// # Ok::<(), SignalError>(())
 /// ```
 #[doc(alias = "os.kill")]
-pub fn kill(pid: u32, signal: Signal) -> Result<(), SignalError> {
+pub fn kill(pid: u32, signal: impl IntoSignal) -> Result<(), SignalError> {
+    let signal = signal.into_signal()?;
     let pid = i32::try_from(pid)
         .ok()
         .and_then(rustix::process::Pid::from_raw)
