@@ -42,17 +42,27 @@ fn big_result(len: usize) -> Vec<u8> {
 }
 static BIG_RESULT: ProcessFn<usize, Vec<u8>> = ProcessFn::new("big_result", big_result);
 
-/// Starts a grandchild (`NAP` for ten minutes, daemonic or not), writes its pid, and returns
+/// Sets `mark` to 1, then sleeps ten minutes.
+fn mark_and_nap(mark: SharedValue<u32>) {
+    mark.set(1).unwrap();
+    std::thread::sleep(Duration::from_secs(600));
+}
+static MARK_AND_NAP: ProcessFn<SharedValue<u32>, ()> = ProcessFn::new("mark_and_nap", mark_and_nap);
+
+/// A grandchild's slot for its pid, its mark, and whether it is daemonic.
+type GrandchildArgs = (SharedValue<u32>, SharedValue<u32>, bool);
+
+/// Starts a grandchild (`MARK_AND_NAP`, daemonic or not), writes its pid, and returns
 /// without joining it.
-fn start_grandchild(args: (SharedValue<u32>, bool)) {
-    let (slot, daemon) = args;
-    let mut p = Process::new(&NAP, 600_000).unwrap();
+fn start_grandchild(args: GrandchildArgs) {
+    let (slot, mark, daemon) = args;
+    let mut p = Process::new(&MARK_AND_NAP, mark).unwrap();
     p.set_daemon(daemon).unwrap();
     p.start().unwrap();
     slot.set(p.pid().unwrap()).unwrap();
     std::mem::forget(p);
 }
-static START_GRANDCHILD: ProcessFn<(SharedValue<u32>, bool), ()> =
+static START_GRANDCHILD: ProcessFn<GrandchildArgs, ()> =
     ProcessFn::new("start_grandchild", start_grandchild);
 
 /// Starts a program with the default (inherited) standard streams, writes its pid, returns.
@@ -131,6 +141,7 @@ fn main() {
         &HOLD,
         &BIG_RESULT,
         &START_GRANDCHILD,
+        &MARK_AND_NAP,
         &START_SLEEP,
     ]);
     run(&[
@@ -381,8 +392,9 @@ fn names_and_daemon_flag() {
 
 fn a_daemon_ends_with_its_parent() {
     let slot = SharedValue::new(0u32).unwrap();
+    let mark = SharedValue::new(0u32).unwrap();
     // A child that starts a daemonic grandchild and exits.
-    let mut middle = Process::new(&START_GRANDCHILD, (slot.clone(), true)).unwrap();
+    let mut middle = Process::new(&START_GRANDCHILD, (slot.clone(), mark.clone(), true)).unwrap();
     middle.start().unwrap();
     middle.join().unwrap();
     assert_eq!(middle.exitcode(), Some(0));
@@ -396,10 +408,14 @@ fn a_daemon_ends_with_its_parent() {
 
     // A child that is not daemonic runs on.
     slot.set(0).unwrap();
-    let mut middle = Process::new(&START_GRANDCHILD, (slot.clone(), false)).unwrap();
+    let mark = SharedValue::new(0u32).unwrap();
+    let mut middle = Process::new(&START_GRANDCHILD, (slot.clone(), mark.clone(), false)).unwrap();
     middle.start().unwrap();
     middle.join().unwrap();
     let orphan = slot.get().unwrap();
+    // It runs its function even though its parent is gone (it does not mistake itself for
+    // a parent and run `main`, nor give up because it cannot answer).
+    support::eventually("the orphan runs its function", || mark.get().unwrap() == 1);
     std::thread::sleep(Duration::from_millis(200));
     let state = state_of(orphan);
     support::kill9(orphan);
