@@ -127,7 +127,7 @@ fn prune(list: &mut Vec<Entry>) {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait SignalHandlers {
-    /// Calls `callback` on the loop each time `signal` (a [`Signal`] or its number)
+    /// Calls `callback` on the loop each time `signal` (a [`Signal`](crate::Signal) or its number)
     /// arrives (asyncio's `loop.add_signal_handler(sig, callback)`; pass arguments by
     /// capturing them). Replaces the loop's previous callback for `signal`.
     ///
