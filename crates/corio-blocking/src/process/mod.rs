@@ -1,5 +1,6 @@
 //! Processes: [`ProcessPoolExecutor`] (Python's `concurrent.futures.ProcessPoolExecutor`),
 //! [`Process`] (`multiprocessing.Process`), [`SharedValue`] (`multiprocessing.Value`),
+//! [`SharedArray`] (`multiprocessing.Array`),
 //! [`pipe`] / [`Connection`] (`multiprocessing.Pipe`) and [`Queue`]
 //! (`multiprocessing.Queue`).
 //!
@@ -42,6 +43,7 @@
 //! }
 //! ```
 
+mod array;
 mod child;
 mod fds;
 mod function;
@@ -55,6 +57,7 @@ mod worker;
 
 use std::sync::OnceLock;
 
+pub use array::{ArrayGuard, SharedArray, SharedArrayError};
 pub use child::{Process, ProcessError};
 pub use function::{AnyProcessFn, ProcessFn};
 pub use pipe::{Connection, PipeError, pipe};
