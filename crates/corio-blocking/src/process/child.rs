@@ -297,10 +297,9 @@ impl Process {
     ///
     /// See [`Process`].
     pub fn join(&mut self) -> Result<ExitStatus, ProcessError> {
-        match self.wait(None)? {
-            Some(status) => Ok(status),
-            None => unreachable!("a wait without a timeout ends with the child"),
-        }
+        // A wait without a timeout only returns once the child has ended.
+        self.wait(None)?
+            .ok_or_else(|| io::Error::other("the wait for the child ended early").into())
     }
 
     /// Blocks until the child exits or `timeout` passes (Python's `join(timeout)`): its

@@ -536,8 +536,10 @@ impl Shared {
                     }
                     Err(why) => {
                         self.lock().busy -= 1;
-                        job.target.finish(Err(FutureError::BrokenPool(why.clone())));
-                        self.break_pool(why);
+                        // Broken first: whoever sees this job fail must find the pool
+                        // refusing new jobs.
+                        self.break_pool(why.clone());
+                        job.target.finish(Err(FutureError::BrokenPool(why)));
                         break;
                     }
                 },
