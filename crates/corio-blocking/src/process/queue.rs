@@ -44,8 +44,20 @@ use thiserror::Error;
 
 use super::fds;
 
-/// Items up to this many bytes (serialised) travel in the packet itself; larger ones in a
-/// memory file whose descriptor the packet carries.
+/// Items smaller than this many bytes (serialised) travel in the packet itself; larger
+/// ones in a memory file whose descriptor the packet carries. Either way an item is one
+/// packet, received whole by one consumer.
+///
+/// # Examples
+///
+/// ```
+/// use corio_blocking::process::{INLINE_MAX, Queue};
+///
+/// let q = Queue::<Vec<u8>>::new()?;
+/// q.put(&vec![1; 4 * INLINE_MAX])?; // through a memory file
+/// assert_eq!(q.get()?.len(), 4 * INLINE_MAX);
+/// # Ok::<(), corio_blocking::process::QueueError>(())
+/// ```
 pub const INLINE_MAX: usize = 32 * 1024;
 
 /// The packet's first byte: the item follows, or is in the attached file.
