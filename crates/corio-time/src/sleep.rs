@@ -4,7 +4,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use crate::context::with_current;
+use crate::context::{Current, with_current};
 use crate::{TimerKey, fallback};
 
 /// Where a [`Sleep`] is registered.
@@ -103,6 +103,13 @@ impl Deadline {
     }
 
     fn resolve_at(self, now: Instant) -> Instant {
+        self.resolve_in(now, current_source)
+    }
+
+    /// As [`resolve_at`](Self::resolve_at), with `current` giving the id of the current
+    /// source (0: none), asked only for a [`Deadline::Since`].
+    #[inline]
+    fn resolve_in(self, now: Instant, current: impl FnOnce() -> u64) -> Instant {
         match self {
             Deadline::At(at) => at,
             Deadline::After(d) => crate::far::add(now, d),
@@ -111,7 +118,7 @@ impl Deadline {
                 source,
                 after,
             } => {
-                if current_source() == source {
+                if current() == source {
                     crate::far::add(start, after)
                 } else {
                     crate::far::add(now, after)
@@ -230,15 +237,20 @@ impl Sleep {
         // of it went through the stack in pieces and was read back whole, a store-forwarding
         // stall that was a tenth of a cancelled timeout's cost.
         let registration = &mut self.registration;
-        with_current(|s| {
-            *registration = match s {
-                Some(s) => Registration::Local {
-                    source: s.id(),
-                    key: s.insert(deadline, cx.waker().clone()),
-                },
-                None => Registration::Global(fallback::insert(deadline, cx.waker().clone())),
-            };
-        });
+        with_current(|s| *registration = register_in(s, deadline, cx));
+    }
+}
+
+/// Registers the task of `cx` to be woken at `deadline` with `source`, or with the shared
+/// timer thread when there is none.
+#[inline]
+fn register_in(source: Option<&Current>, deadline: Instant, cx: &Context<'_>) -> Registration {
+    match source {
+        Some(s) => Registration::Local {
+            source: s.id(),
+            key: s.insert(deadline, cx.waker().clone()),
+        },
+        None => Registration::Global(fallback::insert(deadline, cx.waker().clone())),
     }
 }
 
