@@ -214,6 +214,7 @@ impl<T> TimerQueue<T> {
     /// assert_eq!(q.remove(k), Some('a'));
     /// assert!(q.is_empty());
     /// ```
+    #[inline]
     pub fn remove(&mut self, key: TimerKey) -> Option<T> {
         let index = key.index as usize;
         // The deadline is read in place: moving the whole slot out and reading its fields
@@ -312,18 +313,33 @@ impl<T> TimerQueue<T> {
 
     /// Sweeps the dead entries out of the wheel, and out of the far map, once they
     /// outnumber the live ones.
+    #[inline]
     fn maybe_compact(&mut self) {
         let live = self.slots.len();
         let held = self.wheel.len();
         if held > 64 && held > 2 * live + 32 {
-            let slots = &self.slots;
-            self.wheel.retain_live(&|e| Self::is_live(slots, e));
+            self.compact_wheel();
         }
         if self.far.len() > 2 * self.far_live + 32 {
-            let slots = &self.slots;
-            self.far
-                .retain(|&(_, seq), &mut slot| Self::is_live_far(slots, seq, slot));
+            self.compact_far();
         }
+    }
+
+    // The sweeps are rare and out of line, so that `remove` stays small enough to inline
+    // into its caller (its `Option<T>` then need not go through memory).
+    #[cold]
+    #[inline(never)]
+    fn compact_wheel(&mut self) {
+        let slots = &self.slots;
+        self.wheel.retain_live(&|e| Self::is_live(slots, e));
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn compact_far(&mut self) {
+        let slots = &self.slots;
+        self.far
+            .retain(|&(_, seq), &mut slot| Self::is_live_far(slots, seq, slot));
     }
 
     fn is_live_far(slots: &Slab<Slot<T>>, seq: u64, slot: u32) -> bool {
