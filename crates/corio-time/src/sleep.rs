@@ -103,13 +103,6 @@ impl Deadline {
     }
 
     fn resolve_at(self, now: Instant) -> Instant {
-        self.resolve_in(now, current_source)
-    }
-
-    /// As [`resolve_at`](Self::resolve_at), with `current` giving the id of the current
-    /// source (0: none), asked only for a [`Deadline::Since`].
-    #[inline]
-    fn resolve_in(self, now: Instant, current: impl FnOnce() -> u64) -> Instant {
         match self {
             Deadline::At(at) => at,
             Deadline::After(d) => crate::far::add(now, d),
@@ -118,7 +111,7 @@ impl Deadline {
                 source,
                 after,
             } => {
-                if current() == source {
+                if current_source() == source {
                     crate::far::add(start, after)
                 } else {
                     crate::far::add(now, after)
