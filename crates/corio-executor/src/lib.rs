@@ -61,6 +61,8 @@
 mod await_mark;
 mod callback;
 mod context;
+mod done_list;
+mod done_watch;
 mod error;
 mod event;
 mod executor;
@@ -73,6 +75,8 @@ mod yield_now;
 
 pub use await_mark::AwaitMark;
 pub use callback::{CallbackOutput, Handle};
+pub use done_list::{DoneCallback, DoneList, Drained, Ended};
+pub use done_watch::DoneWatch;
 pub use error::{Panic, TaskError};
 pub use event::{ExecutorEvent, SlowStep, StepKind};
 pub use executor::LocalExecutor;

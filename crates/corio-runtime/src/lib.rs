@@ -99,8 +99,8 @@ pub use corio_signal::reraise_sigint;
 
 #[doc(no_inline)]
 pub use corio_executor::{
-    AnyTask, AwaitMark, CallbackOutput, CancelOnDrop, Handle, Panic, SharedTask, Task, TaskError,
-    TaskId, ThreadsafeHandle, current_task, yield_now,
+    AnyTask, AwaitMark, CallbackOutput, CancelOnDrop, DoneWatch, Handle, Panic, SharedTask, Task,
+    TaskError, TaskId, ThreadsafeHandle, current_task, yield_now,
 };
 #[doc(no_inline)]
 pub use corio_time::{

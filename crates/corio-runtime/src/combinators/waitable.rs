@@ -1,6 +1,6 @@
 //! [`Waitable`]: what `wait` and `shield` need from a task handle, without consuming it.
 
-use corio_executor::{SharedTask, TaskError};
+use corio_executor::{DoneWatch, SharedTask, TaskError};
 
 /// A handle to something that finishes once, watched without being consumed: the kind of
 /// thing [`wait`](crate::wait) sorts into done and pending and [`shield`](crate::shield)
@@ -47,6 +47,52 @@ pub trait Waitable {
     /// Removes a callback added with [`Waitable::on_done`] that has not been scheduled yet.
     fn remove_on_done(&self, id: u64) -> bool;
 
+    /// Has `watch` told `index` once it is done (also when it is done already), and returns
+    /// a key for [`Waitable::unwatch`]: how [`wait`](crate::wait) watches many handles at
+    /// once. The default adds a done-callback ([`Waitable::on_done`]); a handle that can
+    /// keep the watch itself, without a callback (as [`SharedTask`] does), overrides both.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_runtime::{DoneWatch, Waitable, run, spawn, yield_now};
+    ///
+    /// run(async {
+    ///     let task = spawn(async {}).share();
+    ///     let watch = DoneWatch::new();
+    ///     let _key = task.watch(&watch, 3);
+    ///     yield_now().await;
+    ///     assert_eq!(watch.take_finished(), [3]);
+    /// })?;
+    /// # Ok::<(), corio_runtime::LoopError>(())
+    /// ```
+    fn watch(&self, watch: &DoneWatch, index: usize) -> u64 {
+        let watch = watch.clone();
+        self.on_done(move || watch.notify(index))
+    }
+
+    /// Removes a watch added with [`Waitable::watch`] that has not been told yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_runtime::{DoneWatch, Waitable, run, spawn, yield_now};
+    ///
+    /// run(async {
+    ///     let task = spawn(async {}).share();
+    ///     let watch = DoneWatch::new();
+    ///     let key = task.watch(&watch, 0);
+    ///     task.unwatch(&watch, key);
+    ///     yield_now().await;
+    ///     assert_eq!(watch.count(), 0);
+    /// })?;
+    /// # Ok::<(), corio_runtime::LoopError>(())
+    /// ```
+    fn unwatch(&self, watch: &DoneWatch, key: u64) {
+        let _ = watch;
+        self.remove_on_done(key);
+    }
+
     /// The outcome of a finished handle (what awaiting it would give); `None` while it is
     /// not finished.
     fn take_output(&self) -> Option<Self::Output>;
@@ -73,6 +119,14 @@ impl<T: Clone + 'static> Waitable for SharedTask<T> {
 
     fn remove_on_done(&self, id: u64) -> bool {
         self.remove_done_callback(id)
+    }
+
+    fn watch(&self, watch: &DoneWatch, index: usize) -> u64 {
+        self.add_watch(watch, index)
+    }
+
+    fn unwatch(&self, watch: &DoneWatch, key: u64) {
+        self.remove_watch(watch, key);
     }
 
     fn take_output(&self) -> Option<Self::Output> {
