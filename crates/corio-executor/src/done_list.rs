@@ -115,33 +115,27 @@ impl<H> DoneList<H> {
     }
 
     /// Puts `waker` in the awaiter's slot (`slot` is `None` until its first wait: it gets
-    /// a place at the end, which it keeps). Gives back the waker it replaced, if any.
+    /// a place at the end, which it keeps). Gives back the waker it replaced, if any. A slot
+    /// is a `u32`, to keep the handles that hold one small.
     ///
     /// # Examples
     ///
     /// See [`DoneList`].
-    pub fn set_waiter(&mut self, slot: &mut Option<usize>, waker: &Waker) -> Option<Ended<H>> {
-        match *slot {
-            Some(i) => match self.entries.get_mut(i) {
-                Some(Entry::Waiter(w)) if w.will_wake(waker) => None,
-                Some(entry) => Some(Ended(std::mem::replace(
+    pub fn set_waiter(&mut self, slot: &mut Option<u32>, waker: &Waker) -> Option<Ended<H>> {
+        if let Some(entry) = slot.and_then(|i| self.entries.get_mut(i as usize)) {
+            return match entry {
+                Entry::Waiter(w) if w.will_wake(waker) => None,
+                entry => Some(Ended(std::mem::replace(
                     entry,
                     Entry::Waiter(waker.clone()),
                 ))),
-                None => {
-                    // Taken by a completion already; a fresh place (the owner checks for
-                    // completion first, so this does not happen in practice).
-                    *slot = Some(self.entries.len());
-                    self.entries.push(Entry::Waiter(waker.clone()));
-                    None
-                }
-            },
-            None => {
-                *slot = Some(self.entries.len());
-                self.entries.push(Entry::Waiter(waker.clone()));
-                None
-            }
+            };
         }
+        // A first wait (or the list was taken by a completion, which the owner checks for
+        // first): a place at the end. A list of 2^32 entries would not fit in memory.
+        *slot = Some(u32::try_from(self.entries.len()).unwrap_or(u32::MAX));
+        self.entries.push(Entry::Waiter(waker.clone()));
+        None
     }
 
     /// Ends slot `i` (its awaiter went), and drops the ended slots at the end of the list,
@@ -158,10 +152,10 @@ impl<H> DoneList<H> {
     /// drop(list.end(slot.unwrap()));
     /// assert!(list.is_empty());
     /// ```
-    pub fn end(&mut self, i: usize) -> Option<Ended<H>> {
+    pub fn end(&mut self, i: u32) -> Option<Ended<H>> {
         let old = self
             .entries
-            .get_mut(i)
+            .get_mut(i as usize)
             .map(|e| Ended(std::mem::replace(e, Entry::Gone)));
         while matches!(self.entries.last(), Some(Entry::Gone)) {
             self.entries.pop();
@@ -200,7 +194,7 @@ impl<H> DoneList<H> {
             .entries
             .iter()
             .position(|e| matches!(e, Entry::Callback(i, _) if *i == id))?;
-        self.end(i)
+        self.end(u32::try_from(i).ok()?)
     }
 
     /// Adds a watch, told `index` on completion; gives back its key for
@@ -217,9 +211,9 @@ impl<H> DoneList<H> {
     /// assert_eq!(watch.take_finished(), [7]);
     /// assert!(list.remove_watch(&watch, key).is_none()); // gone with the completion
     /// ```
-    pub fn push_watch(&mut self, watch: &DoneWatch, index: usize) -> usize {
+    pub fn push_watch(&mut self, watch: &DoneWatch, index: usize) -> u32 {
         self.entries.push(Entry::Watch(watch.clone(), index));
-        self.entries.len() - 1
+        u32::try_from(self.entries.len() - 1).unwrap_or(u32::MAX)
     }
 
     /// Removes the watch added under `key`, if it is still there.
@@ -234,8 +228,8 @@ impl<H> DoneList<H> {
     /// assert!(list.remove_watch(&watch, key).is_some());
     /// assert!(list.is_empty());
     /// ```
-    pub fn remove_watch(&mut self, watch: &DoneWatch, key: usize) -> Option<Ended<H>> {
-        match self.entries.get(key) {
+    pub fn remove_watch(&mut self, watch: &DoneWatch, key: u32) -> Option<Ended<H>> {
+        match self.entries.get(key as usize) {
             Some(Entry::Watch(w, _)) if w.ptr_eq(watch) => self.end(key),
             _ => None,
         }

@@ -66,7 +66,7 @@ struct Inner<T: 'static> {
 pub struct SettableFuture<T: 'static> {
     inner: Rc<Inner<T>>,
     /// Index of this handle's entry in `entries` while it is being awaited.
-    waiting: Option<usize>,
+    waiting: Option<u32>,
     /// Whether the task awaiting this handle is suspended in that await.
     mark: AwaitMark,
 }

@@ -153,7 +153,7 @@ impl<T> HasMeta for SharedInner<T> {
 pub struct SharedTask<T> {
     inner: Rc<SharedInner<T>>,
     /// This handle's entry in the shared list while it is being awaited.
-    slot: Option<usize>,
+    slot: Option<u32>,
     mark: AwaitMark,
 }
 
@@ -301,6 +301,30 @@ impl<T> SharedTask<T> {
         failure
     }
 
+    /// Calls `f` with the task's output, without cloning it, if the task finished with one;
+    /// `None` while it runs, or if it was cancelled or panicked (see
+    /// [`SharedTask::failure`]). `f` must not keep the handle's output borrowed past its
+    /// return (it gets a reference), and may use the handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(async { vec![1, 2, 3] }).share();
+    /// assert_eq!(task.peek_output(Vec::len), None);
+    /// ex.block_on(corio_executor::yield_now(), &mut parker);
+    /// assert_eq!(task.peek_output(Vec::len), Some(3));
+    /// ```
+    pub fn peek_output<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.inner.settle();
+        match &*self.inner.output.borrow() {
+            Some(Ok(out)) => Some(f(out)),
+            _ => None,
+        }
+    }
+
     /// A type-erased handle to the same task.
     ///
     /// # Examples
@@ -342,8 +366,7 @@ impl<T> SharedTask<T> {
             watch.notify(index);
             return u64::MAX;
         }
-        // A slot index: it fits.
-        self.inner.entries.borrow_mut().push_watch(watch, index) as u64
+        u64::from(self.inner.entries.borrow_mut().push_watch(watch, index))
     }
 
     /// Removes a watch added with [`SharedTask::add_watch`] that has not been told yet;
@@ -363,7 +386,7 @@ impl<T> SharedTask<T> {
     /// # ex.close();
     /// ```
     pub fn remove_watch(&self, watch: &DoneWatch, key: u64) -> bool {
-        let Ok(key) = usize::try_from(key) else {
+        let Ok(key) = u32::try_from(key) else {
             return false;
         };
         let removed = self.inner.entries.borrow_mut().remove_watch(watch, key);

@@ -204,6 +204,9 @@ where
     })
     .await;
     drop(unwatch);
-    let (done, pending) = handles.into_iter().partition(|h| h.done());
+    // Sorted in place: the pending ones stay in the given vector, in order (no second copy
+    // of a large set).
+    let mut pending = handles;
+    let done: Vec<H> = pending.extract_if(.., |h| h.done()).collect();
     Ok((done, pending))
 }

@@ -2,6 +2,8 @@
 
 use corio_executor::{DoneWatch, SharedTask, TaskError};
 
+use super::Fallible;
+
 /// A handle to something that finishes once, watched without being consumed: the kind of
 /// thing [`wait`](crate::wait) sorts into done and pending and [`shield`](crate::shield)
 /// protects from its waiter's cancellation.
@@ -34,6 +36,8 @@ pub trait Waitable {
 
     /// Whether it finished with a failure other than cancellation (asyncio's
     /// `not f.cancelled() and f.exception() is not None`): what `FIRST_EXCEPTION` waits for.
+    /// For a [`SharedTask`]: it panicked, or its output is a failure by [`Fallible`] (an
+    /// `Err`).
     fn failed(&self) -> bool;
 
     /// Asks it to cancel; `false` if it had already finished.
@@ -98,7 +102,9 @@ pub trait Waitable {
     fn take_output(&self) -> Option<Self::Output>;
 }
 
-impl<T: Clone + 'static> Waitable for SharedTask<T> {
+/// A shared task has failed when it panicked or when its output is a failure ([`Fallible`]:
+/// an `Err`), which is what a Python task raising becomes in Rust.
+impl<T: Clone + Fallible + 'static> Waitable for SharedTask<T> {
     type Output = Result<T, TaskError>;
 
     fn done(&self) -> bool {
@@ -107,6 +113,7 @@ impl<T: Clone + 'static> Waitable for SharedTask<T> {
 
     fn failed(&self) -> bool {
         matches!(self.failure(), Some(TaskError::Panicked(_)))
+            || self.peek_output(Fallible::is_failure).unwrap_or(false)
     }
 
     fn cancel(&self) -> bool {
