@@ -153,6 +153,14 @@ impl<H> DoneList<H> {
     /// assert!(list.is_empty());
     /// ```
     pub fn end(&mut self, i: u32) -> Option<Ended<H>> {
+        if i as usize + 1 == self.entries.len() {
+            // The last slot (the common case: one registration): popped at once.
+            let old = self.entries.pop().map(Ended);
+            while matches!(self.entries.last(), Some(Entry::Gone)) {
+                self.entries.pop();
+            }
+            return old;
+        }
         let old = self
             .entries
             .get_mut(i as usize)

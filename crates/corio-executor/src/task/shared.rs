@@ -1,7 +1,7 @@
 //! [`SharedTask`]: the cloneable handle of a task, with results for everyone and
 //! done-callbacks, waking its awaiters and callbacks in one registration order.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
@@ -29,7 +29,9 @@ use crate::task::join::{Join, panic_in_flight, report_unretrieved};
 pub(crate) struct SharedInner<T> {
     /// Keeps the task's allocation alive; read (through [`SharedInner::settle`] only) for an
     /// outcome async-task held when the task was shared.
-    join: RefCell<Join<T>>,
+    /// (A `Cell` rather than a `RefCell`, to keep this allocation in glibc's 128-byte chunk:
+    /// taken out and put back around its one use, which runs no user code.)
+    join: Cell<Option<Join<T>>>,
     /// The task's metadata, in the allocation `join` keeps alive.
     meta: NonNull<TaskMeta>,
     /// The outcome, once known here.
@@ -41,7 +43,7 @@ pub(crate) struct SharedInner<T> {
     /// task ends even if every handle went before (asyncio's task lives on in the loop). The
     /// cycle ends when the task completes ([`SharedInner::finish`]), which every task does,
     /// at the latest when its executor closes or is dropped.
-    keep: RefCell<Option<Rc<SharedInner<T>>>>,
+    keep: Cell<Option<Rc<SharedInner<T>>>>,
 }
 
 impl<T> SharedInner<T> {
@@ -58,7 +60,9 @@ impl<T> SharedInner<T> {
         if !meta.is_done() || self.output.borrow().is_some() {
             return;
         }
-        let fetched = self.join.borrow_mut().fetch_now(meta);
+        let mut join = self.join.take();
+        let fetched = join.as_mut().and_then(|j| j.fetch_now(meta));
+        self.join.set(join);
         if let Some(out) = fetched {
             *self.output.borrow_mut() = Some(out);
         }
@@ -71,7 +75,7 @@ impl<T: 'static> SharedInner<T> {
     pub(crate) fn finish(this: &Rc<SharedInner<T>>, out: Result<T, TaskError>) {
         *this.output.borrow_mut() = Some(out);
         // The caller holds a count of its own: this is not the last one.
-        let kept = this.keep.borrow_mut().take();
+        let kept = this.keep.take();
         drop(kept);
         let entries = this.entries.borrow_mut().take();
         if entries.is_empty() {
@@ -165,11 +169,11 @@ impl<T> SharedTask<T> {
         let m = unsafe { meta.as_ref() };
         m.set_joined(false);
         let inner = Rc::new(SharedInner {
-            join: RefCell::new(join),
+            join: Cell::new(Some(join)),
             meta,
             output: RefCell::new(taken.then_some(Err(TaskError::Cancelled))),
             entries: RefCell::new(DoneList::new()),
-            keep: RefCell::new(None),
+            keep: Cell::new(None),
         });
         if m.is_done() {
             inner.settle();
@@ -467,10 +471,10 @@ impl<T: 'static> SharedTask<T> {
                 .entries
                 .borrow_mut()
                 .push_callback(id, Box::new(callback));
-            let mut keep = self.inner.keep.borrow_mut();
-            if keep.is_none() {
-                *keep = Some(self.inner.clone());
-            }
+            let keep = self.inner.keep.take();
+            self.inner
+                .keep
+                .set(Some(keep.unwrap_or_else(|| self.inner.clone())));
         }
         id
     }
