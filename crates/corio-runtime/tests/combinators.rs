@@ -268,6 +268,110 @@ fn wait_first_completed_and_first_exception() {
     .unwrap();
 }
 
+/// FIRST_EXCEPTION: a task whose output is `Err` counts as one that raised (Rust's
+/// "raise"), one whose output is `Ok` does not; with no failure it waits for all.
+#[test]
+fn wait_first_exception_counts_err_outputs() {
+    run_virtual(async {
+        let ok = spawn(async {
+            sleep(ms(10)).await;
+            Ok::<u8, String>(1)
+        })
+        .share();
+        let fails = spawn(async {
+            sleep(ms(50)).await;
+            Err::<u8, String>("bad url".into())
+        })
+        .share();
+        let slow = spawn(async {
+            sleep(ms(1000)).await;
+            Ok::<u8, String>(3)
+        })
+        .share();
+        let (done, pending) = wait(
+            [ok.clone(), fails.clone(), slow.clone()],
+            None,
+            FIRST_EXCEPTION,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done, [ok.clone(), fails.clone()]);
+        assert_eq!(pending, std::slice::from_ref(&slow));
+        assert_eq!(fails.result(), Some(Ok(Err("bad url".to_owned()))));
+
+        // Only `Ok` outputs: FIRST_EXCEPTION is ALL_COMPLETED.
+        let (done, pending) = wait([ok.clone(), slow.clone()], None, FIRST_EXCEPTION)
+            .await
+            .unwrap();
+        assert_eq!((done.len(), pending.len()), (2, 0));
+
+        // Outputs that are not `Result`s never fail (Fallible's default).
+        let plain = [spawn(async { 1u32 }).share(), spawn(async { 2u32 }).share()];
+        let (done, _) = wait(plain, None, FIRST_EXCEPTION).await.unwrap();
+        assert_eq!(done.len(), 2);
+    })
+    .unwrap();
+}
+
+/// A wait that times out, again and again on the same pending task, leaves nothing behind on
+/// it, and the task still wakes a later waiter.
+#[test]
+fn repeated_wait_timeouts_leave_the_task_usable() {
+    run_virtual(async {
+        let slow = spawn(async {
+            sleep(ms(1000)).await;
+            7u8
+        })
+        .share();
+        for _ in 0..100 {
+            let (done, pending) = wait([slow.clone()], ms(1), ALL_COMPLETED).await.unwrap();
+            assert!(done.is_empty() && pending == [slow.clone()]);
+        }
+        let (done, _) = wait([slow.clone()], None, FIRST_COMPLETED).await.unwrap();
+        assert_eq!(done, [slow.clone()]);
+        assert_eq!(slow.await, Ok(7));
+    })
+    .unwrap();
+}
+
+/// `gather` over many tasks that finish in an order unlike the argument order keeps the
+/// argument order, and a failure among them is returned while the others run on.
+#[test]
+fn gather_many_children_out_of_order() {
+    run_virtual(async {
+        // Tasks (their error is `TaskError`) and plain futures (polled in place).
+        let tasks = (0..1000u64).map(|i| {
+            spawn(async move {
+                sleep(ms((1000 - i) % 37)).await;
+                i
+            })
+        });
+        assert_eq!(gather(tasks).await.unwrap(), (0..1000).collect::<Vec<_>>());
+        let futures = (0..1000u64).map(|i| async move {
+            sleep(ms((1000 - i) % 37)).await;
+            Ok::<u64, String>(i)
+        });
+        assert_eq!(
+            gather(futures).await.unwrap(),
+            (0..1000).collect::<Vec<_>>()
+        );
+
+        let finished = Rc::new(RefCell::new(0));
+        let futures = (0..100u64).map(|i| {
+            let finished = finished.clone();
+            async move {
+                sleep(ms(i)).await;
+                *finished.borrow_mut() += 1;
+                if i == 10 { Err(i) } else { Ok(i) }
+            }
+        });
+        assert_eq!(gather(futures).await, Err(10));
+        sleep(ms(200)).await;
+        assert_eq!(*finished.borrow(), 100);
+    })
+    .unwrap();
+}
+
 #[test]
 fn as_completed_times_out_each_remaining_item_and_the_work_runs_on() {
     run_virtual(async {

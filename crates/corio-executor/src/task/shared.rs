@@ -603,4 +603,40 @@ mod tests {
         assert_eq!(task.inner.entries.borrow().len(), 1);
         ex.close();
     }
+
+    /// Watches take a place in the ordered list like awaiters and callbacks: removed ones
+    /// leave nothing behind, and a watch is told at completion, in its place.
+    #[test]
+    fn watches_come_and_go_and_are_told_in_order() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+
+        use crate::DoneWatch;
+
+        let (mut parker, unparker) = park::pair();
+        let ex = LocalExecutor::new(unparker);
+        let task = ex.spawn_local(async { 5u8 }).share();
+        let watch = DoneWatch::new();
+        for i in 0..100 {
+            let key = task.add_watch(&watch, i);
+            assert!(task.remove_watch(&watch, key));
+        }
+        assert_eq!(task.inner.entries.borrow().len(), 0);
+        // A callback, then a watch, then a waiter: the watch is told when the task
+        // completes, before the callback runs (callbacks go through the ready queue).
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let l = log.clone();
+        let w = watch.clone();
+        task.add_done_callback(move |_| l.borrow_mut().push(("callback", w.count())));
+        let key = task.add_watch(&watch, 7);
+        let other = DoneWatch::new();
+        assert!(!task.remove_watch(&other, key)); // not that watch's key
+        assert_eq!(ex.block_on(task.clone(), &mut parker), Ok(5));
+        ex.block_on(crate::yield_now(), &mut parker);
+        assert_eq!(watch.take_finished(), [7]);
+        assert_eq!(*log.borrow(), [("callback", 1)]);
+        // A watch added to a finished task is told at once.
+        let _ = task.add_watch(&other, 3);
+        assert_eq!(other.take_finished(), [3]);
+    }
 }
