@@ -328,7 +328,7 @@ fn repeated_wait_timeouts_leave_the_task_usable() {
             assert!(done.is_empty() && pending == [slow.clone()]);
         }
         let (done, _) = wait([slow.clone()], None, FIRST_COMPLETED).await.unwrap();
-        assert_eq!(done, [slow.clone()]);
+        assert_eq!(done, std::slice::from_ref(&slow));
         assert_eq!(slow.await, Ok(7));
     })
     .unwrap();
