@@ -203,10 +203,21 @@ where
         Poll::Pending
     })
     .await;
+    // One pass removes the watches and asks each handle whether it is done (each handle's
+    // state is then looked at once, while it is in cache); the guard is left with nothing
+    // to do.
+    let mut flags = std::mem::take(&mut unwatch.keys);
+    for (h, key) in handles.iter().zip(flags.iter_mut()) {
+        h.unwatch(&watch, *key);
+        *key = u64::from(h.done());
+    }
     drop(unwatch);
     // Sorted in place: the pending ones stay in the given vector, in order (no second copy
-    // of a large set).
+    // of a large set). `extract_if` asks about each element once, in order.
     let mut pending = handles;
-    let done: Vec<H> = pending.extract_if(.., |h| h.done()).collect();
+    let mut flags = flags.into_iter();
+    let done: Vec<H> = pending
+        .extract_if(.., |_| flags.next() == Some(1))
+        .collect();
     Ok((done, pending))
 }
