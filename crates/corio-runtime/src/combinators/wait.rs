@@ -102,11 +102,29 @@ struct Unwatch<'a, H: Waitable> {
     handles: &'a [H],
     watch: &'a DoneWatch,
     keys: Vec<u64>,
+    /// The watches of `handles[..removed]` are gone already.
+    removed: usize,
+}
+
+impl<H: Waitable> Unwatch<'_, H> {
+    /// Removes the watches, and gives back for each handle whether it is done (each
+    /// handle's state is then looked at once, while it is in cache).
+    fn finish(mut self) -> Vec<bool> {
+        let mut done = Vec::with_capacity(self.handles.len());
+        while let Some(h) = self.handles.get(self.removed) {
+            let key = self.keys[self.removed];
+            self.removed += 1;
+            h.unwatch(self.watch, key);
+            done.push(h.done());
+        }
+        done
+    }
 }
 
 impl<H: Waitable> Drop for Unwatch<'_, H> {
     fn drop(&mut self) {
-        for (h, key) in self.handles.iter().zip(&self.keys) {
+        let rest = self.handles.iter().zip(&self.keys).skip(self.removed);
+        for (h, key) in rest {
             h.unwatch(self.watch, *key);
         }
     }
@@ -175,6 +193,7 @@ where
         handles: &handles,
         watch: &watch,
         keys: Vec::with_capacity(handles.len()),
+        removed: 0,
     };
     for (index, h) in handles.iter().enumerate() {
         unwatch.keys.push(h.watch(&watch, index));
@@ -203,21 +222,12 @@ where
         Poll::Pending
     })
     .await;
-    // One pass removes the watches and asks each handle whether it is done (each handle's
-    // state is then looked at once, while it is in cache); the guard is left with nothing
-    // to do.
-    let mut flags = std::mem::take(&mut unwatch.keys);
-    for (h, key) in handles.iter().zip(flags.iter_mut()) {
-        h.unwatch(&watch, *key);
-        *key = u64::from(h.done());
-    }
-    drop(unwatch);
+    let mut flags = unwatch.finish().into_iter();
     // Sorted in place: the pending ones stay in the given vector, in order (no second copy
     // of a large set). `extract_if` asks about each element once, in order.
     let mut pending = handles;
-    let mut flags = flags.into_iter();
     let done: Vec<H> = pending
-        .extract_if(.., |_| flags.next() == Some(1))
+        .extract_if(.., |_| flags.next() == Some(true))
         .collect();
     Ok((done, pending))
 }
