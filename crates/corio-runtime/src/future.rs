@@ -7,10 +7,10 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use corio_executor::{AwaitMark, DoneCallback, DoneList};
+use corio_executor::{AwaitMark, DoneCallback, DoneList, DoneWatch};
 
-use crate::FutureError;
 use crate::event_loop::LoopInner;
+use crate::{Fallible, FutureError, Waitable};
 
 enum State<T> {
     Pending,
@@ -297,6 +297,87 @@ impl<T: 'static> SettableFuture<T> {
         let removed = self.inner.entries.borrow_mut().remove_callback(id);
         // Dropped with the list released: the closure's captures may use this future.
         removed.is_some()
+    }
+}
+
+impl<T: 'static> SettableFuture<T> {
+    /// Whether an error was set, or the value set is a failure by [`Fallible`] (an `Err`):
+    /// what [`wait`](crate::wait)'s `FIRST_EXCEPTION` looks for.
+    fn has_failed(&self) -> bool
+    where
+        T: Fallible,
+    {
+        match &*self.inner.state.borrow() {
+            State::Failed(_) => true,
+            State::Done(v) => v.is_failure(),
+            State::Pending | State::Cancelled => false,
+        }
+    }
+}
+
+/// A settable future can be watched by [`wait`](crate::wait) and [`shield`](crate::shield),
+/// as asyncio's `wait` takes futures: it is done once a result, an error or a cancellation
+/// is set, and has failed when an error was set or its value is a failure ([`Fallible`]).
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{SettableFuture, run, wait, FIRST_COMPLETED};
+///
+/// run(async {
+///     let set = SettableFuture::<u8>::new();
+///     let never = SettableFuture::<u8>::new();
+///     set.set_result(1).unwrap();
+///     let (done, pending) = wait([set.clone(), never.clone()], None, FIRST_COMPLETED).await.unwrap();
+///     assert_eq!((done, pending), (vec![set], vec![never]));
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+impl<T: Clone + Fallible + 'static> Waitable for SettableFuture<T> {
+    type Output = Result<T, FutureError>;
+
+    fn done(&self) -> bool {
+        SettableFuture::done(self)
+    }
+
+    fn failed(&self) -> bool {
+        self.has_failed()
+    }
+
+    fn cancel(&self) -> bool {
+        SettableFuture::cancel(self)
+    }
+
+    fn on_done(&self, callback: impl FnOnce() + 'static) -> u64 {
+        self.add_done_callback(move |_| callback())
+    }
+
+    fn remove_on_done(&self, id: u64) -> bool {
+        self.remove_done_callback(id)
+    }
+
+    fn watch(&self, watch: &DoneWatch, index: usize) -> u64 {
+        if self.done() {
+            watch.notify(index);
+            return u64::MAX;
+        }
+        u64::from(self.inner.entries.borrow_mut().push_watch(watch, index))
+    }
+
+    fn unwatch(&self, watch: &DoneWatch, key: u64) {
+        let Ok(key) = u32::try_from(key) else {
+            return;
+        };
+        let removed = self.inner.entries.borrow_mut().remove_watch(watch, key);
+        // Dropped with the list released.
+        drop(removed);
+    }
+
+    fn take_output(&self) -> Option<Self::Output> {
+        match self.result() {
+            Err(FutureError::NotDone) => None,
+            out => Some(out),
+        }
     }
 }
 

@@ -9,9 +9,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use corio_runtime::{
-    ALL_COMPLETED, Builder, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, LoopError, SharedTask,
-    Task, TaskError, TaskGroup, all_tasks, as_completed, current_task, gather, get_running_loop,
-    shield, sleep, spawn, task_group, timeout_scope, wait, wait_for, yield_now,
+    ALL_COMPLETED, Builder, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, LoopError,
+    SettableFuture, SharedTask, Task, TaskError, TaskGroup, all_tasks, as_completed, current_task,
+    gather, get_running_loop, shield, sleep, spawn, task_group, timeout_scope, wait, wait_for,
+    yield_now,
 };
 
 fn ms(n: u64) -> Duration {
@@ -309,6 +310,42 @@ fn wait_first_exception_counts_err_outputs() {
         let plain = [spawn(async { 1u32 }).share(), spawn(async { 2u32 }).share()];
         let (done, _) = wait(plain, None, FIRST_EXCEPTION).await.unwrap();
         assert_eq!(done.len(), 2);
+    })
+    .unwrap();
+}
+
+/// `wait` takes settable futures too (asyncio's `wait` takes futures): an error set is a
+/// failure for FIRST_EXCEPTION, and so is an `Err` value.
+#[test]
+fn wait_on_settable_futures() {
+    run_virtual(async {
+        let futs: Vec<SettableFuture<Result<u8, String>>> =
+            (0..3).map(|_| SettableFuture::new()).collect();
+        let setter = futs.clone();
+        spawn(async move {
+            sleep(ms(10)).await;
+            setter[0].set_result(Ok(1)).unwrap();
+            sleep(ms(10)).await;
+            setter[2].set_result(Err("no".into())).unwrap();
+        });
+        let (done, pending) = wait(futs.clone(), None, FIRST_EXCEPTION).await.unwrap();
+        assert_eq!(done, [futs[0].clone(), futs[2].clone()]);
+        assert_eq!(pending, [futs[1].clone()]);
+
+        let failing = SettableFuture::<u8>::new();
+        let f = failing.clone();
+        spawn(async move {
+            sleep(ms(5)).await;
+            f.set_error("boom").unwrap();
+        });
+        let never = SettableFuture::<u8>::new();
+        let (done, _) = wait([failing.clone(), never.clone()], ms(100), FIRST_EXCEPTION)
+            .await
+            .unwrap();
+        assert_eq!(done, [failing]);
+        // Nothing was cancelled, and the watch on `never` is gone.
+        assert!(!never.done());
+        never.set_result(2).unwrap();
     })
     .unwrap();
 }

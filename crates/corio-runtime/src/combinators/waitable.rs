@@ -10,7 +10,8 @@ use super::Fallible;
 ///
 /// asyncio's `wait` and `shield` work on futures and tasks through their done-callbacks;
 /// this trait is that interface. It is implemented for [`SharedTask`] (a unique
-/// [`Task`](crate::Task) becomes one with [`Task::share`](crate::Task::share)); implement
+/// [`Task`](crate::Task) becomes one with [`Task::share`](crate::Task::share)) and
+/// [`SettableFuture`](crate::SettableFuture), for outputs that are [`Fallible`]; implement
 /// it for a handle of your own to use it with `wait`.
 ///
 /// # Examples
