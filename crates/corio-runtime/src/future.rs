@@ -364,13 +364,13 @@ impl<T: Clone + Fallible + 'static> Waitable for SettableFuture<T> {
         u64::from(self.inner.entries.borrow_mut().push_watch(watch, index))
     }
 
-    fn unwatch(&self, watch: &DoneWatch, key: u64) {
+    fn unwatch(&self, watch: &DoneWatch, key: u64) -> bool {
         let Ok(key) = u32::try_from(key) else {
-            return;
+            return false;
         };
         let removed = self.inner.entries.borrow_mut().remove_watch(watch, key);
         // Dropped with the list released.
-        drop(removed);
+        removed.is_some()
     }
 
     fn take_output(&self) -> Option<Self::Output> {

@@ -76,7 +76,10 @@ pub trait Waitable {
         self.on_done(move || watch.notify(index))
     }
 
-    /// Removes a watch added with [`Waitable::watch`] that has not been told yet.
+    /// Removes a watch added with [`Waitable::watch`] that has not been told yet; `true` if
+    /// it was still there, which means the handle has not finished (a handle tells its
+    /// watches, or queues its callbacks, as it finishes), so that `wait` need not ask
+    /// [`Waitable::done`] about it. `false` when it was told already (or `key` is unknown).
     ///
     /// # Examples
     ///
@@ -87,15 +90,15 @@ pub trait Waitable {
     ///     let task = spawn(async {}).share();
     ///     let watch = DoneWatch::new();
     ///     let key = task.watch(&watch, 0);
-    ///     task.unwatch(&watch, key);
+    ///     assert!(task.unwatch(&watch, key)); // it had not finished
     ///     yield_now().await;
     ///     assert_eq!(watch.count(), 0);
     /// })?;
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
-    fn unwatch(&self, watch: &DoneWatch, key: u64) {
+    fn unwatch(&self, watch: &DoneWatch, key: u64) -> bool {
         let _ = watch;
-        self.remove_on_done(key);
+        self.remove_on_done(key)
     }
 
     /// The outcome of a finished handle (what awaiting it would give); `None` while it is
@@ -133,8 +136,8 @@ impl<T: Clone + Fallible + 'static> Waitable for SharedTask<T> {
         self.add_watch(watch, index)
     }
 
-    fn unwatch(&self, watch: &DoneWatch, key: u64) {
-        self.remove_watch(watch, key);
+    fn unwatch(&self, watch: &DoneWatch, key: u64) -> bool {
+        self.remove_watch(watch, key)
     }
 
     fn take_output(&self) -> Option<Self::Output> {
