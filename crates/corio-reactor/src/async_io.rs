@@ -452,7 +452,7 @@ impl<T> Async<T> {
         cx: &mut Context<'_>,
         op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io_with(Dir::Read, cx, op)
+        self.poll_io_with(Dir::Read, cx, op, |_| false)
     }
 
     /// The poll form of [`write_with`](Async::write_with); waits with the
@@ -483,7 +483,88 @@ impl<T> Async<T> {
         cx: &mut Context<'_>,
         op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io_with(Dir::Write, cx, op)
+        self.poll_io_with(Dir::Write, cx, op, |_| false)
+    }
+
+    /// [`poll_read_with`](Async::poll_read_with) for a byte stream (a TCP or Unix
+    /// stream socket, a pipe): `op` reads at most `len` bytes and returns how many
+    /// it read. A read that returns fewer than `len` bytes (but not 0) shows that the
+    /// kernel buffer was drained, so the cached readiness is cleared and the next read
+    /// waits for the next event instead of paying a syscall that returns `WouldBlock`
+    /// (tokio does the same). Readiness that arrived during the read survives, as with
+    /// `WouldBlock`, and so does a source that hung up (its end of file is still to be
+    /// read). The clearing is skipped on an edge-triggered backend that does not report
+    /// hang-ups ([`Backend::reports_hangup`](crate::Backend::reports_hangup)).
+    ///
+    /// Do not use it for datagrams or terminals: a short read there does not mean the
+    /// buffer is empty.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_with`](Async::read_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_reactor::{Async, Reactor};
+    /// use std::io::{Read, Write};
+    /// use std::os::unix::net::UnixStream;
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let reactor = Reactor::new()?;
+    /// let (a, mut b) = UnixStream::pair()?;
+    /// let a = Async::with_reactor(a, &reactor)?;
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let mut buf = [0; 8];
+    /// b.write_all(b"hi")?;
+    /// reactor.poll(None)?;
+    /// let got = a.poll_read_stream(&mut cx, buf.len(), |mut s| s.read(&mut buf));
+    /// assert!(matches!(got, Poll::Ready(Ok(2))));
+    /// // A short read: the next one waits for an event, without a syscall.
+    /// assert!(a.poll_read_stream(&mut cx, buf.len(), |mut s| s.read(&mut buf)).is_pending());
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_stream_with(Dir::Read, cx, len, op)
+    }
+
+    /// [`poll_write_with`](Async::poll_write_with) for a byte stream; the write twin of
+    /// [`poll_read_stream`](Async::poll_read_stream): a write that takes fewer than
+    /// `len` bytes (but not 0) shows the kernel buffer full, and clears the cached
+    /// write readiness.
+    ///
+    /// # Errors
+    ///
+    /// As [`write_with`](Async::write_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_reactor::{Async, Reactor};
+    /// use std::io::Write;
+    /// use std::os::unix::net::UnixStream;
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let reactor = Reactor::new()?;
+    /// let (a, _b) = UnixStream::pair()?;
+    /// let a = Async::with_reactor(a, &reactor)?;
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let got = a.poll_write_stream(&mut cx, 2, |mut s| s.write(b"hi"));
+    /// assert!(matches!(got, Poll::Ready(Ok(2))));
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_write_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_stream_with(Dir::Write, cx, len, op)
     }
 
     /// Reads into `buf`, waiting for data if there is none yet.
@@ -580,27 +661,54 @@ impl<T> Async<T> {
         }
     }
 
+    /// The poll forms' loop: wait (without trying `op`) while the direction is known not
+    /// to be ready, run `op`, and clear the readiness on `WouldBlock`, or when `drained`
+    /// says the result shows the kernel buffer drained (a short stream read/write).
     fn poll_io_with<R>(
         &self,
         dir: Dir,
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
+        drained: impl Fn(&R) -> bool,
     ) -> Poll<io::Result<R>> {
         loop {
             let before = self.source.snapshot();
+            if before.must_wait(dir) {
+                match self.reactor.poll_ready(&self.source, dir, cx, Slot::Poller) {
+                    // An event arrived meanwhile: take a new snapshot and try.
+                    Poll::Ready(Ok(())) => continue,
+                    Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
             match op(self.get_ref()) {
+                // Loop: the snapshot now says "must wait" unless an event arrived
+                // meanwhile, in which case the operation is tried again.
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     self.source.clear(dir, before);
-                    match self.reactor.poll_ready(&self.source, dir, cx, Slot::Poller) {
-                        // An event arrived meanwhile: try again.
-                        Poll::Ready(Ok(())) => {}
-                        Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
-                        Poll::Pending => return Poll::Pending,
-                    }
                 }
-                result => return Poll::Ready(result),
+                Ok(r) => {
+                    if drained(&r) {
+                        self.source.clear_drained(dir, before);
+                    }
+                    return Poll::Ready(Ok(r));
+                }
+                Err(err) => return Poll::Ready(Err(err)),
             }
         }
+    }
+}
+
+impl<T> Async<T> {
+    fn poll_stream_with(
+        &self,
+        dir: Dir,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let trust_short = self.reactor.trusts_short_ops();
+        self.poll_io_with(dir, cx, op, |&n| trust_short && n > 0 && n < len)
     }
 }
 

@@ -75,6 +75,8 @@ struct ReadmeDoctests;
 
 mod async_io;
 mod backend;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod epoll_backend;
 mod error;
 mod event;
 mod interest;
@@ -85,6 +87,9 @@ mod sys;
 
 pub use async_io::Async;
 pub use backend::{Backend, Trigger};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+pub use epoll_backend::EpollBackend;
 pub use error::NoReactor;
 pub use event::{Event, Events};
 pub use interest::Interest;

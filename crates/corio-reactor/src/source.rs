@@ -24,8 +24,18 @@ use crate::{Backend, Interest, RawSource};
 
 /// Low bits of the readiness word: one per direction.
 const READY_MASK: usize = Interest::BOTH.bits();
-/// The tick lives above the readiness bits.
-const TICK_ONE: usize = READY_MASK + 1;
+/// Set (for good) by an event that reported a hang-up: a short read no longer shows the
+/// kernel buffer drained (the end of file is still to be read).
+const HANGUP: usize = READY_MASK + 1;
+/// Per direction (the readiness bit shifted by `KNOWN_SHIFT`): an operation has found out
+/// the direction's state since registration (it hit `WouldBlock`, or a short stream
+/// read/write). From then on a clear readiness bit means "not ready" for sure (a new
+/// edge sets it again), and the next operation can wait without trying its syscall.
+const KNOWN_SHIFT: u32 = 3;
+/// The bits below the tick.
+const LOW_MASK: usize = READY_MASK | HANGUP | (READY_MASK << KNOWN_SHIFT);
+/// The tick lives above the readiness and hang-up bits.
+const TICK_ONE: usize = LOW_MASK + 1;
 
 /// A readiness direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +66,14 @@ impl Dir {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Snapshot(usize);
 
+impl Snapshot {
+    /// `dir` is known not to be ready: an operation would only return `WouldBlock`.
+    pub(crate) fn must_wait(self, dir: Dir) -> bool {
+        let bit = dir.interest().bits();
+        self.0 & (bit << KNOWN_SHIFT) != 0 && self.0 & bit == 0
+    }
+}
+
 /// Where a waiting task keeps its waker.
 #[derive(Debug)]
 pub(crate) enum Slot<'a> {
@@ -78,8 +96,9 @@ pub(crate) struct Source {
     pub(crate) key: usize,
     /// Bits `READY_MASK`: cached readiness per direction, set by the reactor
     /// on an event, cleared by an operation that hit `WouldBlock` (only if the
-    /// tick did not move since its snapshot). Bits above: the tick, bumped on
-    /// every event delivered to this source (wrapping).
+    /// tick did not move since its snapshot). Bit `HANGUP`: sticky, set by an
+    /// event that reported a hang-up. Bits above: the tick, bumped on every
+    /// event delivered to this source (wrapping).
     readiness: AtomicUsize,
     /// Waiters and, for oneshot backends, what is armed. Lock order: the
     /// reactor's source slab first, then this.
@@ -152,13 +171,28 @@ impl Source {
     /// unless an event arrived since `before` was taken.
     pub(crate) fn clear(&self, dir: Dir, before: Snapshot) {
         let bit = dir.interest().bits();
-        // `Err` means "nothing to do": the tick moved or the bit is clear.
+        // `Err` means "nothing to do": the tick moved (or the bit is clear), and the
+        // direction is already known.
         let _ = self
             .readiness
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |cur| {
-                let same_tick = cur & !READY_MASK == before.0 & !READY_MASK;
-                (same_tick && cur & bit != 0).then_some(cur & !bit)
+                let same_tick = cur & !LOW_MASK == before.0 & !LOW_MASK;
+                let known = bit << KNOWN_SHIFT;
+                if same_tick && cur & bit != 0 {
+                    Some((cur & !bit) | known)
+                } else {
+                    (cur & known == 0).then_some(cur | known)
+                }
             });
+    }
+
+    /// Forgets `dir`'s readiness after a byte-stream operation moved fewer bytes than
+    /// asked (the kernel buffer is drained, or full for a write), as [`clear`](Source::clear)
+    /// does, unless the source hung up (its end of file is still to be read).
+    pub(crate) fn clear_drained(&self, dir: Dir, before: Snapshot) {
+        if self.readiness.load(Ordering::Acquire) & HANGUP == 0 {
+            self.clear(dir, before);
+        }
     }
 
     /// Ready when `dir` is (cached as) ready; otherwise registers the waker
@@ -210,13 +244,17 @@ impl Source {
     pub(crate) fn on_event(
         &self,
         ready: Interest,
+        hangup: bool,
         rearm: Option<&dyn Backend>,
         wakers: &mut Vec<Waker>,
     ) {
         let mut cur = self.readiness.load(Ordering::Acquire);
         loop {
-            let next =
-                (cur & !READY_MASK).wrapping_add(TICK_ONE) | (cur & READY_MASK) | ready.bits();
+            let hangup_bit = if hangup { HANGUP } else { 0 };
+            let next = (cur & !LOW_MASK).wrapping_add(TICK_ONE)
+                | (cur & LOW_MASK)
+                | ready.bits()
+                | hangup_bit;
             match self.readiness.compare_exchange_weak(
                 cur,
                 next,

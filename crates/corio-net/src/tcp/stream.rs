@@ -693,7 +693,7 @@ impl TcpStream {
     }
 }
 
-impl_stream_io!(TcpStream);
+impl_stream_io!(TcpStream, short_ops);
 
 impl TryFrom<std::net::TcpStream> for TcpStream {
     type Error = io::Error;
