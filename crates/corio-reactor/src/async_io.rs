@@ -717,7 +717,7 @@ impl<T> Drop for Async<T> {
         if self.io.is_some() {
             // Deregister before `io` (and so the descriptor) is dropped.
             if let Err(err) = self.reactor.deregister(&self.source) {
-                log::debug!("deregistering source {} failed: {err}", self.source.key);
+                log::debug!("deregistering source {} failed: {err}", self.source.key());
             }
             self.io = None;
         }
@@ -740,7 +740,7 @@ impl<T: fmt::Debug> fmt::Debug for Async<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Async")
             .field("io", &self.io)
-            .field("key", &self.source.key)
+            .field("key", &self.source.key())
             .finish_non_exhaustive()
     }
 }

@@ -354,7 +354,9 @@ impl Reactor {
         };
         let mut sources = lock(&inner.sources);
         let entry = sources.vacant_entry();
-        let source = Arc::new(Source::new(raw, entry.key()));
+        let key = u32::try_from(entry.key())
+            .map_err(|_| io::Error::other("more than u32::MAX sources registered"))?;
+        let source = Arc::new(Source::new(raw, key));
         inner.backend.register(raw, entry.key(), interest)?;
         entry.insert(Arc::clone(&source));
         inner.count.fetch_add(1, Ordering::Release);
@@ -367,7 +369,7 @@ impl Reactor {
         let inner = &*self.inner;
         let mut sources = lock(&inner.sources);
         let result = inner.backend.deregister(source.raw);
-        if sources.try_remove(source.key).is_some() {
+        if sources.try_remove(source.key()).is_some() {
             inner.count.fetch_sub(1, Ordering::Release);
         }
         result

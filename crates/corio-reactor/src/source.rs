@@ -93,7 +93,9 @@ pub(crate) struct Source {
     /// until `Reactor::deregister`; the owning `Async` keeps it open that long.
     pub(crate) raw: RawSource,
     /// The key in the reactor's slab and in the backend's events.
-    pub(crate) key: usize,
+    /// `u32`, with `raw` beside it, to keep the source (one per connection)
+    /// in 72 bytes; `Reactor::register` refuses a key that does not fit.
+    key: u32,
     /// Bits `READY_MASK`: cached readiness per direction, set by the reactor
     /// on an event, cleared by an operation that hit `WouldBlock` (only if the
     /// tick did not move since its snapshot). Bit `HANGUP`: sticky, set by an
@@ -107,30 +109,35 @@ pub(crate) struct Source {
 
 #[derive(Debug, Default)]
 struct State {
-    dirs: [Direction; 2],
+    /// Per direction, the `Slot::Poller` waker.
+    pollers: [Option<Waker>; 2],
+    /// Per direction, the `Slot::Waiter` wakers; a woken waiter's entry stays
+    /// (as `None`) until its future drops, so its key stays valid.
+    ///
+    /// Boxed and made on first use: most sources only ever see the `Poller`
+    /// slot (an `AsyncRead` loop), and inline slabs would weigh 80 bytes on
+    /// every idle connection.
+    waiters: Option<Box<[Slab<Option<Waker>>; 2]>>,
     /// Oneshot backends only: the directions armed in the backend right now.
     /// An event disarms everything, so the reactor resets it to `NONE`.
     armed: Interest,
 }
 
-#[derive(Debug, Default)]
-struct Direction {
-    /// The `Slot::Poller` waker.
-    poller: Option<Waker>,
-    /// `Slot::Waiter` wakers; a woken waiter's entry stays (as `None`) until
-    /// its future drops, so its key stays valid.
-    waiters: Slab<Option<Waker>>,
-}
-
-impl Direction {
-    fn has_waiters(&self) -> bool {
-        self.poller.is_some() || self.waiters.iter().any(|(_, w)| w.is_some())
+impl State {
+    fn has_waiters(&self, dir: Dir) -> bool {
+        self.pollers[dir.index()].is_some()
+            || self
+                .waiters
+                .as_ref()
+                .is_some_and(|w| w[dir.index()].iter().any(|(_, w)| w.is_some()))
     }
 
-    fn drain_into(&mut self, out: &mut Vec<Waker>) {
-        out.extend(self.poller.take());
-        for (_, waker) in &mut self.waiters {
-            out.extend(waker.take());
+    fn drain_into(&mut self, dir: Dir, out: &mut Vec<Waker>) {
+        out.extend(self.pollers[dir.index()].take());
+        if let Some(waiters) = &mut self.waiters {
+            for (_, waker) in &mut waiters[dir.index()] {
+                out.extend(waker.take());
+            }
         }
     }
 }
@@ -149,7 +156,12 @@ fn store_waker(place: &mut Option<Waker>, waker: &Waker) {
 }
 
 impl Source {
-    pub(crate) fn new(raw: RawSource, key: usize) -> Source {
+    /// The key in the reactor's slab and in the backend's events.
+    pub(crate) fn key(&self) -> usize {
+        self.key as usize
+    }
+
+    pub(crate) fn new(raw: RawSource, key: u32) -> Source {
         Source {
             raw,
             key,
@@ -208,13 +220,15 @@ impl Source {
             return Poll::Ready(Ok(()));
         }
         let mut state = lock(&self.state);
-        let direction = &mut state.dirs[dir.index()];
         match slot {
-            Slot::Poller => store_waker(&mut direction.poller, cx.waker()),
-            Slot::Waiter(key) => match key.and_then(|k| direction.waiters.get_mut(k)) {
-                Some(place) => store_waker(place, cx.waker()),
-                None => *key = Some(direction.waiters.insert(Some(cx.waker().clone()))),
-            },
+            Slot::Poller => store_waker(&mut state.pollers[dir.index()], cx.waker()),
+            Slot::Waiter(key) => {
+                let waiters = &mut state.waiters.get_or_insert_default()[dir.index()];
+                match key.and_then(|k| waiters.get_mut(k)) {
+                    Some(place) => store_waker(place, cx.waker()),
+                    None => *key = Some(waiters.insert(Some(cx.waker().clone()))),
+                }
+            }
         }
         // Re-check under the lock: see the module docs.
         if self.is_ready(dir) {
@@ -224,7 +238,7 @@ impl Source {
             && !state.armed.contains(dir.interest())
         {
             let want = state.armed | dir.interest();
-            if let Err(err) = backend.modify(self.raw, self.key, want) {
+            if let Err(err) = backend.modify(self.raw, self.key(), want) {
                 return Poll::Ready(Err(err));
             }
             state.armed = want;
@@ -234,7 +248,9 @@ impl Source {
 
     /// Removes a `Slot::Waiter` entry (its future is dropped).
     pub(crate) fn remove_waiter(&self, dir: Dir, key: usize) {
-        lock(&self.state).dirs[dir.index()].waiters.try_remove(key);
+        if let Some(waiters) = &mut lock(&self.state).waiters {
+            waiters[dir.index()].try_remove(key);
+        }
     }
 
     /// The reactor delivers an event: caches `ready`, bumps the tick and moves
@@ -268,32 +284,45 @@ impl Source {
         let mut state = lock(&self.state);
         for dir in Dir::ALL {
             if ready.contains(dir.interest()) {
-                state.dirs[dir.index()].drain_into(wakers);
+                state.drain_into(dir, wakers);
             }
         }
         let Some(backend) = rearm else { return };
         state.armed = Interest::NONE;
         let mut again = Interest::NONE;
         for dir in Dir::ALL {
-            if !ready.contains(dir.interest()) && state.dirs[dir.index()].has_waiters() {
+            if !ready.contains(dir.interest()) && state.has_waiters(dir) {
                 again |= dir.interest();
             }
         }
         if again.is_none() {
             return;
         }
-        match backend.modify(self.raw, self.key, again) {
+        match backend.modify(self.raw, self.key(), again) {
             Ok(()) => state.armed = again,
             Err(err) => {
                 // Wake them instead: each re-polls, re-arms itself and gets
                 // the error if it persists. Nothing waits unarmed.
-                log::debug!("re-arming source {} failed: {err}", self.key);
+                log::debug!("re-arming source {} failed: {err}", self.key());
                 for dir in Dir::ALL {
                     if again.contains(dir.interest()) {
-                        state.dirs[dir.index()].drain_into(wakers);
+                        state.drain_into(dir, wakers);
                     }
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One source per connection: 72 bytes, so that with the `Arc` counts it
+    /// takes a 96-byte malloc chunk (issue 9's idle-connection memory).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_source_weighs_72_bytes() {
+        assert_eq!(size_of::<Source>(), 72);
     }
 }
