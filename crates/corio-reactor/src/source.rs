@@ -94,7 +94,7 @@ pub(crate) struct Source {
     pub(crate) raw: RawSource,
     /// The key in the reactor's slab and in the backend's events.
     /// `u32`, with `raw` beside it, to keep the source (one per connection)
-    /// in 72 bytes; `Reactor::register` refuses a key that does not fit.
+    /// small; `Reactor::register` refuses a key that does not fit.
     key: u32,
     /// Bits `READY_MASK`: cached readiness per direction, set by the reactor
     /// on an event, cleared by an operation that hit `WouldBlock` (only if the
@@ -111,13 +111,17 @@ pub(crate) struct Source {
 struct State {
     /// Per direction, the `Slot::Poller` waker.
     pollers: [Option<Waker>; 2],
-    /// Per direction, the `Slot::Waiter` wakers; a woken waiter's entry stays
-    /// (as `None`) until its future drops, so its key stays valid.
-    ///
-    /// Boxed and made on first use: most sources only ever see the `Poller`
-    /// slot (an `AsyncRead` loop), and inline slabs would weigh 80 bytes on
-    /// every idle connection.
-    waiters: Option<Box<[Slab<Option<Waker>>; 2]>>,
+    /// Per direction, the first `Slot::Waiter` (key 0), inline: one task
+    /// awaiting `readable()` or `read_with` costs no allocation.
+    firsts: [Option<Waker>; 2],
+    /// Per direction, key 0 belongs to a live waiter future (woken or not).
+    first_taken: [bool; 2],
+    /// Per direction, the other `Slot::Waiter` wakers under key `index + 1`;
+    /// a woken waiter's entry stays (as `None`) until its future drops, so
+    /// its key stays valid. Boxed and made on first use: a second waiter on
+    /// one direction at once is rare, and inline slabs would weigh 80 bytes
+    /// on every idle connection.
+    rest: Option<Box<[Slab<Option<Waker>>; 2]>>,
     /// Oneshot backends only: the directions armed in the backend right now.
     /// An event disarms everything, so the reactor resets it to `NONE`.
     armed: Interest,
@@ -125,19 +129,56 @@ struct State {
 
 impl State {
     fn has_waiters(&self, dir: Dir) -> bool {
-        self.pollers[dir.index()].is_some()
+        let d = dir.index();
+        self.pollers[d].is_some()
+            || self.firsts[d].is_some()
             || self
-                .waiters
+                .rest
                 .as_ref()
-                .is_some_and(|w| w[dir.index()].iter().any(|(_, w)| w.is_some()))
+                .is_some_and(|w| w[d].iter().any(|(_, w)| w.is_some()))
     }
 
     fn drain_into(&mut self, dir: Dir, out: &mut Vec<Waker>) {
-        out.extend(self.pollers[dir.index()].take());
-        if let Some(waiters) = &mut self.waiters {
-            for (_, waker) in &mut waiters[dir.index()] {
+        let d = dir.index();
+        out.extend(self.pollers[d].take());
+        out.extend(self.firsts[d].take());
+        if let Some(rest) = &mut self.rest {
+            for (_, waker) in &mut rest[d] {
                 out.extend(waker.take());
             }
+        }
+    }
+
+    /// Stores `waker` in the waiter entry `key`, taking an entry first if
+    /// `key` is `None`.
+    fn store_waiter(&mut self, dir: Dir, key: &mut Option<usize>, waker: &Waker) {
+        let d = dir.index();
+        match *key {
+            Some(0) => store_waker(&mut self.firsts[d], waker),
+            Some(k) => {
+                if let Some(place) = self.rest.as_mut().and_then(|r| r[d].get_mut(k - 1)) {
+                    store_waker(place, waker);
+                }
+            }
+            None if !self.first_taken[d] => {
+                self.first_taken[d] = true;
+                self.firsts[d] = Some(waker.clone());
+                *key = Some(0);
+            }
+            None => {
+                let rest = &mut self.rest.get_or_insert_default()[d];
+                *key = Some(rest.insert(Some(waker.clone())) + 1);
+            }
+        }
+    }
+
+    fn remove_waiter(&mut self, dir: Dir, key: usize) {
+        let d = dir.index();
+        if key == 0 {
+            self.first_taken[d] = false;
+            self.firsts[d] = None;
+        } else if let Some(rest) = &mut self.rest {
+            rest[d].try_remove(key - 1);
         }
     }
 }
@@ -222,13 +263,7 @@ impl Source {
         let mut state = lock(&self.state);
         match slot {
             Slot::Poller => store_waker(&mut state.pollers[dir.index()], cx.waker()),
-            Slot::Waiter(key) => {
-                let waiters = &mut state.waiters.get_or_insert_default()[dir.index()];
-                match key.and_then(|k| waiters.get_mut(k)) {
-                    Some(place) => store_waker(place, cx.waker()),
-                    None => *key = Some(waiters.insert(Some(cx.waker().clone()))),
-                }
-            }
+            Slot::Waiter(key) => state.store_waiter(dir, key, cx.waker()),
         }
         // Re-check under the lock: see the module docs.
         if self.is_ready(dir) {
@@ -248,9 +283,7 @@ impl Source {
 
     /// Removes a `Slot::Waiter` entry (its future is dropped).
     pub(crate) fn remove_waiter(&self, dir: Dir, key: usize) {
-        if let Some(waiters) = &mut lock(&self.state).waiters {
-            waiters[dir.index()].try_remove(key);
-        }
+        lock(&self.state).remove_waiter(dir, key);
     }
 
     /// The reactor delivers an event: caches `ready`, bumps the tick and moves
@@ -318,11 +351,12 @@ impl Source {
 mod tests {
     use super::*;
 
-    /// One source per connection: 72 bytes, so that with the `Arc` counts it
-    /// takes a 96-byte malloc chunk (issue 9's idle-connection memory).
+    /// One source per connection: 104 bytes, so that with the `Arc` counts it
+    /// takes a 128-byte malloc chunk, and a task waiting on it allocates
+    /// nothing more (issue 9's idle-connection memory).
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn a_source_weighs_72_bytes() {
-        assert_eq!(size_of::<Source>(), 72);
+    fn a_source_weighs_104_bytes() {
+        assert_eq!(size_of::<Source>(), 104);
     }
 }
