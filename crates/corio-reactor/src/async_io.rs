@@ -16,7 +16,8 @@ use crate::{NoReactor, Reactor, sys};
 ///
 /// Do the I/O through [`read_with`](Async::read_with) /
 /// [`write_with`](Async::write_with) (or [`read`](Async::read) /
-/// [`write`](Async::write)): they try the operation first, so when data is
+/// [`write`](Async::write)): they try the operation first (unless an earlier
+/// one found the descriptor not ready and no event came since), so when data is
 /// there a read costs the read syscall and one atomic load, nothing else. On
 /// `WouldBlock` they forget the cached readiness and wait for the next event.
 ///
@@ -342,7 +343,9 @@ impl<T> Async<T> {
     /// The operation runs first, before any readiness check: when data is
     /// there, this costs the operation alone. On `WouldBlock` the cached
     /// readiness is cleared (unless an event arrived meanwhile, in which case
-    /// the operation is retried at once), then the task waits.
+    /// the operation is retried at once), then the task waits. Once an
+    /// operation has hit `WouldBlock`, a later call waits for the next event
+    /// without trying the operation first (the cleared bit is known true).
     ///
     /// # Errors
     ///
@@ -376,8 +379,11 @@ impl<T> Async<T> {
     /// assert!(peer.ip().is_loopback());
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn read_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        self.io_with(Dir::Read, op).await
+    pub fn read_with<R, F>(&self, op: F) -> impl Future<Output = io::Result<R>> + use<'_, T, R, F>
+    where
+        F: FnMut(&T) -> io::Result<R>,
+    {
+        IoWith::new(self, Dir::Read, op)
     }
 
     /// Runs a write-side operation until it does not return `WouldBlock`,
@@ -415,8 +421,11 @@ impl<T> Async<T> {
     /// assert_eq!(n, 4);
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn write_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        self.io_with(Dir::Write, op).await
+    pub fn write_with<R, F>(&self, op: F) -> impl Future<Output = io::Result<R>> + use<'_, T, R, F>
+    where
+        F: FnMut(&T) -> io::Result<R>,
+    {
+        IoWith::new(self, Dir::Write, op)
     }
 
     /// The poll form of [`read_with`](Async::read_with), for `AsyncRead`-style
@@ -604,11 +613,11 @@ impl<T> Async<T> {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize>
+    pub fn read<'a>(&'a self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a
     where
-        for<'a> &'a T: Read,
+        for<'b> &'b T: Read,
     {
-        self.read_with(|mut io| io.read(buf)).await
+        self.read_with(|mut io| io.read(buf))
     }
 
     /// Writes from `buf`, waiting for buffer space if there is none yet.
@@ -641,24 +650,11 @@ impl<T> Async<T> {
     /// assert_eq!(block_on(&reactor, a.write(b"abc"))?, 3);
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn write(&self, buf: &[u8]) -> io::Result<usize>
+    pub fn write<'a>(&'a self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a
     where
-        for<'a> &'a T: Write,
+        for<'b> &'b T: Write,
     {
-        self.write_with(|mut io| io.write(buf)).await
-    }
-
-    async fn io_with<R>(&self, dir: Dir, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        loop {
-            let before = self.source.snapshot();
-            match op(self.get_ref()) {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    self.source.clear(dir, before);
-                    Ready::new(self, dir).await?;
-                }
-                result => return result,
-            }
-        }
+        self.write_with(|mut io| io.write(buf))
     }
 
     /// The poll forms' loop: wait (without trying `op`) while the direction is known not
@@ -742,6 +738,72 @@ impl<T: fmt::Debug> fmt::Debug for Async<T> {
             .field("io", &self.io)
             .field("key", &self.source.key())
             .finish_non_exhaustive()
+    }
+}
+
+/// The future of [`Async::read_with`] / [`Async::write_with`]: one flat struct (the
+/// operation and a waiter key), so a task that awaits a read weighs little more than its
+/// buffer; an idle connection is mostly this future.
+struct IoWith<'a, T, F> {
+    io: &'a Async<T>,
+    dir: Dir,
+    op: F,
+    /// The waiter slab entry, removed on drop.
+    key: Option<usize>,
+}
+
+impl<'a, T, F> IoWith<'a, T, F> {
+    fn new(io: &'a Async<T>, dir: Dir, op: F) -> IoWith<'a, T, F> {
+        IoWith {
+            io,
+            dir,
+            op,
+            key: None,
+        }
+    }
+}
+
+// Nothing in `IoWith` relies on being pinned (the operation is only called, never
+// polled), so it is `Unpin` whatever the closure is.
+impl<T, F> Unpin for IoWith<'_, T, F> {}
+
+impl<T, R, F> Future for IoWith<'_, T, F>
+where
+    F: FnMut(&T) -> io::Result<R>,
+{
+    type Output = io::Result<R>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<R>> {
+        let this = self.get_mut();
+        let io = this.io;
+        loop {
+            let before = io.source.snapshot();
+            if before.must_wait(this.dir) {
+                let slot = Slot::Waiter(&mut this.key);
+                match io.reactor.poll_ready(&io.source, this.dir, cx, slot) {
+                    // An event arrived meanwhile: take a new snapshot and try.
+                    Poll::Ready(Ok(())) => continue,
+                    Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            match (this.op)(io.get_ref()) {
+                // Loop: the snapshot now says "must wait" unless an event arrived
+                // meanwhile, in which case the operation is tried again.
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    io.source.clear(this.dir, before);
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+}
+
+impl<T, F> Drop for IoWith<'_, T, F> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            self.io.source.remove_waiter(self.dir, key);
+        }
     }
 }
 
