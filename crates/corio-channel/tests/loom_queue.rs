@@ -169,3 +169,51 @@ fn two_getters_two_putters() {
         assert_eq!(mine + theirs, 3);
     });
 }
+
+/// Runs of puts and gets on a full / empty queue: every notify after the
+/// first of a run finds the blocked side already notified and is skipped
+/// (the `Signal` count is zero), and still nobody is left asleep.
+#[test]
+fn skipped_notifies_never_strand_a_waiter() {
+    loom::model(|| {
+        let q = Queue::new(1);
+        let producer = {
+            let q = q.clone();
+            thread::spawn(move || {
+                for i in 0..3u8 {
+                    block_on(q.put(i)).unwrap();
+                }
+            })
+        };
+        for i in 0..3u8 {
+            assert_eq!(block_on(q.get()), Ok(i));
+        }
+        producer.join().unwrap();
+    });
+}
+
+/// A putter notified (room freed) and then cancelled before it used the
+/// notification passes it on to the next blocked putter, and the count of
+/// unnotified waiters stays right for the notifies after it.
+#[test]
+fn cancelled_notified_putter_passes_it_on() {
+    loom::model(|| {
+        let q = Queue::new(1);
+        q.put_nowait(0u8).unwrap();
+        let mut first = Box::pin(q.put(1));
+        let polled = first.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        assert!(polled.is_pending());
+        let second = {
+            let q = q.clone();
+            thread::spawn(move || block_on(q.put(2)).unwrap())
+        };
+        let getter = {
+            let q = q.clone();
+            thread::spawn(move || block_on(q.get()).unwrap())
+        };
+        drop(first);
+        assert_eq!(getter.join().unwrap(), 0);
+        second.join().unwrap();
+        assert_eq!(q.get_nowait(), Ok(2));
+    });
+}

@@ -7,6 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::raw_lock::RawLockAcquire;
 use crate::raw_semaphore::RawAcquire;
 
 /// Future of asyncio-style `acquire()`: resolves once one permit (or the lock)
@@ -34,20 +35,39 @@ use crate::raw_semaphore::RawAcquire;
 /// ```
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct Acquire<'a> {
-    raw: RawAcquire<'a>,
+    raw: Raw<'a>,
+}
+
+/// What is being acquired: a semaphore's permit or a lock.
+#[derive(Debug)]
+enum Raw<'a> {
+    Permit(RawAcquire<'a>),
+    Lock(RawLockAcquire<'a>),
 }
 
 impl<'a> Acquire<'a> {
     pub(crate) fn new(raw: RawAcquire<'a>) -> Self {
-        Acquire { raw }
+        Acquire {
+            raw: Raw::Permit(raw),
+        }
+    }
+
+    pub(crate) fn lock(raw: RawLockAcquire<'a>) -> Self {
+        Acquire {
+            raw: Raw::Lock(raw),
+        }
     }
 }
 
 impl Future for Acquire<'_> {
     type Output = ();
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.raw.poll(cx)
+        match &mut self.raw {
+            Raw::Permit(raw) => raw.poll(cx),
+            Raw::Lock(raw) => raw.poll(cx).map(drop),
+        }
     }
 }
 

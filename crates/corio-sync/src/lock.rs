@@ -7,8 +7,7 @@ use std::task::{Context, Poll};
 
 use crate::acquire::Acquire;
 use crate::error::NotAcquired;
-use crate::raw_semaphore::{RawAcquire, RawSemaphore};
-use crate::shim::{AtomicU64, Ordering};
+use crate::raw_lock::{Held, RawLock, RawLockAcquire};
 
 /// asyncio's `Lock`: a mutual-exclusion lock that any task (or callback) may
 /// release, with FIFO hand-off.
@@ -23,7 +22,8 @@ use crate::shim::{AtomicU64, Ordering};
 /// wait queues behind them, and a release hands the lock straight to the
 /// oldest waiter.
 ///
-/// The uncontended acquire is one compare-and-swap and allocates nothing.
+/// The uncontended acquire is one compare-and-swap and allocates nothing;
+/// so is the uncontended release, by hand or by a guard.
 ///
 /// To guard data, prefer [`Mutex<T>`](crate::Mutex).
 ///
@@ -65,17 +65,11 @@ use crate::shim::{AtomicU64, Ordering};
 /// # }).unwrap();
 /// ```
 pub struct Lock {
-    raw: RawSemaphore,
-    /// Ticket of the guard whose holding is the current one; 0 when the lock
-    /// is free or held without a guard. Every release clears it *before*
-    /// handing the lock on, so a guard whose holding ended sees a different
-    /// value and does not release (see [`LockGuard`]'s drop).
-    owner: AtomicU64,
-    /// The last ticket handed out. Only a holder of the lock advances it, so
-    /// the lock's own hand-off orders the updates and a plain load and store
-    /// suffice (no read-modify-write on the uncontended path). Tickets are
-    /// never reused: 2^64 acquisitions do not happen.
-    tickets: AtomicU64,
+    /// The lock word holds the identity of the current holding too: a
+    /// release by hand starts a new generation, so a guard whose holding
+    /// ended that way sees a different word and does not release (see
+    /// [`LockGuard`]'s drop and `raw_lock`'s module docs).
+    raw: RawLock,
 }
 
 impl Lock {
@@ -89,9 +83,7 @@ impl Lock {
     /// ```
     pub fn new() -> Lock {
         Lock {
-            raw: RawSemaphore::new(1),
-            owner: AtomicU64::new(0),
-            tickets: AtomicU64::new(0),
+            raw: RawLock::new(),
         }
     }
 
@@ -117,7 +109,7 @@ impl Lock {
     /// # });
     /// ```
     pub fn acquire(&self) -> Acquire<'_> {
-        Acquire::new(RawAcquire::exclusive(&self.raw))
+        Acquire::lock(RawLockAcquire::new(&self.raw, false))
     }
 
     /// Takes the lock if it is free and nobody waits; returns whether it did.
@@ -130,7 +122,7 @@ impl Lock {
     /// assert!(!lock.try_acquire());
     /// ```
     pub fn try_acquire(&self) -> bool {
-        self.raw.try_acquire_exclusive()
+        self.raw.try_lock(false).is_some()
     }
 
     /// Releases the lock, handing it to the oldest waiter if there is one.
@@ -153,24 +145,14 @@ impl Lock {
     /// ```
     pub fn release(&self) -> Result<(), NotAcquired> {
         // Whatever holding this ends, its guard (if any) must not release
-        // again. The raw release below publishes this store to the next holder.
-        self.owner.store(0, Ordering::Relaxed);
-        self.raw.release_exclusive().map_err(|_| NotAcquired)
+        // again: the raw release starts a new generation.
+        self.raw.release().map_err(|_| NotAcquired)
     }
 
     /// Whether the current holding belongs to a live guard (as opposed to an
     /// [`acquire`](Lock::acquire) or a free lock).
     pub(crate) fn held_by_guard(&self) -> bool {
-        self.owner.load(Ordering::Acquire) != 0
-    }
-
-    /// Makes the holding the caller just obtained a guarded one.
-    fn guard(&self) -> LockGuard<'_> {
-        // We hold the lock: nobody else advances `tickets` meanwhile.
-        let ticket = self.tickets.load(Ordering::Relaxed) + 1;
-        self.tickets.store(ticket, Ordering::Relaxed);
-        self.owner.store(ticket, Ordering::Relaxed);
-        LockGuard { lock: self, ticket }
+        self.raw.held_by_guard()
     }
 
     /// Whether the lock is held (by anyone, including a waiter it was just
@@ -212,7 +194,7 @@ impl Lock {
     pub fn lock(&self) -> LockFuture<'_> {
         LockFuture {
             lock: self,
-            raw: RawAcquire::exclusive(&self.raw),
+            raw: RawLockAcquire::new(&self.raw, true),
         }
     }
 
@@ -227,7 +209,9 @@ impl Lock {
     /// assert!(lock.try_lock().is_none());
     /// ```
     pub fn try_lock(&self) -> Option<LockGuard<'_>> {
-        self.try_acquire().then(|| self.guard())
+        self.raw
+            .try_lock(true)
+            .map(|held| LockGuard { lock: self, held })
     }
 }
 
@@ -264,15 +248,16 @@ impl fmt::Debug for Lock {
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct LockFuture<'a> {
     lock: &'a Lock,
-    raw: RawAcquire<'a>,
+    raw: RawLockAcquire<'a>,
 }
 
 impl<'a> Future for LockFuture<'a> {
     type Output = LockGuard<'a>;
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a>> {
         let lock = self.lock;
-        self.raw.poll(cx).map(|()| lock.guard())
+        self.raw.poll(cx).map(|held| LockGuard { lock, held })
     }
 }
 
@@ -306,8 +291,8 @@ impl fmt::Debug for LockFuture<'_> {
 #[must_use = "if unused the lock is released at once"]
 pub struct LockGuard<'a> {
     lock: &'a Lock,
-    /// Identifies this guard's holding in [`Lock::owner`](Lock).
-    ticket: u64,
+    /// This guard's holding, as the lock word shows it while it lasts.
+    held: Held,
 }
 
 impl<'a> LockGuard<'a> {
@@ -326,18 +311,11 @@ impl<'a> LockGuard<'a> {
 }
 
 impl Drop for LockGuard<'_> {
+    #[inline]
     fn drop(&mut self) {
-        // Release only if the current holding is still ours: if someone
+        // Releases only if the current holding is still ours: if someone
         // released it by hand, the lock is free or already someone else's.
-        if self
-            .lock
-            .owner
-            .compare_exchange(self.ticket, 0, Ordering::Relaxed, Ordering::Relaxed)
-            .is_ok()
-        {
-            // Never push the lock above one permit (cannot fail while ours).
-            let _ = self.lock.raw.release_exclusive();
-        }
+        self.lock.raw.release_guard(self.held);
     }
 }
 

@@ -8,7 +8,7 @@ use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::raw_semaphore::{RawAcquire, RawSemaphore};
+use crate::raw_lock::{Held, RawLock, RawLockAcquire};
 
 /// An async mutex guarding a `T`, for Rust code: the data-holding sibling of
 /// [`Lock`](crate::Lock).
@@ -34,7 +34,7 @@ use crate::raw_semaphore::{RawAcquire, RawSemaphore};
 /// # });
 /// ```
 pub struct Mutex<T: ?Sized> {
-    raw: RawSemaphore,
+    raw: RawLock,
     data: UnsafeCell<T>,
 }
 
@@ -56,7 +56,7 @@ impl<T> Mutex<T> {
     /// ```
     pub fn new(value: T) -> Mutex<T> {
         Mutex {
-            raw: RawSemaphore::new(1),
+            raw: RawLock::new(),
             data: UnsafeCell::new(value),
         }
     }
@@ -94,7 +94,7 @@ impl<T: ?Sized> Mutex<T> {
     pub fn lock(&self) -> MutexLockFuture<'_, T> {
         MutexLockFuture {
             mutex: self,
-            raw: RawAcquire::exclusive(&self.raw),
+            raw: RawLockAcquire::new(&self.raw, true),
         }
     }
 
@@ -111,8 +111,8 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
         self.raw
-            .try_acquire_exclusive()
-            .then(|| MutexGuard::new(self))
+            .try_lock(true)
+            .map(|held| MutexGuard::new(self, held))
     }
 
     /// Whether the mutex is held.
@@ -184,15 +184,16 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct MutexLockFuture<'a, T: ?Sized> {
     mutex: &'a Mutex<T>,
-    raw: RawAcquire<'a>,
+    raw: RawLockAcquire<'a>,
 }
 
 impl<'a, T: ?Sized> Future for MutexLockFuture<'a, T> {
     type Output = MutexGuard<'a, T>;
 
+    #[inline]
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<MutexGuard<'a, T>> {
         let mutex = self.mutex;
-        self.raw.poll(cx).map(|()| MutexGuard::new(mutex))
+        self.raw.poll(cx).map(|held| MutexGuard::new(mutex, held))
     }
 }
 
@@ -215,16 +216,21 @@ impl<T: ?Sized> fmt::Debug for MutexLockFuture<'_, T> {
 #[must_use = "if unused the mutex is unlocked at once"]
 pub struct MutexGuard<'a, T: ?Sized> {
     mutex: &'a Mutex<T>,
+    /// The holding, as the lock word shows it (a `Mutex` has no release by
+    /// hand, so it lasts until this guard drops).
+    held: Held,
     /// Makes the guard `Send`/`Sync` only when handing `&mut T` across
     /// threads is sound.
     _marker: PhantomData<&'a mut T>,
 }
 
 impl<'a, T: ?Sized> MutexGuard<'a, T> {
-    /// Only called once the mutex's single permit is held by the caller.
-    fn new(mutex: &'a Mutex<T>) -> Self {
+    /// Only called once the caller holds the mutex, as `held`.
+    #[inline]
+    fn new(mutex: &'a Mutex<T>, held: Held) -> Self {
         MutexGuard {
             mutex,
+            held,
             _marker: PhantomData,
         }
     }
@@ -234,8 +240,8 @@ impl<T: ?Sized> Deref for MutexGuard<'_, T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        // SAFETY: this guard exists only while its holder owns the mutex's
-        // single permit, so no other reference to the data exists.
+        // SAFETY: this guard exists only while its holder holds the mutex,
+        // so no other reference to the data exists.
         unsafe { &*self.mutex.data.get() }
     }
 }
@@ -248,10 +254,11 @@ impl<T: ?Sized> DerefMut for MutexGuard<'_, T> {
 }
 
 impl<T: ?Sized> Drop for MutexGuard<'_, T> {
+    #[inline]
     fn drop(&mut self) {
-        // The Release in the permit hand-off orders our writes to the data
-        // before the next holder's reads. It cannot fail: we hold the permit.
-        let _ = self.mutex.raw.release_exclusive();
+        // The Release in the unlock or hand-off orders our writes to the
+        // data before the next holder's reads.
+        self.mutex.raw.release_guard(self.held);
     }
 }
 

@@ -1,5 +1,6 @@
-//! The FIFO, hand-off, cancellation-safe permit counter under `Lock`,
-//! `Semaphore`, `BoundedSemaphore`, `Mutex` and `RwLock`.
+//! The FIFO, hand-off, cancellation-safe permit counter under `Semaphore`,
+//! `BoundedSemaphore` and `RwLock` (`Lock` and `Mutex` have their own word,
+//! see `raw_lock`).
 //!
 //! # Why our own queue rather than `event-listener`
 //!
@@ -34,7 +35,6 @@ use crate::wake_list::WakeList;
 
 const HAS_WAITERS: usize = 1;
 const SHIFT: usize = 1;
-const ONE: usize = 1 << SHIFT;
 
 /// Largest permit count a semaphore can hold.
 pub(crate) const MAX_PERMITS: usize = usize::MAX >> SHIFT;
@@ -75,30 +75,8 @@ impl RawSemaphore {
         self.state.load(Ordering::Acquire) >> SHIFT
     }
 
-    /// Takes one permit from a counter whose maximum is one (a lock): a single
-    /// compare-and-swap from "one permit, nobody waiting" to "zero".
-    pub(crate) fn try_acquire_exclusive(&self) -> bool {
-        self.state
-            .compare_exchange(ONE, 0, Ordering::Acquire, Ordering::Relaxed)
-            .is_ok()
-    }
-
-    /// Returns the single permit of a counter whose maximum is one (a lock).
-    ///
-    /// Uncontended, this is one compare-and-swap from "held, nobody waiting"
-    /// to "one permit"; otherwise it hands off or fails as
-    /// [`release_bounded`](Self::release_bounded) does.
-    pub(crate) fn release_exclusive(&self) -> Result<(), Overflow> {
-        match self
-            .state
-            .compare_exchange(0, ONE, Ordering::Release, Ordering::Relaxed)
-        {
-            Ok(_) => Ok(()),
-            Err(_) => self.release_bounded(1, 1),
-        }
-    }
-
     /// Takes `n` permits if they are free and nobody is queued.
+    #[inline]
     pub(crate) fn try_acquire(&self, n: usize) -> bool {
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
@@ -120,11 +98,12 @@ impl RawSemaphore {
     /// Returns `n` permits, handing them to queued waiters first.
     ///
     /// Panics if the count would exceed [`MAX_PERMITS`] (callers document it).
+    #[inline]
     pub(crate) fn release(&self, n: usize) {
         let mut state = self.state.load(Ordering::Relaxed);
         loop {
             if state & HAS_WAITERS != 0 {
-                return self.add_permits_locked(n, shim::lock(&self.waiters));
+                return self.release_slow(n);
             }
             let new = checked_add_permits(state, n);
             match self
@@ -135,6 +114,12 @@ impl RawSemaphore {
                 Err(actual) => state = actual,
             }
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn release_slow(&self, n: usize) {
+        self.add_permits_locked(n, shim::lock(&self.waiters));
     }
 
     /// Like [`release`](Self::release) but fails, changing nothing, when the
@@ -182,6 +167,24 @@ impl RawSemaphore {
     /// Hands `n` permits to the queue in FIFO order, puts the rest back into
     /// the counter, then wakes the served waiters after unlocking.
     fn add_permits_locked<'a>(&'a self, mut n: usize, mut list: MutexGuard<'a, WaitList<Waiter>>) {
+        // The usual case first: the head takes exactly what is released (one
+        // permit for one waiter). No batch of wakers to set up and tear down.
+        if let Some(key) = list.front() {
+            let waiter = list.get_mut(key);
+            if waiter.missing == n {
+                waiter.missing = 0;
+                let waker = waiter.waker.take();
+                list.unlink(key);
+                if list.is_empty() {
+                    self.settle_empty_queue(0);
+                }
+                drop(list);
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+                return;
+            }
+        }
         let mut wakers = WakeList::new();
         loop {
             while n > 0 && wakers.can_push() {
@@ -246,6 +249,7 @@ impl RawSemaphore {
     ///
     /// `key` is `None` before the first poll and after completion; while it is
     /// `Some`, the owner must call [`cancel`](Self::cancel) if it gives up.
+    #[inline(never)]
     pub(crate) fn poll_acquire(
         &self,
         n: usize,
@@ -303,6 +307,8 @@ impl RawSemaphore {
 
     /// Abandons the acquisition in `key`: leaves the queue and passes on any
     /// permit already handed to it, so that no wakeup is lost.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn cancel(&self, key: usize) {
         let mut list = shim::lock(&self.waiters);
         let was_linked = list.is_linked(key);
@@ -333,8 +339,6 @@ fn checked_add_permits(state: usize, n: usize) -> usize {
 pub(crate) struct RawAcquire<'a> {
     sem: &'a RawSemaphore,
     n: usize,
-    /// The counter's maximum is one: try the single-CAS fast path first.
-    exclusive: bool,
     /// Queue slot while waiting (see [`RawSemaphore::poll_acquire`]).
     key: Option<usize>,
     /// The permits were handed to the caller of `poll`.
@@ -342,21 +346,13 @@ pub(crate) struct RawAcquire<'a> {
 }
 
 impl<'a> RawAcquire<'a> {
+    #[inline]
     pub(crate) fn new(sem: &'a RawSemaphore, n: usize) -> Self {
         RawAcquire {
             sem,
             n,
-            exclusive: false,
             key: None,
             done: false,
-        }
-    }
-
-    /// An acquisition of the single permit of a lock.
-    pub(crate) fn exclusive(sem: &'a RawSemaphore) -> Self {
-        RawAcquire {
-            exclusive: true,
-            ..RawAcquire::new(sem, 1)
         }
     }
 
@@ -365,12 +361,15 @@ impl<'a> RawAcquire<'a> {
         self.sem
     }
 
+    /// Polls for the permits; the fast path (free permits, first poll) is
+    /// inlined.
+    #[inline]
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        assert!(!self.done, "acquire future polled after completion");
-        if self.key.is_none() && self.exclusive && self.sem.try_acquire_exclusive() {
+        if self.key.is_none() && !self.done && self.sem.try_acquire(self.n) {
             self.done = true;
             return Poll::Ready(());
         }
+        assert!(!self.done, "acquire future polled after completion");
         let poll = self.sem.poll_acquire(self.n, &mut self.key, cx);
         self.done = poll.is_ready();
         poll
@@ -378,6 +377,7 @@ impl<'a> RawAcquire<'a> {
 }
 
 impl Drop for RawAcquire<'_> {
+    #[inline]
     fn drop(&mut self) {
         if let Some(key) = self.key.take() {
             self.sem.cancel(key);

@@ -294,3 +294,36 @@ fn guard_does_not_release_a_holding_it_gave_up() {
     cond.release().unwrap();
     assert!(!cond.locked());
 }
+
+/// Whether a holding is a guard's travels with the hand-off: a `lock()`
+/// handed the lock by a release is a guard to `wait`, a bare `acquire()`
+/// handed it is not.
+#[test]
+fn guarded_holding_survives_a_hand_off() {
+    let cond = Condition::new();
+    assert_eq!(poll(&mut Box::pin(cond.acquire())), Poll::Ready(()));
+    let mut lock = Box::pin(cond.lock());
+    assert!(poll(&mut lock).is_pending());
+    cond.release().unwrap();
+    let Poll::Ready(guard) = poll(&mut lock) else {
+        panic!("the lock was handed to the queued guard")
+    };
+    assert_eq!(
+        poll(&mut Box::pin(cond.wait())),
+        Poll::Ready(Err(ConditionError::WaitGuarded))
+    );
+    drop(guard);
+    assert!(!cond.locked());
+
+    assert_eq!(poll(&mut Box::pin(cond.acquire())), Poll::Ready(()));
+    let mut acquire = Box::pin(cond.acquire());
+    assert!(poll(&mut acquire).is_pending());
+    cond.release().unwrap();
+    assert_eq!(poll(&mut acquire), Poll::Ready(()));
+    let mut wait = Box::pin(cond.wait());
+    assert!(
+        poll(&mut wait).is_pending(),
+        "an unguarded holding may wait"
+    );
+    assert!(!cond.locked(), "the wait released the lock");
+}

@@ -195,3 +195,30 @@ fn stale_guard_does_not_release_the_next_holder() {
     assert_eq!(lock.release(), Ok(()));
     assert!(!lock.locked());
 }
+
+/// Issue 6, defect 3, through a hand-off: a `lock()` future handed the lock
+/// and then dropped releases that holding only if it is still the current
+/// one; a release by hand on its behalf already ended it.
+#[test]
+fn dropped_guard_future_releases_only_its_own_handed_over_holding() {
+    let lock = Lock::new();
+    assert!(lock.try_acquire());
+    let mut fut = lock.lock();
+    assert!(poll(&mut fut).is_pending());
+    lock.release().unwrap();
+    assert!(lock.locked(), "handed to the queued guard future");
+    drop(fut);
+    assert!(!lock.locked(), "the dropped future passed the lock on");
+
+    assert!(lock.try_acquire());
+    let mut fut = lock.lock();
+    assert!(poll(&mut fut).is_pending());
+    lock.release().unwrap();
+    // A stray release ends the holding on the future's behalf.
+    assert_eq!(lock.release(), Ok(()));
+    let next = lock.try_lock().expect("free after the stray release");
+    drop(fut);
+    assert!(lock.locked(), "the stale hand-off released the next holder");
+    drop(next);
+    assert!(!lock.locked());
+}

@@ -125,3 +125,90 @@ fn a_stale_guard_never_releases_the_next_holder() {
         assert!(!lock.locked());
     });
 }
+
+/// The one-CAS unlock of a guard racing a second thread that queues: the
+/// unlock either frees the lock first or sees the waiter and hands it over;
+/// the waiter is never left asleep on a free lock.
+#[test]
+fn guard_unlock_racing_a_new_waiter_hands_over_or_frees() {
+    loom::model(|| {
+        let mutex = Arc::new(Mutex::new(0));
+        let guard = mutex.try_lock().unwrap();
+        let t = {
+            let mutex = mutex.clone();
+            thread::spawn(move || {
+                let mut g = block_on(mutex.lock());
+                *g += 1;
+            })
+        };
+        drop(guard);
+        t.join().unwrap();
+        assert!(!mutex.is_locked());
+        assert_eq!(*mutex.try_lock().unwrap(), 1);
+    });
+}
+
+/// A guarded `lock()` that was handed the lock and then dropped passes it on
+/// (to a second waiter, or frees it), even when a release by hand races.
+#[test]
+fn cancelled_lock_future_passes_the_lock_on() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new());
+        let inside = Arc::new(AtomicUsize::new(0));
+        assert!(lock.try_acquire());
+        let canceller = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                let mut fut = pin!(lock.lock());
+                // Ready: a guard, dropped at once (released). Pending: the
+                // drop cancels, and passes on a lock already handed over.
+                drop(poll_once(fut.as_mut()));
+            })
+        };
+        let waiter = {
+            let (lock, inside) = (lock.clone(), inside.clone());
+            thread::spawn(move || {
+                let _g = block_on(lock.lock());
+                assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0);
+                inside.fetch_sub(1, Ordering::SeqCst);
+            })
+        };
+        lock.release().unwrap();
+        canceller.join().unwrap();
+        waiter.join().unwrap();
+        assert!(!lock.locked(), "a cancellation lost or kept the lock");
+    });
+}
+
+/// A release by hand of a holding that was just handed to a queued guard
+/// (asyncio lets any task release): the guard's later drop is a no-op and
+/// never releases the holding that follows.
+#[test]
+fn release_by_hand_of_a_handed_over_guard_holding() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new());
+        assert!(lock.try_acquire());
+        let waiter = {
+            let lock = lock.clone();
+            thread::spawn(move || {
+                let guard = block_on(lock.lock());
+                drop(guard);
+            })
+        };
+        lock.release().unwrap();
+        // Releases the waiter's holding on its behalf, if it has one yet.
+        let stray = lock.release();
+        // A guard too, so that only the generation tells the two apart.
+        let mut mine = lock.try_lock();
+        if stray.is_err() {
+            // The waiter may still be queued behind us.
+            mine = None;
+        }
+        waiter.join().unwrap();
+        if mine.is_some() {
+            assert!(lock.locked(), "a stale guard released the next holding");
+            drop(mine);
+        }
+        assert!(!lock.locked());
+    });
+}
