@@ -20,6 +20,10 @@ pin_project! {
     /// the I/O traits hyper 1.x drives connections with. It plays the part `hyper-util`'s
     /// `TokioIo` plays for tokio.
     ///
+    /// futures-io reads into initialized memory, and hyper's buffer is not: reads go
+    /// through a buffer of the adapter's own (2 KiB from the first read, 16 KiB once a
+    /// read fills it), zeroed once, then copied into hyper's.
+    ///
     /// # Examples
     ///
     /// ```
