@@ -14,12 +14,17 @@
 //!   `wait_closed`, `write_eof`). Both work over any futures-io byte stream: pipes to
 //!   child processes, TLS streams, test buffers.
 //! - **Loop methods**: [`LoopSockExt`] adds asyncio's `sock_recv`, `sock_sendall`,
-//!   `sock_accept`, `sock_connect`..., and `add_reader`/`add_writer` callbacks on
-//!   descriptor readiness, to [`EventLoop`](corio_runtime::EventLoop).
+//!   `sock_accept`, `sock_connect`, `sock_sendfile`..., and `add_reader`/`add_writer`
+//!   callbacks on descriptor readiness, to [`EventLoop`](corio_runtime::EventLoop).
+//! - **sendfile**: zero-copy `sendfile(2)` with asyncio's fallback rules
+//!   ([`SendfileError`]): `sock_sendfile`, [`TcpStream::sendfile`],
+//!   [`UnixStream::sendfile`], and `Transport::sendfile` (asyncio's `loop.sendfile`).
 //! - **TLS** (feature `tls`): rustls with the ring provider; `start_tls`, and TLS on
 //!   `open_connection` / `start_server`.
 //! - **Transports and protocols** ([`protocol`]): asyncio's callback API,
-//!   `create_connection` / `create_server` / `create_datagram_endpoint` with
+//!   `create_connection` / `create_server` / `create_datagram_endpoint` /
+//!   `connect_accepted_socket` (with TLS on TCP and Unix, and happy eyeballs through
+//!   [`ConnectOptions`]) with
 //!   [`Protocol`](protocol::Protocol), [`BufferedProtocol`](protocol::BufferedProtocol),
 //!   [`DatagramProtocol`](protocol::DatagramProtocol) and their transports.
 //! - **hyper on corio** (feature `hyper`): the runtime traits hyper 1.x asks for, in
@@ -82,13 +87,16 @@ struct ReadmeDoctests;
 
 mod error;
 mod event_loop;
+mod family;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
 mod io_impls;
 pub mod protocol;
 mod resolve;
+mod sendfile;
 mod socket;
+mod stream_sendfile;
 mod streams;
 mod tcp;
 #[cfg(feature = "tls")]
@@ -100,6 +108,7 @@ mod unix;
 pub use error::{IncompleteReadError, LimitOverrunError, ReadError, WriteError};
 pub use event_loop::LoopSockExt;
 pub use resolve::{ToSocketAddrs, lookup_host};
+pub use sendfile::SendfileError;
 pub use streams::{
     BoxRead, BoxWrite, ConnectOptions, DEFAULT_LIMIT, ExtraInfo, Server, ServerOptions,
     SocketAddress, StreamReader, StreamWriter, WriteLimitsError, open_connection,

@@ -22,7 +22,7 @@ pub use futures_rustls::{TlsAcceptor, TlsConnector, client, server};
 #[doc(no_inline)]
 pub use rustls;
 
-use crate::streams::{Accepted, open::tcp_info, open::unix_info};
+use crate::family::{AnyConnection, Connection, with_connection};
 use crate::{
     BoxRead, BoxWrite, ConnectOptions, ExtraInfo, ServerOptions, StreamReader, StreamWriter,
 };
@@ -87,10 +87,8 @@ impl ConnectOptions {
         config: Arc<ClientConfig>,
         server_name: impl Into<String>,
     ) -> ConnectOptions {
-        self.tls = Some(ClientTls {
-            config,
-            server_name: server_name.into(),
-        });
+        let server_name: String = server_name.into();
+        self.tls = Some(ClientTls::new(config, &server_name));
         self
     }
 
@@ -142,7 +140,7 @@ impl ServerOptions {
     #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     #[must_use]
     pub fn tls(mut self, config: Arc<ServerConfig>) -> ServerOptions {
-        self.tls = Some(ServerTls { config });
+        self.tls = Some(ServerTls::new(config));
         self
     }
 
@@ -195,6 +193,29 @@ where
 }
 
 impl ClientTls {
+    pub(crate) fn new(config: Arc<ClientConfig>, server_name: &str) -> ClientTls {
+        ClientTls {
+            config,
+            server_name: server_name.to_owned(),
+        }
+    }
+
+    /// Fails early on a name that no certificate can carry.
+    pub(crate) fn check_name(&self) -> io::Result<()> {
+        server_name(&self.server_name).map(drop)
+    }
+
+    /// The client handshake over `io`: the one TLS connect path of streams and protocols.
+    pub(crate) async fn handshake<IO>(&self, io: IO) -> io::Result<client::TlsStream<IO>>
+    where
+        IO: AsyncRead + AsyncWrite + Unpin,
+    {
+        let name = server_name(&self.server_name)?;
+        TlsConnector::from(Arc::clone(&self.config))
+            .connect(name, io)
+            .await
+    }
+
     pub(crate) async fn connect<IO>(
         &self,
         io: IO,
@@ -204,36 +225,36 @@ impl ClientTls {
     where
         IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let name = server_name(&self.server_name)?;
-        let stream = TlsConnector::from(Arc::clone(&self.config))
-            .connect(name, io)
-            .await?;
+        let stream = self.handshake(io).await?;
         let info = tls_info(info, stream.get_ref().1);
         Ok(split(stream, info, limit))
     }
 }
 
 impl ServerTls {
+    pub(crate) fn new(config: Arc<ServerConfig>) -> ServerTls {
+        ServerTls { config }
+    }
+
+    /// The server handshake over `io`: the one TLS accept path of streams and protocols.
+    pub(crate) async fn handshake<IO>(&self, io: IO) -> io::Result<server::TlsStream<IO>>
+    where
+        IO: AsyncRead + AsyncWrite + Unpin,
+    {
+        TlsAcceptor::from(Arc::clone(&self.config)).accept(io).await
+    }
+
     pub(crate) async fn accept(
         &self,
-        conn: Accepted,
+        conn: AnyConnection,
         limit: usize,
     ) -> io::Result<(StreamReader, StreamWriter)> {
-        let acceptor = TlsAcceptor::from(Arc::clone(&self.config));
-        match conn {
-            Accepted::Tcp(s) => {
-                let info = tcp_info(&s);
-                let stream = acceptor.accept(s).await?;
-                let info = tls_info(info, stream.get_ref().1);
-                Ok(split(stream, info, limit))
-            }
-            Accepted::Unix(s) => {
-                let info = unix_info(&s);
-                let stream = acceptor.accept(s).await?;
-                let info = tls_info(info, stream.get_ref().1);
-                Ok(split(stream, info, limit))
-            }
-        }
+        with_connection!(conn, |s| {
+            let info = s.extra_info();
+            let stream = self.handshake(s).await?;
+            let info = tls_info(info, stream.get_ref().1);
+            Ok(split(stream, info, limit))
+        })
     }
 }
 
@@ -304,12 +325,9 @@ pub async fn start_tls(
     let limit = reader.limit();
     let info = writer.get_extra_info().clone();
     let joined = join(reader, writer).await?;
-    ClientTls {
-        config,
-        server_name: server_name.to_owned(),
-    }
-    .connect(joined, info, limit)
-    .await
+    ClientTls::new(config, server_name)
+        .connect(joined, info, limit)
+        .await
 }
 
 /// Upgrades an open connection to TLS, server side (asyncio's `loop.start_tls(...,
@@ -335,7 +353,7 @@ pub async fn start_tls_server(
     let limit = reader.limit();
     let info = writer.get_extra_info().clone();
     let joined = join(reader, writer).await?;
-    let stream = TlsAcceptor::from(config).accept(joined).await?;
+    let stream = ServerTls::new(config).handshake(joined).await?;
     let info = tls_info(info, stream.get_ref().1);
     Ok(split(stream, info, limit))
 }

@@ -2,36 +2,19 @@
 //! that does not verify. Certificates are made at test time (rcgen).
 #![cfg(feature = "tls")]
 
+mod common;
+
 use std::cell::RefCell;
 use std::io;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::Duration;
 
 use corio_net::protocol::{
     BaseProtocol, EndpointError, Protocol, Transport, create_tls_connection, create_tls_server,
+    create_unix_connection_with, create_unix_tls_server,
 };
-use corio_net::tls::rustls;
 
-fn configs() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.signing_key.serialize_der().into());
-    let server = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.cert.der().clone()], key)
-        .unwrap();
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(cert.cert.der().clone()).unwrap();
-    let client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    (Arc::new(server), Arc::new(client))
-}
+use common::tls_configs as configs;
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -183,4 +166,47 @@ fn an_untrusted_certificate_fails_the_connection() {
         assert!(server_log.borrow().is_empty());
     })
     .unwrap();
+}
+
+#[test]
+fn tls_over_unix_endpoints_round_trips() {
+    let (server_config, client_config) = configs();
+    let path = std::env::temp_dir().join(format!("corio-ptls-unix-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let p = path.clone();
+    corio_runtime::run(async move {
+        let server_log: Log = Rc::default();
+        let sl = server_log.clone();
+        let _server = create_unix_tls_server(
+            move || Recorder {
+                log: sl.clone(),
+                echo: true,
+                transport: None,
+            },
+            &p,
+            server_config,
+        )
+        .await
+        .unwrap();
+        let client_log: Log = Rc::default();
+        let options = corio_net::ConnectOptions::new().tls(client_config, "localhost");
+        let (t, _) = create_unix_connection_with(
+            || Recorder {
+                log: client_log.clone(),
+                echo: false,
+                transport: None,
+            },
+            &p,
+            &options,
+        )
+        .await
+        .unwrap();
+        t.write(b"over unix").unwrap();
+        // The server echoes: the client reads its own bytes back, decrypted.
+        until(|| client_log.borrow().iter().any(|l| l == "data:over unix")).await;
+        assert!(server_log.borrow().iter().any(|l| l == "data:over unix"));
+        t.close();
+    })
+    .unwrap();
+    std::fs::remove_file(&path).unwrap();
 }

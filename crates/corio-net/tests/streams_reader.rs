@@ -306,3 +306,59 @@ fn readuntil_any_takes_the_match_that_ends_first_at_every_split() {
         ));
     });
 }
+
+/// A stream that always has bytes and counts its reads (each one a syscall on a socket).
+struct Endless {
+    reads: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl futures_io::AsyncRead for Endless {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut [u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        self.reads.set(self.reads.get() + 1);
+        buf.fill(b'x');
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+}
+
+#[test]
+fn a_bulk_read_costs_one_read_of_the_stream() {
+    run(async {
+        let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut reader = StreamReader::new(Endless {
+            reads: reads.clone(),
+        });
+        // The first bytes of a connection come through a small read (no buffer before).
+        assert!(!reader.read(65536).await.unwrap().is_empty());
+        reader.read(65536).await.unwrap(); // whatever that first buffer held
+        let before = reads.get();
+        assert_eq!(reader.read(65536).await.unwrap().len(), 65536);
+        assert_eq!(reads.get() - before, 1, "one read for 64 KiB");
+        // Bounded by the limit: a larger request takes the limit's worth at most.
+        assert_eq!(reader.read(1 << 20).await.unwrap().len(), 64 * 1024);
+        // A small request after that is served from what one read brought.
+        let before = reads.get();
+        assert_eq!(reader.read(10).await.unwrap().len(), 10);
+        assert_eq!(reader.read(100).await.unwrap().len(), 100);
+        assert_eq!(reads.get() - before, 1);
+    });
+}
+
+#[test]
+fn a_bulk_read_respects_a_small_limit_as_8_kib() {
+    run(async {
+        let reads = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut reader = StreamReader::with_limit(
+            Endless {
+                reads: reads.clone(),
+            },
+            16,
+        );
+        reader.read(1).await.unwrap();
+        reader.read(1 << 20).await.unwrap();
+        assert_eq!(reader.read(1 << 20).await.unwrap().len(), 8 * 1024);
+    });
+}

@@ -2,6 +2,7 @@
 //! [`EventLoop`](corio_runtime::EventLoop): asyncio's `sock_*` and `add_reader` family.
 
 mod fd_watch;
+mod sendfile;
 mod sock;
 
 use std::io;
@@ -118,6 +119,70 @@ pub trait LoopSockExt: sealed::Sealed {
     ///
     /// See [`LoopSockExt`].
     async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()>;
+
+    /// Sends `count` bytes of `file` from `offset` (to its end with `None`) over a
+    /// connected stream socket (asyncio's `sock_sendfile`); returns the bytes sent.
+    ///
+    /// The bytes go by Linux `sendfile(2)`, from the page cache to the socket with no copy
+    /// through user space; while the socket is full the call waits for room on the loop.
+    /// When `sendfile(2)` cannot send this file (it is not a regular file: a pipe, a
+    /// socket), `fallback` reads it (on the loop's default executor, 256 KiB at a time) and
+    /// sends what it read, as asyncio does; without `fallback` that is an error.
+    ///
+    /// The file's position ends at `offset` + the bytes sent (also after an error or a
+    /// cancellation, when any were sent), as asyncio leaves it; a zero-copy send does not
+    /// move it otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`SendfileError::NotAvailable`] without `fallback` for a file `sendfile(2)` cannot
+    /// send (asyncio's `SendfileNotAvailableError`); [`SendfileError::InvalidArgument`] for
+    /// a `count` of 0, a socket that is not a stream socket or is in blocking mode;
+    /// [`SendfileError::Io`] for the OS error (`BrokenPipe`, `ConnectionReset`...).
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel safe: a cancelled call may have sent part of the file (as in asyncio);
+    /// the file's position says how much.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::{Read, Seek, Write};
+    /// use corio_net::LoopSockExt;
+    ///
+    /// let mut file = tempfile_with(b"0123456789")?;
+    /// corio_runtime::run(async move {
+    ///     let lp = corio_runtime::get_running_loop().unwrap();
+    ///     let (a, b) = std::os::unix::net::UnixStream::pair()?;
+    ///     a.set_nonblocking(true)?;
+    ///     let sent = lp.sock_sendfile(&a, &file, 2, Some(5), false).await?;
+    ///     assert_eq!(sent, 5);
+    ///     assert_eq!(file.stream_position()?, 7); // offset + sent
+    ///     drop(a);
+    ///     let mut got = String::new();
+    ///     (&b).read_to_string(&mut got)?;
+    ///     assert_eq!(got, "23456");
+    ///     Ok::<(), Box<dyn std::error::Error>>(())
+    /// })??;
+    ///
+    /// # fn tempfile_with(data: &[u8]) -> std::io::Result<std::fs::File> {
+    /// #     let path = std::env::temp_dir().join(format!("corio-doc-sf-{}", std::process::id()));
+    /// #     std::fs::write(&path, data)?;
+    /// #     let file = std::fs::File::open(&path)?;
+    /// #     std::fs::remove_file(&path)?;
+    /// #     Ok(file)
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    async fn sock_sendfile(
+        &self,
+        sock: &impl AsFd,
+        file: &std::fs::File,
+        offset: u64,
+        count: Option<u64>,
+        fallback: bool,
+    ) -> Result<u64, crate::SendfileError>;
 
     /// Receives a datagram of at most `nbytes` bytes and its sender (asyncio's
     /// `sock_recvfrom`).
@@ -346,6 +411,17 @@ impl LoopSockExt for EventLoop {
 
     async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()> {
         sock::sendall(self, sock.as_fd(), data).await
+    }
+
+    async fn sock_sendfile(
+        &self,
+        sock: &impl AsFd,
+        file: &std::fs::File,
+        offset: u64,
+        count: Option<u64>,
+        fallback: bool,
+    ) -> Result<u64, crate::SendfileError> {
+        sendfile::sock_sendfile(self, sock.as_fd(), file, offset, count, fallback).await
     }
 
     async fn sock_recvfrom(

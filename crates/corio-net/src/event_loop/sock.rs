@@ -10,7 +10,7 @@ use rustix::fs::OFlags;
 use rustix::net::{RecvFlags, SendFlags};
 
 /// asyncio requires non-blocking sockets; a blocking one would stall the loop.
-fn check_nonblocking(fd: BorrowedFd<'_>) -> io::Result<()> {
+pub(super) fn check_nonblocking(fd: BorrowedFd<'_>) -> io::Result<()> {
     if rustix::fs::fcntl_getfl(fd)?.contains(OFlags::NONBLOCK) {
         Ok(())
     } else {
@@ -34,7 +34,7 @@ pub(super) async fn wait(lp: &EventLoop, fd: BorrowedFd<'_>, write: bool) -> io:
 }
 
 /// Runs `op` until it does not block, waiting in between.
-async fn retry<T>(
+pub(super) async fn retry<T>(
     lp: &EventLoop,
     fd: BorrowedFd<'_>,
     write: bool,

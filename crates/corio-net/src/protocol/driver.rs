@@ -130,10 +130,14 @@ where
     /// Closes the socket (by dropping it) and calls `connection_lost` once.
     fn finish(&mut self, error: Option<io::Error>) -> Poll<()> {
         self.stream = None;
+        self.state.raw.borrow_mut().take();
         self.state.lost.set(true);
         self.state.buf.borrow_mut().clear();
         self.state.sent.set(0);
         self.state.waker.borrow_mut().take();
+        if let Some(w) = self.state.sendfile_waker.borrow_mut().take() {
+            w.wake();
+        }
         self.protocol.cell().borrow_mut().connection_lost(error);
         Poll::Ready(())
     }
@@ -144,6 +148,10 @@ where
         let Some(stream) = self.stream.as_mut() else {
             return Poll::Ready(Ok(()));
         };
+        if self.state.sendfile_active.get() {
+            // `sendfile(2)` owns the socket's writing side; its end wakes the task.
+            return Poll::Pending;
+        }
         loop {
             let n = {
                 let buf = self.state.buf.borrow();
@@ -214,6 +222,13 @@ where
                 Poll::Pending => false,
             };
             this.flow_control();
+            // A `sendfile` waits for the queue to drain to the low mark (or to empty):
+            // wake it only then, or a full socket would bounce the two tasks.
+            if this.state.pending() <= this.state.low.get()
+                && let Some(w) = this.state.sendfile_waker.borrow_mut().take()
+            {
+                w.wake();
+            }
             if this.state.aborted.get() {
                 return this.finish(None);
             }

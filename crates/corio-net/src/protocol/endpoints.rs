@@ -3,14 +3,13 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
 use std::rc::Rc;
 
 use corio_reactor::Async;
-use corio_runtime::{CancelOnDrop, EventLoop};
+use corio_runtime::CancelOnDrop;
 use futures_io::{AsyncRead, AsyncWrite};
 
 use super::BaseProtocol;
@@ -20,20 +19,22 @@ use super::{
     BufferedProtocol, DatagramProtocol, DatagramTransport, EndpointError, Protocol, SocketAddress,
     Transport, datagram,
 };
-use crate::{TcpListener, TcpStream, UnixListener, UnixStream};
+use crate::family::{Connection, Listening, RawSocket};
+use crate::{ConnectOptions, TcpListener, TcpStream, UnixListener, UnixStream};
 
-/// Calls `connection_made` and spawns the transport task of a connected stream.
+/// Calls `connection_made` and spawns the transport task of a connected stream. `raw` is
+/// the socket under a plain (not TLS) stream, for `sendfile`.
 pub(super) fn attach<S, K>(
     stream: S,
     protocol: K,
-    peer: Option<SocketAddress>,
-    local: Option<SocketAddress>,
+    (peer, local): (Option<SocketAddress>, Option<SocketAddress>),
+    raw: Option<Rc<dyn RawSocket>>,
 ) -> Result<Transport, EndpointError>
 where
     S: AsyncRead + AsyncWrite + Unpin + 'static,
     K: Shared + Unpin + 'static,
 {
-    let state = Rc::new(TransportState::new(peer, local));
+    let state = Rc::new(TransportState::new(peer, local, raw));
     let transport = Transport::from_state(state.clone());
     protocol
         .cell()
@@ -43,18 +44,61 @@ where
     Ok(transport)
 }
 
-pub(super) fn tcp_names(stream: &TcpStream) -> (Option<SocketAddress>, Option<SocketAddress>) {
-    (
-        stream.peer_addr().ok().map(SocketAddress::Inet),
-        stream.local_addr().ok().map(SocketAddress::Inet),
-    )
+/// The names of a connection, for its transport.
+pub(super) fn names<C: Connection>(conn: &C) -> (Option<SocketAddress>, Option<SocketAddress>) {
+    (conn.peer(), conn.local())
 }
 
-fn unix_names(stream: &UnixStream) -> (Option<SocketAddress>, Option<SocketAddress>) {
-    (
-        stream.peer_addr().ok().map(SocketAddress::Unix),
-        stream.local_addr().ok().map(SocketAddress::Unix),
-    )
+/// Runs `protocol` on a plain connection of either family (seen as `wrap` makes it).
+pub(super) fn run_on<C, P, K>(
+    conn: C,
+    protocol: P,
+    wrap: fn(Rc<RefCell<P>>) -> K,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    C: Connection,
+    K: Shared<P = P> + Unpin + 'static,
+{
+    let names = names(&conn);
+    let raw = conn.raw();
+    let protocol = Rc::new(RefCell::new(protocol));
+    let transport = attach(conn, wrap(protocol.clone()), names, Some(raw))?;
+    Ok((transport, protocol))
+}
+
+/// Accepts on `listener` until the server is closed or dropped, handing each connection to
+/// `on_conn`: the accept loop of every protocol server, plain or TLS, TCP or Unix.
+pub(super) fn serve<L: Listening>(
+    listener: L,
+    mut on_conn: impl FnMut(L::Conn) + 'static,
+) -> Result<ProtocolServer, EndpointError> {
+    let local = listener.sockname();
+    let accept = corio_runtime::try_spawn(async move {
+        loop {
+            match std::future::poll_fn(|cx| listener.poll_accept_conn(cx)).await {
+                Ok(conn) => on_conn(conn),
+                Err(e) => accept_error(e).await,
+            }
+        }
+    })?;
+    Ok(ProtocolServer {
+        accept: Some(accept.cancel_on_drop()),
+        local,
+    })
+}
+
+/// [`serve`] with a fresh protocol on each connection.
+fn serve_plain<L, P, F>(listener: L, mut factory: F) -> Result<ProtocolServer, EndpointError>
+where
+    L: Listening,
+    P: Protocol,
+    F: FnMut() -> P + 'static,
+{
+    serve(listener, move |conn| {
+        if let Err(e) = run_on(conn, factory(), Plain) {
+            log::error!("protocol server: {e}");
+        }
+    })
 }
 
 /// Connects to `addr` over TCP and runs a protocol made by `factory` on the connection
@@ -85,10 +129,133 @@ where
     F: FnOnce() -> P,
 {
     let stream = TcpStream::connect(addr).await?;
-    let (peer, local) = tcp_names(&stream);
-    let protocol = Rc::new(RefCell::new(factory()));
-    let transport = attach(stream, Plain(protocol.clone()), peer, local)?;
-    Ok((transport, protocol))
+    run_on(stream, factory(), Plain)
+}
+
+/// [`create_connection`] with asyncio's keyword arguments, as [`ConnectOptions`] holds them:
+/// `happy_eyeballs_delay` and `interleave`, a per-address timeout, `local_addr`, and TLS
+/// (`ssl=` with `server_hostname=`, and `ssl_handshake_timeout`). The options' reader
+/// `limit` does not apply to protocols.
+///
+/// # Errors
+///
+/// As [`create_connection`]; `TimedOut` after the timeout; with TLS, the handshake's
+/// error (kind `InvalidData` for a bad certificate).
+///
+/// # Cancel safety
+///
+/// As [`create_connection`]: a cancelled call closes every attempt it made.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_net::ConnectOptions;
+/// use corio_net::protocol::{BaseProtocol, Protocol, create_connection_with, create_server};
+///
+/// struct Quiet;
+/// impl BaseProtocol for Quiet {}
+/// impl Protocol for Quiet {
+///     fn data_received(&mut self, _: &[u8]) {}
+/// }
+///
+/// corio_runtime::run(async {
+///     let server = create_server(|| Quiet, "127.0.0.1:0").await?;
+///     let options = ConnectOptions::new().happy_eyeballs_delay(Duration::from_millis(250));
+///     let (t, _) = create_connection_with(|| Quiet, server.local_addr()?, &options).await?;
+///     assert_eq!(t.peername().and_then(|a| a.as_inet()), Some(server.local_addr()?));
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn create_connection_with<P, F>(
+    factory: F,
+    addr: impl crate::ToSocketAddrs,
+    options: &ConnectOptions,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let stream = crate::tcp::connect_with(&addr, options).await?;
+    run_with(stream, factory, options).await
+}
+
+/// [`create_unix_connection`] with options: the connect timeout and TLS (asyncio's `ssl=`,
+/// `server_hostname=` and `ssl_handshake_timeout` of `create_unix_connection`).
+///
+/// # Errors
+///
+/// As [`create_connection_with`].
+///
+/// # Cancel safety
+///
+/// As [`create_connection`].
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_net::ConnectOptions;
+/// use corio_net::protocol::{BaseProtocol, Protocol, create_unix_connection_with, create_unix_server};
+///
+/// struct Quiet;
+/// impl BaseProtocol for Quiet {}
+/// impl Protocol for Quiet {
+///     fn data_received(&mut self, _: &[u8]) {}
+/// }
+///
+/// let path = std::env::temp_dir().join(format!("corio-doc-cucw-{}.sock", std::process::id()));
+/// let _ = std::fs::remove_file(&path);
+/// let p = path.clone();
+/// corio_runtime::run(async move {
+///     let _server = create_unix_server(|| Quiet, &p).await?;
+///     let options = ConnectOptions::new().timeout(Duration::from_secs(5));
+///     let (t, _) = create_unix_connection_with(|| Quiet, &p, &options).await?;
+///     assert!(t.sockname().is_some());
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn create_unix_connection_with<P, F>(
+    factory: F,
+    path: impl AsRef<Path>,
+    options: &ConnectOptions,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let stream = crate::socket::with_timeout(options.timeout, UnixStream::connect(path)).await?;
+    run_with(stream, factory, options).await
+}
+
+/// A protocol on a new connection of either family, after the TLS handshake when the
+/// options ask for one.
+async fn run_with<C, P, F>(
+    conn: C,
+    factory: F,
+    options: &ConnectOptions,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    C: Connection,
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    #[cfg(feature = "tls")]
+    if let Some(tls) = &options.tls {
+        let handshake = super::tls::connect_tls(conn, factory, tls);
+        return match corio_runtime::timeout(options.tls_handshake_timeout, handshake).await {
+            Ok(result) => result,
+            Err(_) => {
+                Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out").into())
+            }
+        };
+    }
+    #[cfg(not(feature = "tls"))]
+    let _ = options;
+    run_on(conn, factory(), Plain)
 }
 
 /// [`create_connection`] for a [`BufferedProtocol`], which lends its own buffer to reads.
@@ -144,10 +311,7 @@ where
     F: FnOnce() -> P,
 {
     let stream = TcpStream::connect(addr).await?;
-    let (peer, local) = tcp_names(&stream);
-    let protocol = Rc::new(RefCell::new(factory()));
-    let transport = attach(stream, Buffered(protocol.clone()), peer, local)?;
-    Ok((transport, protocol))
+    run_on(stream, factory(), Buffered)
 }
 
 /// Connects to the Unix socket at `path` and runs a protocol on it (asyncio's
@@ -198,10 +362,7 @@ where
     F: FnOnce() -> P,
 {
     let stream = UnixStream::connect(path).await?;
-    let (peer, local) = unix_names(&stream);
-    let protocol = Rc::new(RefCell::new(factory()));
-    let transport = attach(stream, Plain(protocol.clone()), peer, local)?;
-    Ok((transport, protocol))
+    run_on(stream, factory(), Plain)
 }
 
 /// A server made by [`create_server`] or [`create_unix_server`]: it accepts connections
@@ -310,27 +471,7 @@ where
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    let listener = TcpListener::bind(addr).await?;
-    let local = listener.local_addr().ok().map(SocketAddress::Inet);
-    let mut factory = factory;
-    let accept = corio_runtime::try_spawn(async move {
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    let (peer, local) = tcp_names(&stream);
-                    let protocol = Rc::new(RefCell::new(factory()));
-                    if let Err(e) = attach(stream, Plain(protocol), peer, local) {
-                        log::error!("create_server: {e}");
-                    }
-                }
-                Err(e) => accept_error(e).await,
-            }
-        }
-    })?;
-    Ok(ProtocolServer {
-        accept: Some(accept.cancel_on_drop()),
-        local,
-    })
+    serve_plain(TcpListener::bind(addr).await?, factory)
 }
 
 /// Listens on the Unix socket `path` and runs a protocol on each connection (asyncio's
@@ -355,35 +496,14 @@ where
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    let listener = UnixListener::bind(path)?;
-    let local = listener.local_addr().ok().map(SocketAddress::Unix);
-    let mut factory = factory;
-    let accept = corio_runtime::try_spawn(async move {
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    let (peer, local) = unix_names(&stream);
-                    let protocol = Rc::new(RefCell::new(factory()));
-                    if let Err(e) = attach(stream, Plain(protocol), peer, local) {
-                        log::error!("create_unix_server: {e}");
-                    }
-                }
-                Err(e) => accept_error(e).await,
-            }
-        }
-    })?;
-    Ok(ProtocolServer {
-        accept: Some(accept.cancel_on_drop()),
-        local,
-    })
+    serve_plain(UnixListener::bind(path)?, factory)
 }
 
 /// What the accept loop does on an error: asyncio logs it and, for running out of
 /// descriptors or memory, stops accepting for a second so that the loop does not spin.
 pub(super) async fn accept_error(e: io::Error) {
     log::error!("accept failed: {e}");
-    let out_of_resources = matches!(e.raw_os_error(), Some(23 | 24 | 105 | 12));
-    if out_of_resources {
+    if crate::streams::is_resource_error(&e) {
         corio_runtime::sleep(std::time::Duration::from_secs(1)).await;
     }
 }
@@ -448,203 +568,4 @@ async fn first_addr(addr: impl crate::ToSocketAddrs) -> io::Result<SocketAddr> {
         .into_iter()
         .next()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address to use"))
-}
-
-/// The endpoint calls as methods of the loop, asyncio's spelling
-/// (`loop.create_connection(...)`). Each one runs on the loop's thread, which must be the
-/// one running this loop.
-///
-/// # Examples
-///
-/// ```
-/// use corio_net::protocol::{BaseProtocol, Protocol, ProtocolLoopExt};
-///
-/// struct Quiet;
-/// impl BaseProtocol for Quiet {}
-/// impl Protocol for Quiet {
-///     fn data_received(&mut self, _: &[u8]) {}
-/// }
-///
-/// let event_loop = corio_runtime::EventLoop::new()?;
-/// let server = event_loop.run_until_complete({
-///     let lp = event_loop.clone();
-///     async move { lp.create_server(|| Quiet, "127.0.0.1:0").await }
-/// })??;
-/// assert!(server.local_addr()?.port() > 0);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub trait ProtocolLoopExt {
-    /// [`create_connection`] on this loop.
-    ///
-    /// # Errors
-    ///
-    /// As [`create_connection`].
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`create_connection`].
-    ///
-    /// # Examples
-    ///
-    /// See [`ProtocolLoopExt`].
-    fn create_connection<P, F>(
-        &self,
-        factory: F,
-        addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P;
-
-    /// [`create_server`] on this loop.
-    ///
-    /// # Errors
-    ///
-    /// As [`create_server`].
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`create_server`].
-    ///
-    /// # Examples
-    ///
-    /// See [`ProtocolLoopExt`].
-    fn create_server<P, F>(
-        &self,
-        factory: F,
-        addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
-    where
-        P: Protocol,
-        F: FnMut() -> P + 'static;
-
-    /// [`create_unix_connection`] on this loop.
-    ///
-    /// # Errors
-    ///
-    /// As [`create_unix_connection`].
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`create_unix_connection`].
-    ///
-    /// # Examples
-    ///
-    /// See [`ProtocolLoopExt`].
-    fn create_unix_connection<P, F>(
-        &self,
-        factory: F,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P;
-
-    /// [`create_unix_server`] on this loop.
-    ///
-    /// # Errors
-    ///
-    /// As [`create_unix_server`].
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`create_unix_server`].
-    ///
-    /// # Examples
-    ///
-    /// See [`ProtocolLoopExt`].
-    fn create_unix_server<P, F>(
-        &self,
-        factory: F,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
-    where
-        P: Protocol,
-        F: FnMut() -> P + 'static;
-
-    /// [`create_datagram_endpoint`] on this loop.
-    ///
-    /// # Errors
-    ///
-    /// As [`create_datagram_endpoint`].
-    ///
-    /// # Cancel safety
-    ///
-    /// As [`create_datagram_endpoint`].
-    ///
-    /// # Examples
-    ///
-    /// See [`ProtocolLoopExt`].
-    fn create_datagram_endpoint<P, F>(
-        &self,
-        factory: F,
-        local_addr: Option<impl crate::ToSocketAddrs>,
-        remote_addr: Option<impl crate::ToSocketAddrs>,
-    ) -> impl Future<Output = Result<(DatagramTransport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: DatagramProtocol,
-        F: FnOnce() -> P;
-}
-
-impl ProtocolLoopExt for EventLoop {
-    fn create_connection<P, F>(
-        &self,
-        factory: F,
-        addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P,
-    {
-        create_connection(factory, addr)
-    }
-
-    fn create_server<P, F>(
-        &self,
-        factory: F,
-        addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
-    where
-        P: Protocol,
-        F: FnMut() -> P + 'static,
-    {
-        create_server(factory, addr)
-    }
-
-    fn create_unix_connection<P, F>(
-        &self,
-        factory: F,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P,
-    {
-        create_unix_connection(factory, path)
-    }
-
-    fn create_unix_server<P, F>(
-        &self,
-        factory: F,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
-    where
-        P: Protocol,
-        F: FnMut() -> P + 'static,
-    {
-        create_unix_server(factory, path)
-    }
-
-    fn create_datagram_endpoint<P, F>(
-        &self,
-        factory: F,
-        local_addr: Option<impl crate::ToSocketAddrs>,
-        remote_addr: Option<impl crate::ToSocketAddrs>,
-    ) -> impl Future<Output = Result<(DatagramTransport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: DatagramProtocol,
-        F: FnOnce() -> P,
-    {
-        create_datagram_endpoint(factory, local_addr, remote_addr)
-    }
 }

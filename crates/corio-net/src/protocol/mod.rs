@@ -23,24 +23,35 @@
 //!
 //! See [`Transport`] for a TCP echo, [`DatagramTransport`] for a UDP echo.
 
+mod accepted;
 mod datagram;
 mod driver;
 mod endpoints;
 mod error;
+mod loop_ext;
+mod sendfile;
 #[cfg(feature = "tls")]
 mod tls;
 mod traits;
 mod transport;
 
-pub use datagram::DatagramTransport;
-pub use endpoints::{
-    ProtocolLoopExt, ProtocolServer, create_buffered_connection, create_connection,
-    create_datagram_endpoint, create_server, create_unix_connection, create_unix_server,
-};
-pub use error::{EndpointError, TransportError};
 #[cfg(feature = "tls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
-pub use tls::{create_tls_connection, create_tls_server};
+pub use accepted::connect_accepted_tls_socket;
+pub use accepted::{StreamSocket, connect_accepted_socket};
+pub use datagram::DatagramTransport;
+pub use endpoints::{
+    ProtocolServer, create_buffered_connection, create_connection, create_connection_with,
+    create_datagram_endpoint, create_server, create_unix_connection, create_unix_connection_with,
+    create_unix_server,
+};
+pub use error::{EndpointError, TransportError};
+pub use loop_ext::ProtocolLoopExt;
+#[cfg(feature = "tls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub use tls::{
+    create_tls_connection, create_tls_server, create_unix_tls_connection, create_unix_tls_server,
+};
 pub use traits::{BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol};
 pub use transport::Transport;
 

@@ -5,14 +5,16 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use futures_rustls::pki_types::ServerName;
-use futures_rustls::{TlsAcceptor, TlsConnector};
+use std::path::Path;
+
 use rustls::{ClientConfig, ServerConfig};
 
 use super::driver::Plain;
-use super::endpoints::{accept_error, attach, tcp_names};
-use super::{EndpointError, Protocol, ProtocolServer, SocketAddress, Transport};
-use crate::{TcpListener, TcpStream};
+use super::endpoints::{attach, names, serve};
+use super::{EndpointError, Protocol, ProtocolServer, Transport};
+use crate::family::{Connection, Listening};
+use crate::tls::{ClientTls, ServerTls};
+use crate::{TcpListener, TcpStream, UnixListener, UnixStream};
 
 /// [`create_connection`](super::create_connection) over TLS (asyncio's
 /// `create_connection(..., ssl=context, server_hostname=name)`): connects, runs the TLS
@@ -100,14 +102,9 @@ where
     P: Protocol,
     F: FnOnce() -> P,
 {
-    let name = ServerName::try_from(server_name.to_owned())
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let stream = TcpStream::connect(addr).await?;
-    let (peer, local) = tcp_names(&stream);
-    let stream = TlsConnector::from(config).connect(name, stream).await?;
-    let protocol = Rc::new(RefCell::new(factory()));
-    let transport = attach(stream, Plain(protocol.clone()), peer, local)?;
-    Ok((transport, protocol))
+    let tls = ClientTls::new(config, server_name);
+    tls.check_name()?;
+    connect_tls(TcpStream::connect(addr).await?, factory, &tls).await
 }
 
 /// [`create_server`](super::create_server) over TLS (asyncio's `create_server(...,
@@ -136,38 +133,171 @@ where
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    let listener = TcpListener::bind(addr).await?;
-    let local = listener.local_addr().ok().map(SocketAddress::Inet);
+    serve_tls(TcpListener::bind(addr).await?, factory, config)
+}
+
+/// [`create_unix_connection`](super::create_unix_connection) over TLS (asyncio's
+/// `create_unix_connection(..., ssl=context, server_hostname=name)`), by the same path as
+/// [`create_tls_connection`].
+///
+/// # Errors
+///
+/// As [`create_tls_connection`].
+///
+/// # Cancel safety
+///
+/// As [`create_tls_connection`].
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use corio_net::protocol::{BaseProtocol, Protocol, Transport};
+/// use corio_net::protocol::{create_unix_tls_connection, create_unix_tls_server};
+/// use corio_net::tls::rustls;
+///
+/// # fn configs() -> (Arc<rustls::ServerConfig>, Arc<rustls::ClientConfig>) {
+/// #     let provider = Arc::new(rustls::crypto::ring::default_provider());
+/// #     let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+/// #     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.signing_key.serialize_der().into());
+/// #     let server = rustls::ServerConfig::builder_with_provider(provider.clone())
+/// #         .with_safe_default_protocol_versions().unwrap()
+/// #         .with_no_client_auth()
+/// #         .with_single_cert(vec![cert.cert.der().clone()], key).unwrap();
+/// #     let mut roots = rustls::RootCertStore::empty();
+/// #     roots.add(cert.cert.der().clone()).unwrap();
+/// #     let client = rustls::ClientConfig::builder_with_provider(provider)
+/// #         .with_safe_default_protocol_versions().unwrap()
+/// #         .with_root_certificates(roots)
+/// #         .with_no_client_auth();
+/// #     (Arc::new(server), Arc::new(client))
+/// # }
+/// #[derive(Default)]
+/// struct Echo(Option<Transport>);
+/// impl BaseProtocol for Echo {
+///     fn connection_made(&mut self, t: Transport) {
+///         self.0 = Some(t);
+///     }
+/// }
+/// impl Protocol for Echo {
+///     fn data_received(&mut self, data: &[u8]) {
+///         self.0.as_ref().unwrap().write(data).unwrap();
+///     }
+/// }
+///
+/// let (server_config, client_config) = configs();
+/// let path = std::env::temp_dir().join(format!("corio-doc-utls-{}.sock", std::process::id()));
+/// let _ = std::fs::remove_file(&path);
+/// let p = path.clone();
+/// corio_runtime::run(async move {
+///     let _server = create_unix_tls_server(Echo::default, &p, server_config).await?;
+///     let (t, got) =
+///         create_unix_tls_connection(Echo::default, &p, client_config, "localhost").await?;
+///     assert!(t.peername().is_some_and(|a| a.as_unix().is_some()));
+///     # drop(got);
+///     t.close();
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub async fn create_unix_tls_connection<P, F>(
+    factory: F,
+    path: impl AsRef<Path>,
+    config: Arc<ClientConfig>,
+    server_name: &str,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let tls = ClientTls::new(config, server_name);
+    tls.check_name()?;
+    connect_tls(UnixStream::connect(path).await?, factory, &tls).await
+}
+
+/// [`create_unix_server`](super::create_unix_server) over TLS (asyncio's
+/// `create_unix_server(..., ssl=context)`), by the same path as [`create_tls_server`].
+///
+/// # Errors
+///
+/// As [`create_unix_server`](super::create_unix_server).
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// See [`create_unix_tls_connection`].
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
+pub async fn create_unix_tls_server<P, F>(
+    factory: F,
+    path: impl AsRef<Path>,
+    config: Arc<ServerConfig>,
+) -> Result<ProtocolServer, EndpointError>
+where
+    P: Protocol,
+    F: FnMut() -> P + 'static,
+{
+    serve_tls(UnixListener::bind(path)?, factory, config)
+}
+
+/// The client handshake on a connection of either family, then the protocol on it.
+pub(super) async fn connect_tls<C, P, F>(
+    conn: C,
+    factory: F,
+    tls: &ClientTls,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    C: Connection,
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let names = names(&conn);
+    let stream = tls.handshake(conn).await?;
+    let protocol = Rc::new(RefCell::new(factory()));
+    let transport = attach(stream, Plain(protocol.clone()), names, None)?;
+    Ok((transport, protocol))
+}
+
+/// The server handshake on an accepted connection, then a protocol on it.
+pub(super) async fn accept_tls<C, P, F>(
+    conn: C,
+    tls: &ServerTls,
+    factory: F,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    C: Connection,
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let names = names(&conn);
+    let stream = tls.handshake(conn).await?;
+    let protocol = Rc::new(RefCell::new(factory()));
+    let transport = attach(stream, Plain(protocol.clone()), names, None)?;
+    Ok((transport, protocol))
+}
+
+/// The accept loop of a TLS server of either family: each handshake in a task of its own.
+fn serve_tls<L, P, F>(
+    listener: L,
+    factory: F,
+    config: Arc<ServerConfig>,
+) -> Result<ProtocolServer, EndpointError>
+where
+    L: Listening,
+    P: Protocol,
+    F: FnMut() -> P + 'static,
+{
     let factory = Rc::new(RefCell::new(factory));
-    let acceptor = TlsAcceptor::from(config);
-    let accept = corio_runtime::try_spawn(async move {
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    let (peer, local) = tcp_names(&stream);
-                    let acceptor = acceptor.clone();
-                    let factory = factory.clone();
-                    let handshake = async move {
-                        match acceptor.accept(stream).await {
-                            Ok(tls) => {
-                                let protocol = Rc::new(RefCell::new((factory.borrow_mut())()));
-                                if let Err(e) = attach(tls, Plain(protocol), peer, local) {
-                                    log::error!("create_tls_server: {e}");
-                                }
-                            }
-                            Err(e) => log::warn!("create_tls_server: TLS handshake failed: {e}"),
-                        }
-                    };
-                    if let Err(e) = corio_runtime::try_spawn(handshake) {
-                        log::error!("create_tls_server: {e}");
-                    }
-                }
-                Err(e) => accept_error(e).await,
-            }
+    let tls = Rc::new(ServerTls::new(config));
+    serve(listener, move |conn| {
+        let (tls, factory) = (tls.clone(), factory.clone());
+        let handshake = async move { accept_tls(conn, &tls, || (factory.borrow_mut())()).await };
+        if let Err(e) = corio_runtime::try_spawn(handshake) {
+            log::error!("TLS protocol server: {e}");
         }
-    })?;
-    Ok(ProtocolServer {
-        accept: Some(accept.cancel_on_drop()),
-        local,
     })
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use std::task::Waker;
 
 use super::{SocketAddress, TransportError};
+use crate::family::RawSocket;
 
 /// asyncio's default high-water mark for a transport's write buffer (64 KiB); the low-water
 /// mark defaults to a quarter of the high one.
@@ -92,12 +93,22 @@ pub(crate) struct TransportState {
     pub(crate) waker: RefCell<Option<Waker>>,
     pub(crate) peername: Option<SocketAddress>,
     pub(crate) sockname: Option<SocketAddress>,
+    /// The socket under a plain (not TLS) connection, for a zero-copy `sendfile`; taken
+    /// when the connection is lost, so that a kept `Transport` holds no descriptor open.
+    pub(crate) raw: RefCell<Option<Rc<dyn RawSocket>>>,
+    /// A `sendfile` runs on this transport (one at a time).
+    pub(crate) sendfile_running: Cell<bool>,
+    /// A `sendfile` is sending from the socket itself: the task holds back its own writes.
+    pub(crate) sendfile_active: Cell<bool>,
+    /// A `sendfile` waiting for the write buffer to drain (or the connection to go).
+    pub(crate) sendfile_waker: RefCell<Option<Waker>>,
 }
 
 impl TransportState {
     pub(crate) fn new(
         peername: Option<SocketAddress>,
         sockname: Option<SocketAddress>,
+        raw: Option<Rc<dyn RawSocket>>,
     ) -> TransportState {
         TransportState {
             buf: RefCell::new(Vec::new()),
@@ -113,6 +124,10 @@ impl TransportState {
             waker: RefCell::new(None),
             peername,
             sockname,
+            raw: RefCell::new(raw),
+            sendfile_running: Cell::new(false),
+            sendfile_active: Cell::new(false),
+            sendfile_waker: RefCell::new(None),
         }
     }
 

@@ -4,9 +4,10 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::family::Connection;
 use crate::resolve::ToSocketAddrs;
 use crate::streams::reader::DEFAULT_LIMIT;
-use crate::{ExtraInfo, StreamReader, StreamWriter, TcpStream, UnixStream};
+use crate::{StreamReader, StreamWriter, TcpStream, UnixStream};
 
 /// The options of [`open_connection_with`] (asyncio's keyword arguments of
 /// `open_connection`).
@@ -25,6 +26,8 @@ pub struct ConnectOptions {
     pub(crate) limit: usize,
     pub(crate) timeout: Option<Duration>,
     pub(crate) local_addr: Option<std::net::SocketAddr>,
+    pub(crate) happy_eyeballs_delay: Option<Duration>,
+    pub(crate) interleave: Option<usize>,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::tls::ClientTls>,
     #[cfg(feature = "tls")]
@@ -37,6 +40,8 @@ impl Default for ConnectOptions {
             limit: DEFAULT_LIMIT,
             timeout: None,
             local_addr: None,
+            happy_eyeballs_delay: None,
+            interleave: None,
             #[cfg(feature = "tls")]
             tls: None,
             #[cfg(feature = "tls")]
@@ -98,6 +103,55 @@ impl ConnectOptions {
     #[must_use]
     pub fn local_addr(mut self, addr: std::net::SocketAddr) -> ConnectOptions {
         self.local_addr = Some(addr);
+        self
+    }
+
+    /// Race the host's addresses (asyncio's `happy_eyeballs_delay`, RFC 8305; 250 ms is
+    /// the RFC's advice): the first address is tried; when it has not connected after
+    /// `delay` (or fails), the next one is tried too, and so on. The first connection wins
+    /// and the other attempts are closed. The addresses are interleaved by family (one of
+    /// the first family, then one of the other, see [`interleave`](ConnectOptions::interleave)).
+    /// Without it, addresses are tried one after the other, each to the end, as asyncio does
+    /// by default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use corio_net::{ConnectOptions, TcpListener, open_connection_with};
+    ///
+    /// corio_runtime::run(async {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let port = listener.local_addr()?.port();
+    ///     // "localhost" may resolve to ::1 and 127.0.0.1; whichever connects first wins.
+    ///     let options = ConnectOptions::new().happy_eyeballs_delay(Duration::from_millis(250));
+    ///     let (_reader, writer) = open_connection_with(("127.0.0.1", port), &options).await?;
+    ///     assert!(writer.get_extra_info().peername().is_some());
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn happy_eyeballs_delay(mut self, delay: Duration) -> ConnectOptions {
+        self.happy_eyeballs_delay = Some(delay);
+        self
+    }
+
+    /// Reorder the host's addresses by family before trying them (asyncio's `interleave`):
+    /// `first_family_count - 1` addresses of the first family, then one of each family in
+    /// turn. Set alone, it changes only the order of the one-by-one attempts; with
+    /// [`happy_eyeballs_delay`](ConnectOptions::happy_eyeballs_delay) and no `interleave`,
+    /// asyncio's default of 1 applies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let options = corio_net::ConnectOptions::new().interleave(2);
+    /// # drop(options);
+    /// ```
+    #[must_use]
+    pub fn interleave(mut self, first_family_count: usize) -> ConnectOptions {
+        self.interleave = Some(first_family_count);
         self
     }
 
@@ -182,17 +236,26 @@ pub async fn open_connection_with(
     addr: impl ToSocketAddrs,
     options: &ConnectOptions,
 ) -> io::Result<(StreamReader, StreamWriter)> {
-    let stream = TcpStream::connect_inner(&addr, options.timeout, options.local_addr).await?;
+    let stream = crate::tcp::connect_with(&addr, options).await?;
+    streams_with(stream, options).await
+}
+
+/// The reader and writer of a new connection of either family, after the TLS handshake
+/// when the options ask for one.
+async fn streams_with<C: Connection>(
+    stream: C,
+    options: &ConnectOptions,
+) -> io::Result<(StreamReader, StreamWriter)> {
     #[cfg(feature = "tls")]
     if let Some(tls) = &options.tls {
-        let info = tcp_info(&stream);
+        let info = stream.extra_info();
         return crate::socket::with_timeout(
             Some(options.tls_handshake_timeout),
             tls.connect(stream, info, options.limit),
         )
         .await;
     }
-    Ok(tcp_streams(stream, options.limit))
+    Ok(streams(stream, options.limit))
 }
 
 /// Connects to the Unix socket at `path` and returns asyncio's `(reader, writer)` pair
@@ -264,52 +327,23 @@ pub async fn open_unix_connection_with(
     options: &ConnectOptions,
 ) -> io::Result<(StreamReader, StreamWriter)> {
     let stream = crate::socket::with_timeout(options.timeout, UnixStream::connect(path)).await?;
-    #[cfg(feature = "tls")]
-    if let Some(tls) = &options.tls {
-        let info = unix_info(&stream);
-        return crate::socket::with_timeout(
-            Some(options.tls_handshake_timeout),
-            tls.connect(stream, info, options.limit),
-        )
-        .await;
-    }
-    Ok(unix_streams(stream, options.limit))
+    streams_with(stream, options).await
 }
 
-pub(crate) fn tcp_info(stream: &TcpStream) -> ExtraInfo {
-    let mut info = ExtraInfo::new();
-    if let Ok(peer) = stream.peer_addr() {
-        info = info.with_peername(peer);
-    }
-    if let Ok(local) = stream.local_addr() {
-        info = info.with_sockname(local);
-    }
-    info
-}
-
-pub(crate) fn unix_info(stream: &UnixStream) -> ExtraInfo {
-    let mut info = ExtraInfo::new();
-    if let Ok(peer) = stream.peer_addr() {
-        info = info.with_peername(peer);
-    }
-    if let Ok(local) = stream.local_addr() {
-        info = info.with_sockname(local);
-    }
-    info
-}
-
-/// The reader and writer over a TCP connection (two handles on one socket).
-pub(crate) fn tcp_streams(stream: TcpStream, limit: usize) -> (StreamReader, StreamWriter) {
-    let info = tcp_info(&stream);
+/// The reader and writer over a connection of either family (two handles on one socket).
+pub(crate) fn streams<C: Connection>(stream: C, limit: usize) -> (StreamReader, StreamWriter) {
+    let info = stream.extra_info();
     let reader = StreamReader::with_limit(Box::new(stream.clone()) as crate::BoxRead, limit);
     let writer = StreamWriter::with_info(Box::new(stream) as crate::BoxWrite, info, true);
     (reader, writer)
+}
+
+/// The reader and writer over a TCP connection (named for `TcpStream::into_streams`).
+pub(crate) fn tcp_streams(stream: TcpStream, limit: usize) -> (StreamReader, StreamWriter) {
+    streams(stream, limit)
 }
 
 /// The reader and writer over a Unix stream connection.
 pub(crate) fn unix_streams(stream: UnixStream, limit: usize) -> (StreamReader, StreamWriter) {
-    let info = unix_info(&stream);
-    let reader = StreamReader::with_limit(Box::new(stream.clone()) as crate::BoxRead, limit);
-    let writer = StreamWriter::with_info(Box::new(stream) as crate::BoxWrite, info, true);
-    (reader, writer)
+    streams(stream, limit)
 }

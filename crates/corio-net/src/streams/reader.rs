@@ -335,6 +335,7 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
             return Poll::Ready(Ok(Vec::new()));
         }
         if self.start == self.end && !self.eof {
+            self.room_for(n);
             ready!(self.poll_fill(cx))?;
         }
         let n = n.min(self.end - self.start);
@@ -551,6 +552,20 @@ impl<R: AsyncRead + Unpin> StreamReader<R> {
                 }
             }
             return Poll::Ready(Ok(()));
+        }
+    }
+
+    /// Grows an empty buffer so that one read of the stream can bring the `n` bytes a
+    /// `read(n)` asks for, up to the limit (at least 8 KiB): a `read(65536)` then costs one
+    /// syscall, not one per 8 KiB. A reader that has no buffer yet keeps none until its
+    /// first bytes come (the stack read of `poll_fill`), so an idle connection still holds
+    /// no buffer.
+    fn room_for(&mut self, n: usize) {
+        let want = n.min(self.limit.max(INITIAL_CAPACITY));
+        if self.start == self.end && !self.buf.is_empty() && self.buf.len() < want {
+            self.start = 0;
+            self.end = 0;
+            self.buf.resize(want, 0);
         }
     }
 

@@ -12,13 +12,12 @@ use std::time::Duration;
 
 use corio_runtime::{CallbackOutput, Report, ReportKind, Task};
 
+use crate::family::{AnyConnection, Listening, with_connection};
 use crate::resolve::{ToSocketAddrs, resolve};
-use crate::streams::open::{tcp_streams, unix_streams};
+use crate::streams::open::streams;
 use crate::streams::reader::DEFAULT_LIMIT;
 use crate::tcp::DEFAULT_BACKLOG;
-use crate::{
-    SocketAddress, StreamReader, StreamWriter, TcpListener, TcpStream, UnixListener, UnixStream,
-};
+use crate::{SocketAddress, StreamReader, StreamWriter, TcpListener, UnixListener};
 
 /// How long accepting pauses after the process ran out of descriptors or memory
 /// (asyncio's `ACCEPT_RETRY_DELAY`).
@@ -119,22 +118,16 @@ impl ServerOptions {
     }
 }
 
-/// A connection as accepted, before its streams are made (and TLS set up).
-pub(crate) enum Accepted {
-    Tcp(TcpStream),
-    Unix(UnixStream),
-}
-
 enum Listener {
     Tcp(TcpListener),
     Unix(UnixListener),
 }
 
 impl Listener {
-    fn poll_accept(&self, cx: &mut std::task::Context<'_>) -> Poll<io::Result<Accepted>> {
+    fn poll_accept(&self, cx: &mut std::task::Context<'_>) -> Poll<io::Result<AnyConnection>> {
         match self {
-            Listener::Tcp(l) => l.poll_accept(cx).map_ok(|(s, _)| Accepted::Tcp(s)),
-            Listener::Unix(l) => l.poll_accept(cx).map_ok(|(s, _)| Accepted::Unix(s)),
+            Listener::Tcp(l) => l.poll_accept_conn(cx).map_ok(AnyConnection::Tcp),
+            Listener::Unix(l) => l.poll_accept_conn(cx).map_ok(AnyConnection::Unix),
         }
     }
 }
@@ -761,7 +754,8 @@ impl Drop for CloseOnDrop<'_> {
     }
 }
 
-fn is_resource_error(e: &io::Error) -> bool {
+/// Out of descriptors or memory: an accept loop pauses rather than spin on the error.
+pub(crate) fn is_resource_error(e: &io::Error) -> bool {
     use rustix::io::Errno;
     let code = e.raw_os_error();
     [Errno::MFILE, Errno::NFILE, Errno::NOBUFS, Errno::NOMEM]
@@ -802,7 +796,7 @@ async fn accept_loop(server: Weak<Inner>, index: usize) {
 }
 
 impl Inner {
-    fn spawn_connection(&self, conn: Accepted) {
+    fn spawn_connection(&self, conn: AnyConnection) {
         let guard = ConnectionGuard::new(&self.conns);
         let handler = Rc::clone(&self.handler);
         let limit = self.limit;
@@ -843,9 +837,6 @@ impl Inner {
     }
 }
 
-pub(crate) fn plain_streams(conn: Accepted, limit: usize) -> (StreamReader, StreamWriter) {
-    match conn {
-        Accepted::Tcp(s) => tcp_streams(s, limit),
-        Accepted::Unix(s) => unix_streams(s, limit),
-    }
+pub(crate) fn plain_streams(conn: AnyConnection, limit: usize) -> (StreamReader, StreamWriter) {
+    with_connection!(conn, |s| streams(s, limit))
 }

@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 
-use corio_reactor::Async;
 use socket2::{Domain, Protocol, Type};
 
 use crate::TcpStream;
+use crate::family::{Acceptor, poll_next_conn};
 use crate::resolve::{ToSocketAddrs, resolve};
 use crate::socket::new_socket;
 
@@ -34,7 +34,7 @@ pub(crate) const DEFAULT_BACKLOG: i32 = 1024;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct TcpListener {
-    inner: Async<std::net::TcpListener>,
+    inner: Acceptor<std::net::TcpListener>,
 }
 
 impl TcpListener {
@@ -91,9 +91,7 @@ impl TcpListener {
         }
         socket.bind(&addr.into())?;
         socket.listen(backlog)?;
-        Ok(TcpListener {
-            inner: Async::new(std::net::TcpListener::from(socket))?,
-        })
+        TcpListener::from_std(std::net::TcpListener::from(socket))
     }
 
     /// Wraps a bound, listening std listener, registering it with the running loop's
@@ -117,7 +115,7 @@ impl TcpListener {
     /// ```
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
-            inner: Async::new(listener)?,
+            inner: Acceptor::new(listener)?,
         })
     }
 
@@ -135,8 +133,7 @@ impl TcpListener {
     ///
     /// See [`TcpListener`].
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let (stream, addr) = self.inner.read_with(|l| l.accept()).await?;
-        Ok((TcpStream::from_async(Async::new(stream)?), addr))
+        self.inner.accept().await
     }
 
     /// Polls for a connection (for `poll`-style code such as a server loop or hyper's glue).
@@ -159,13 +156,7 @@ impl TcpListener {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        match self.inner.poll_read_with(cx, |l| l.accept()) {
-            Poll::Ready(Ok((stream, addr))) => {
-                Poll::Ready(Async::new(stream).map(|s| (TcpStream::from_async(s), addr)))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => Poll::Pending,
-        }
+        self.inner.poll_accept(cx)
     }
 
     /// The accepted connections as a `Stream` (each accept's error is an item: the
@@ -270,9 +261,7 @@ impl futures_core::Stream for Incoming<'_> {
     type Item = io::Result<TcpStream>;
 
     fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.listener
-            .poll_accept(cx)
-            .map(|r| Some(r.map(|(stream, _)| stream)))
+        poll_next_conn(self.listener, cx)
     }
 }
 

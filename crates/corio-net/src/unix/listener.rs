@@ -7,10 +7,10 @@ use std::os::unix::net::SocketAddr;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-use corio_reactor::Async;
 use socket2::{Domain, SockAddr, Type};
 
 use crate::UnixStream;
+use crate::family::{Acceptor, poll_next_conn};
 use crate::socket::new_socket;
 use crate::tcp::DEFAULT_BACKLOG;
 
@@ -37,7 +37,7 @@ use crate::tcp::DEFAULT_BACKLOG;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct UnixListener {
-    inner: Async<std::os::unix::net::UnixListener>,
+    inner: Acceptor<std::os::unix::net::UnixListener>,
 }
 
 impl UnixListener {
@@ -59,11 +59,9 @@ impl UnixListener {
         let socket = new_socket(Domain::UNIX, Type::STREAM, None)?;
         socket.bind(&SockAddr::unix(path)?)?;
         socket.listen(backlog)?;
-        Ok(UnixListener {
-            inner: Async::new(std::os::unix::net::UnixListener::from(
-                std::os::fd::OwnedFd::from(socket),
-            ))?,
-        })
+        UnixListener::from_std(std::os::unix::net::UnixListener::from(
+            std::os::fd::OwnedFd::from(socket),
+        ))
     }
 
     /// Wraps a bound, listening std listener.
@@ -88,7 +86,7 @@ impl UnixListener {
     /// ```
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
         Ok(UnixListener {
-            inner: Async::new(listener)?,
+            inner: Acceptor::new(listener)?,
         })
     }
 
@@ -106,8 +104,7 @@ impl UnixListener {
     ///
     /// See [`UnixListener`].
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        let (stream, addr) = self.inner.read_with(|l| l.accept()).await?;
-        Ok((UnixStream::from_async(Async::new(stream)?), addr))
+        self.inner.accept().await
     }
 
     /// Polls for a connection.
@@ -132,13 +129,7 @@ impl UnixListener {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        match self.inner.poll_read_with(cx, |l| l.accept()) {
-            Poll::Ready(Ok((stream, addr))) => {
-                Poll::Ready(Async::new(stream).map(|s| (UnixStream::from_async(s), addr)))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => Poll::Pending,
-        }
+        self.inner.poll_accept(cx)
     }
 
     /// The accepted connections as a `Stream` (each accept's error is an item: the
@@ -195,9 +186,7 @@ impl futures_core::Stream for Incoming<'_> {
     type Item = io::Result<UnixStream>;
 
     fn poll_next(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.listener
-            .poll_accept(cx)
-            .map(|r| Some(r.map(|(stream, _)| stream)))
+        poll_next_conn(self.listener, cx)
     }
 }
 
