@@ -276,14 +276,20 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          ~10% of the best competitor (`chain`, `sleep_total` and `queue_4p4c` in recent runs) \
          swing either way between runs and are not listed.\n\n\
          - **memory per task** (`mem_pending`, `mem_event`): a detached corio task is one \
-         async-task allocation of 96 bytes, a 112-byte glibc chunk (async-task's header, 72 \
-         bytes with corio's 32-byte `TaskMeta` in it — the executor pointer, id, registry key, \
-         flags and the handles' pointer, which give `all_tasks()`, cancellation, names and \
-         done-callbacks — then the 24-byte slot shared by the future and its output), plus a 16-byte registry slot and, at the peak when every \
-         task waits for its first step, a 16-byte ready-queue entry. smol's task has no \
-         metadata and an 8-byte queue entry. Shrinking `TaskMeta` by 8 bytes would move the \
-         allocation into glibc's 96-byte chunk (16 bytes a task); an 8-byte ready-queue \
-         entry needs a tagged pointer. Both are open.\n\
+         async-task allocation, here of 120 bytes in a 128-byte glibc chunk: async-task's \
+         header is 80 bytes (its state, awaiter and vtable, corio's 40-byte `TaskMeta` — the \
+         executor pointer, id, handles' pointer, last step number, registry key and flags, \
+         which give `all_tasks()`, cancellation, names, done-callbacks and cancellation of the \
+         awaited task — and async-task's `propagate_panic` flag, there because smol enables \
+         async-task's `std` feature in this build), then the 40-byte slot shared by these \
+         rows' future and its output. Plus a 16-byte registry slot and, at the peak when \
+         every task waits for its first step, a 16-byte ready-queue entry (each 16.8 bytes a \
+         task with the vectors' doubling). smol's task has no metadata (a 96-byte chunk), an \
+         8-byte queue entry and a 24-byte `active` slab slot. A 32-byte `TaskMeta` would \
+         not change the chunk for this 40-byte future (only for 16- and 32-byte slots); an \
+         8-byte ready-queue entry (a thin callback pointer, so that a task step and a \
+         callback fit one tagged word) would save 8 bytes a task. Matching smol needs both \
+         that and a task allocation of corio's own.\n\
          - **Queue 1 producer / 1 consumer**: event-listener 5.4's `notify` takes its lock on \
          every call (it has no fast path for listeners that are already notified), and a blocked \
          producer stays registered until it runs again, so each `get` of the consumer's run \

@@ -15,8 +15,11 @@
 //! | `ThreadPoolExecutor` | [`ThreadPoolExecutor`] | `submit`, `map` (input order), `shutdown(wait, cancel_futures)` |
 //! | the default executor's threads | [`ThreadPool`], [`global_pool`] | min(32, cpus + 4) threads, started on demand, idle ones leave |
 //! | `ProcessPoolExecutor`, `multiprocessing.Pool` | [`process::ProcessPoolExecutor`] | workers are this binary re-run; functions registered by name |
-//! | `multiprocessing.Process` | [`process::Process`] | `start`, `join`, `pid`, `exitcode`, `kill` |
+//! | `multiprocessing.Process` | [`process::Process`] | `start`, `join`, `join_timeout`, `is_alive`, `terminate`, `kill`, `close`, `pid`, `exitcode`, `name`, `daemon` |
 //! | `multiprocessing.Value` + `get_lock()` | [`process::SharedValue`] | a lock shared by processes, released if its holder dies |
+//! | `multiprocessing.Array` | [`process::SharedArray`] | fixed length, one lock shared by processes |
+//! | `multiprocessing.Pipe` / `Connection` | [`process::pipe`] / [`process::Connection`] | typed (serde) messages; an end goes to a child as a `Process` argument |
+//! | `multiprocessing.Queue` | [`process::Queue`] | many producers and consumers across processes; `put` never blocks |
 //!
 //! # When not to use it
 //!

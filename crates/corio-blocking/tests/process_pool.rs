@@ -79,6 +79,10 @@ fn main() {
     ]);
     run(&[
         ("workers_are_other_processes", workers_are_other_processes),
+        (
+            "max_tasks_per_child_replaces_workers",
+            max_tasks_per_child_replaces_workers,
+        ),
         ("map_keeps_input_order", map_keeps_input_order),
         (
             "as_completed_over_process_futures",
@@ -292,4 +296,28 @@ fn futures_await_under_smol() {
         out
     }));
     assert_eq!(out, (0..10).map(|i| i.to_string()).collect::<Vec<_>>());
+}
+
+fn max_tasks_per_child_replaces_workers() {
+    let pool = ProcessPoolExecutor::with_max_workers(2).max_tasks_per_child(3);
+    let pids: Vec<u32> = pool
+        .map(&PID, std::iter::repeat_n((), 30), None)
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut counts = std::collections::HashMap::new();
+    for pid in &pids {
+        *counts.entry(*pid).or_insert(0) += 1;
+    }
+    // Thirty jobs, three per worker at most: ten workers at least, none ran more.
+    assert!(counts.values().all(|&n| n <= 3), "{counts:?}");
+    assert!(counts.len() >= 10, "{counts:?}");
+    assert!(pool.pids().len() <= 2);
+    // The replaced workers were reaped.
+    for pid in counts.keys() {
+        if !pool.pids().contains(pid) {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"));
+            assert!(stat.is_err(), "worker {pid} left behind: {stat:?}");
+        }
+    }
 }

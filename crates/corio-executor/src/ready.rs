@@ -23,6 +23,7 @@ pub(crate) fn discard(runnable: TaskRunnable) {
     drop(runnable);
 }
 
+#[cold]
 pub(crate) fn discard_entry(entry: Ready) {
     match entry {
         Ready::Task(r) => discard(r),

@@ -17,8 +17,9 @@
 //! - **Signals**: [`SignalHandlers`] adds `add_signal_handler` / `remove_signal_handler` to
 //!   the loop (the callback runs on the loop, in its order, never inside the OS handler);
 //!   [`signals`] is a stream of deliveries for async code; [`KeyboardInterrupt`] gives a loop
-//!   driven by `run_until_complete` Python's default Ctrl+C. Signals that cannot be handled
-//!   are a typed [`SignalError`]. `corio::run` handles Ctrl+C itself, as `asyncio.run` does
+//!   driven by `run_until_complete` Python's default Ctrl+C. A [`Signal`] is any signal
+//!   number of the system, real-time ones included ([`Signal::rt`]); numbers that are no
+//!   signal and signals that cannot be handled are a typed [`SignalError`]. `corio::run` handles Ctrl+C itself, as `asyncio.run` does
 //!   (see `corio-runtime`).
 //!
 //! # Examples
@@ -74,4 +75,4 @@ pub use process::{
     create_subprocess_exec, create_subprocess_shell,
 };
 pub use protocol::{SubprocessLoopExt, SubprocessProtocol, SubprocessTransport};
-pub use signal::{KeyboardInterrupt, Signal, SignalHandlers, Signals, kill, signals};
+pub use signal::{IntoSignal, KeyboardInterrupt, Signal, SignalHandlers, Signals, kill, signals};

@@ -19,7 +19,7 @@ use corio_runtime::EventLoop;
 use futures_io::{AsyncRead, AsyncWrite};
 
 use crate::process::child::returncode;
-use crate::{ChildStdin, Command, Process, ProcessError, Signal, Stdio};
+use crate::{ChildStdin, Command, IntoSignal, Process, ProcessError, Signal, Stdio};
 
 /// The callbacks of a child process (asyncio's `asyncio.SubprocessProtocol`). Every method
 /// has an empty default.
@@ -177,7 +177,7 @@ impl SubprocessTransport {
         self.inner.wake();
     }
 
-    /// Sends `signal` to the child (asyncio's `send_signal`).
+    /// Sends `signal` (a [`Signal`] or its number) to the child (asyncio's `send_signal`).
     ///
     /// # Errors
     ///
@@ -197,7 +197,7 @@ impl SubprocessTransport {
     /// })??;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn send_signal(&self, signal: Signal) -> Result<(), ProcessError> {
+    pub fn send_signal(&self, signal: impl IntoSignal) -> Result<(), ProcessError> {
         self.inner.process.borrow_mut().send_signal(signal)
     }
 

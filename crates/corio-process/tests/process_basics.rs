@@ -45,6 +45,44 @@ fn terminate_and_other_signals_give_negative_codes() {
 }
 
 #[test]
+fn any_signal_number_reaches_the_child() {
+    block(async {
+        // A real-time signal by number, as asyncio's send_signal(sig) takes it.
+        let rt3 = Signal::from_raw(Signal::rtmin().as_raw() + 3).unwrap();
+        assert_eq!(rt3, Signal::rt(3).unwrap());
+        assert_eq!(rt3.to_string(), "SIGRTMIN+3");
+        let mut child = Command::new("sleep").arg("60").spawn()?;
+        // Numbers that are no signal here are refused before anything is sent.
+        for bad in [0, -1, 32, 65] {
+            assert!(matches!(
+                child.send_signal(bad),
+                Err(ProcessError::InvalidSignal(n)) if n == bad
+            ));
+        }
+        assert_eq!(child.try_wait()?, None, "still running");
+        // By its number, as asyncio's send_signal(sig) takes it.
+        child.send_signal(rt3.as_raw())?;
+        assert_eq!(child.wait().await?, -rt3.as_raw());
+        assert!(matches!(child.send_signal(rt3), Err(ProcessError::Exited)));
+
+        // os.kill with SIGRTMAX, and a named signal given by number.
+        let mut child = Command::new("sleep").arg("60").spawn()?;
+        corio_process::kill(child.pid(), Signal::rtmax()).unwrap();
+        assert!(matches!(
+            corio_process::kill(child.pid(), 33),
+            Err(corio_process::SignalError::Invalid(33))
+        ));
+        assert_eq!(child.wait().await?, -Signal::rtmax().as_raw());
+        let mut child = Command::new("sleep").arg("60").spawn()?;
+        child.send_signal(Signal::from_raw(10).unwrap())?;
+        assert_eq!(child.wait().await?, -10);
+        Ok(())
+    });
+    assert!(Signal::rt(-1).is_err());
+    assert!(Signal::rt(Signal::rtmax().as_raw() - Signal::rtmin().as_raw() + 1).is_err());
+}
+
+#[test]
 fn exit_codes_come_back() {
     block(async {
         let mut child = create_subprocess_shell("exit 42").await?;

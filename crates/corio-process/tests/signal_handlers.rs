@@ -13,8 +13,7 @@ use corio_process::{KeyboardInterrupt, Signal, SignalError, SignalHandlers, sign
 use corio_runtime::{EventLoop, LoopError, run, sleep};
 
 fn raise(signal: Signal) {
-    let sig = rustix::process::Signal::from_named_raw(signal.as_raw()).unwrap();
-    rustix::process::kill_process(rustix::process::getpid(), sig).unwrap();
+    corio_process::kill(std::process::id(), signal).unwrap();
 }
 
 #[test]
@@ -96,7 +95,8 @@ fn signals_that_cannot_be_handled_are_typed_errors() {
         ));
         assert!(matches!(signals([sig]), Err(SignalError::Forbidden(_))));
     }
-    for raw in [0, -3, 65, 1000] {
+    // 32 and 33: real-time numbers glibc keeps for itself (below SIGRTMIN).
+    for raw in [0, -3, 32, 33, 65, 1000] {
         assert!(matches!(Signal::from_raw(raw), Err(SignalError::Invalid(r)) if r == raw));
     }
     lp.close().unwrap();
@@ -201,6 +201,74 @@ fn removing_the_last_handler_brings_the_default_back() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.signal(), Some(Signal::TERM.as_raw()), "{stdout}");
+    assert!(stdout.contains("handled"));
+    assert!(!stdout.contains("still alive"));
+}
+
+#[test]
+fn real_time_signals_are_handled_and_streamed() {
+    let lp = EventLoop::new().unwrap();
+    let rt1 = Signal::rt(1).unwrap();
+    let hits = Rc::new(Cell::new(0));
+    let (h, stopper) = (hits.clone(), lp.clone());
+    lp.add_signal_handler(rt1, move || {
+        h.set(h.get() + 1);
+        stopper.stop();
+    })
+    .unwrap();
+    lp.call_soon(move || raise(rt1)).unwrap();
+    lp.run_forever().unwrap();
+    assert_eq!(hits.get(), 1);
+    assert!(lp.remove_signal_handler(rt1));
+    lp.close().unwrap();
+
+    let rtmax = Signal::rtmax();
+    let got = run(async move {
+        let mut sigs = signals([rtmax]).unwrap();
+        raise(rtmax);
+        sigs.recv().await.unwrap()
+    })
+    .unwrap();
+    assert_eq!(got, rtmax);
+    assert_eq!(got.to_string(), "SIGRTMAX");
+}
+
+/// Run in a child process by the test below: after the last handler for SIGRTMIN+2 is
+/// removed, that signal ends the process (its default action), as after asyncio's
+/// `remove_signal_handler`.
+#[test]
+#[ignore = "run in a child process by removing_the_last_real_time_handler_brings_the_default_back"]
+fn child_remove_then_real_time() {
+    let sig = Signal::rt(2).unwrap();
+    let lp = EventLoop::new().unwrap();
+    let s = lp.clone();
+    lp.add_signal_handler(sig, move || s.stop()).unwrap();
+    lp.call_later(0.01, move || raise(sig)).unwrap();
+    lp.run_forever().unwrap();
+    println!("handled");
+    assert!(lp.remove_signal_handler(sig));
+    raise(sig);
+    std::thread::sleep(Duration::from_secs(5));
+    println!("still alive");
+}
+
+#[test]
+fn removing_the_last_real_time_handler_brings_the_default_back() {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_remove_then_real_time",
+            "--nocapture",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.signal(),
+        Some(Signal::rt(2).unwrap().as_raw()),
+        "{stdout}"
+    );
     assert!(stdout.contains("handled"));
     assert!(!stdout.contains("still alive"));
 }

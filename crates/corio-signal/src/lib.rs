@@ -8,7 +8,9 @@
 //!
 //! It lives in a crate of its own, under the event loop, so that `corio-runtime` (which must
 //! not depend on `corio-process`, the crate above it) gets Ctrl+C handling without `unsafe`
-//! code of its own. `corio-process` has the general signal API, built on `signal-hook`.
+//! code of its own. `corio-process` has the general signal API, built on `signal-hook`;
+//! [`terminate_while`] gives it the default action of the real-time signals, which
+//! signal-hook cannot emulate.
 //!
 //! # When not to use it
 //!
@@ -37,8 +39,10 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod default;
 mod interrupt;
 mod sys;
 
+pub use default::terminate_while;
 pub use interrupt::{InterruptCatcher, reraise_sigint};
 pub use sys::{has_default_disposition, is_main_thread};

@@ -85,12 +85,37 @@ pub(crate) fn write_raw(fd: libc::c_int, bytes: &[u8]) {
 
 /// Ends the process by SIGINT with the default disposition (async-signal-safe).
 pub(crate) fn die_by_sigint() {
-    // SAFETY: `signal` and `raise` are async-signal-safe. Inside the SIGINT handler the raised
-    // signal stays blocked until the handler returns, then kills the process.
+    die_by(libc::SIGINT);
+}
+
+/// Ends the process by `signal` with its default disposition (async-signal-safe), for a
+/// signal whose default action is to end the process.
+fn die_by(signal: libc::c_int) {
+    // SAFETY: `signal` and `raise` are async-signal-safe. Inside a handler for `signal` the
+    // raised signal stays blocked until the handler returns, then kills the process.
     unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_DFL);
-        libc::raise(libc::SIGINT);
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
     }
+}
+
+/// Adds, through signal-hook's registry (so that it runs beside the other actions
+/// registered there for `signal`), an action that ends the process by `signal` while
+/// `armed` is set. It stays for the life of the process.
+pub(crate) fn register_die_while(
+    signal: libc::c_int,
+    armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> io::Result<()> {
+    let action = move || {
+        if armed.load(std::sync::atomic::Ordering::SeqCst) {
+            die_by(signal);
+        }
+    };
+    // SAFETY: the action is async-signal-safe: it loads an atomic and calls `die_by`, which
+    // calls only `signal` and `raise`. The caller has refused the signals signal-hook panics
+    // on (`FORBIDDEN`).
+    unsafe { signal_hook::low_level::register(signal, action) }?;
+    Ok(())
 }
 
 /// Runs `f` and puts `errno` back as it was: a handler must not change what the code it

@@ -34,7 +34,7 @@
 //! | `runtime` | yes | the event loop ([`EventLoop`], [`run`], [`spawn`], [`to_thread`], [`run_coroutine_threadsafe`], ...); turns on `executor`, `time`, `reactor` and `blocking` |
 //! | `sync` | yes | [`sync`]: `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Mutex`, `RwLock` |
 //! | `channel` | yes | [`channel`]: `Queue`, `PriorityQueue`, `LifoQueue`, channels |
-//! | `blocking` | via `runtime` | [`blocking`]: `to_thread`, `ConcurrentFuture`, `ThreadPoolExecutor`, `ProcessPoolExecutor`, `Process`, shared `Value` |
+//! | `blocking` | via `runtime` | [`blocking`]: `to_thread`, `ConcurrentFuture`, `ThreadPoolExecutor`, `ProcessPoolExecutor`, `Process`, `Pipe`, `Queue`, shared `Value` and `Array` |
 //! | `executor` | via `runtime` | [`executor`]: the task executor alone |
 //! | `time` | via `runtime` | [`time`]: clocks, timer queue, `sleep`, `timeout`, `interval` |
 //! | `reactor` | via `runtime` | [`reactor`]: I/O readiness and `Async<T>` |
@@ -77,9 +77,10 @@ pub use corio_runtime::{TimeoutHandle, TimeoutScope, timeout_scope, timeout_scop
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
-    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
-    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
+    ALL_COMPLETED, AsCompleted, ChildError, DoneWatch, FIRST_COMPLETED, FIRST_EXCEPTION, Fallible,
+    Gather, GatherAll, GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen,
+    Shield, TaskGroup, TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield,
+    task_group, wait, wait_for,
 };
 
 /// Runs an `async fn` on a new event loop: asyncio's `asyncio.run(main())` under
@@ -190,7 +191,7 @@ pub use corio_sync as sync;
 pub use corio_channel as channel;
 
 /// Threads and processes for any executor: `to_thread`, `ConcurrentFuture`, the thread and
-/// process pool executors, `Process` and the shared `Value` (`corio-blocking`).
+/// process pool executors, `Process`, `Pipe`, `Queue`, and the shared `Value` and `Array` (`corio-blocking`).
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 #[doc(inline)]

@@ -8,6 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::fds::describe;
 use super::wire::Failure;
 use crate::error::Panic;
 
@@ -129,7 +130,7 @@ where
     R: Serialize + 'static,
 {
     fn call_serialized(&self, args: &[u8]) -> Result<Vec<u8>, Failure> {
-        let args: A = postcard::from_bytes(args).map_err(|e| Failure::Arguments(e.to_string()))?;
+        let args: A = postcard::from_bytes(args).map_err(|e| Failure::Arguments(describe(&e)))?;
         let result = catch_unwind(AssertUnwindSafe(|| (self.f)(args)))
             .map_err(|p| Failure::Panicked(Panic::from_payload(p).message().to_owned()))?;
         postcard::to_stdvec(&result).map_err(|e| Failure::Result(e.to_string()))

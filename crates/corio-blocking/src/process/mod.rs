@@ -1,5 +1,8 @@
 //! Processes: [`ProcessPoolExecutor`] (Python's `concurrent.futures.ProcessPoolExecutor`),
-//! [`Process`] (`multiprocessing.Process`) and [`SharedValue`] (`multiprocessing.Value`).
+//! [`Process`] (`multiprocessing.Process`), [`SharedValue`] (`multiprocessing.Value`),
+//! [`SharedArray`] (`multiprocessing.Array`),
+//! [`pipe`] / [`Connection`] (`multiprocessing.Pipe`) and [`Queue`]
+//! (`multiprocessing.Queue`).
 //!
 //! # How a worker starts
 //!
@@ -11,10 +14,13 @@
 //! - call [`init`] **first thing in `main`**, in the parent and (because it is the same
 //!   code) in every worker; whatever runs before it runs in every worker too;
 //! - list there every [`ProcessFn`] a worker may run (functions are found by name);
-//! - arguments and results are serde types, sent as postcard (compact, no schema).
+//! - arguments and results are serde types, sent as postcard (compact, no schema); a
+//!   [`Connection`] or a [`Queue`] among a [`Process`]'s arguments goes with its open
+//!   descriptors, as Python passes them to a child.
 //!
-//! A worker's standard input is its channel to the parent; its standard output and error
-//! are the parent's, so what a function prints shows as in Python.
+//! A worker's standard input is its channel to the parent (it then replaces it with
+//! `/dev/null`, as Python's children have); its standard output and error are the
+//! parent's, so what a function prints shows as in Python.
 //!
 //! # Examples
 //!
@@ -37,9 +43,13 @@
 //! }
 //! ```
 
+mod array;
 mod child;
+mod fds;
 mod function;
+mod pipe;
 mod pool;
+mod queue;
 mod spawn;
 mod value;
 mod wire;
@@ -47,9 +57,12 @@ mod worker;
 
 use std::sync::OnceLock;
 
+pub use array::{ArrayGuard, SharedArray, SharedArrayError};
 pub use child::{Process, ProcessError};
 pub use function::{AnyProcessFn, ProcessFn};
+pub use pipe::{Connection, PipeError, pipe};
 pub use pool::ProcessPoolExecutor;
+pub use queue::{INLINE_MAX, Queue, QueueError};
 pub use value::{SharedScalar, SharedValue, SharedValueError, ValueGuard};
 
 use crate::error::SubmitError;
@@ -114,8 +127,19 @@ pub fn is_initialized() -> bool {
 pub fn is_worker() -> bool {
     // The variable holds the parent's pid: a program that a worker starts inherits the
     // variable but has another parent, so it is not mistaken for a worker.
-    std::env::var(wire::WORKER_ENV)
-        .is_ok_and(|parent| parent == std::os::unix::process::parent_id().to_string())
+    let Ok(parent) = std::env::var(wire::WORKER_ENV) else {
+        return false;
+    };
+    if parent == std::os::unix::process::parent_id().to_string() {
+        return true;
+    }
+    // The parent may have died before this process got here (another process adopted
+    // it): it is still a worker, and must not run `main` as the parent would, if its
+    // standard input is a socket, as its parent made it. A program a worker starts has
+    // /dev/null (a worker's own standard input) or a pipe of its own there.
+    rustix::fs::fstat(std::io::stdin()).is_ok_and(|stat| {
+        rustix::fs::FileType::from_raw_mode(stat.st_mode) == rustix::fs::FileType::Socket
+    })
 }
 
 /// Checks that `name` was registered with [`init`] in this process.
@@ -130,5 +154,5 @@ fn check_registered(name: &'static str) -> Result<(), SubmitError> {
 
 /// Serialises an argument for a worker.
 fn serialize_args<A: serde::Serialize>(args: &A) -> Result<Vec<u8>, SubmitError> {
-    postcard::to_stdvec(args).map_err(|e| SubmitError::Serialize(e.to_string().into()))
+    postcard::to_stdvec(args).map_err(|e| SubmitError::Serialize(fds::describe(&e).into()))
 }

@@ -61,6 +61,8 @@ struct State {
     broken: Option<Arc<str>>,
     /// The pids of the live workers.
     pids: Vec<u32>,
+    /// Replace a worker after this many jobs (Python's `max_tasks_per_child`).
+    max_tasks_per_child: Option<usize>,
 }
 
 struct Shared {
@@ -202,6 +204,7 @@ impl ProcessPoolExecutor {
                     shutdown: false,
                     broken: None,
                     pids: Vec::new(),
+                    max_tasks_per_child: None,
                 }),
                 work: Condvar::new(),
                 max_workers: max_workers.max(1),
@@ -209,6 +212,36 @@ impl ProcessPoolExecutor {
                 threads: Mutex::new(Vec::new()),
             }),
         }
+    }
+
+    /// Makes each worker exit after `tasks` jobs, a fresh one taking its place (Python's
+    /// `max_tasks_per_child`, to give back what a leaky function holds); `tasks` is at
+    /// least 1. Workers that ran fewer keep running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_blocking::process::{self, ProcessFn, ProcessPoolExecutor};
+    ///
+    /// fn pid(_: ()) -> u32 {
+    ///     std::process::id()
+    /// }
+    /// static PID: ProcessFn<(), u32> = ProcessFn::new("pid", pid);
+    ///
+    /// fn main() {
+    ///     process::init(&[&PID]);
+    ///     let pool = ProcessPoolExecutor::with_max_workers(1).max_tasks_per_child(2);
+    ///     let pids: Vec<u32> =
+    ///         (0..4).map(|_| pool.submit(&PID, ()).unwrap().result(None).unwrap()).collect();
+    ///     assert_eq!(pids[0], pids[1]);
+    ///     assert_ne!(pids[1], pids[2]); // the first worker left after two jobs
+    ///     assert_eq!(pids[2], pids[3]);
+    /// }
+    /// ```
+    #[must_use]
+    pub fn max_tasks_per_child(self, tasks: usize) -> ProcessPoolExecutor {
+        self.shared.lock().max_tasks_per_child = Some(tasks.max(1));
+        self
     }
 
     /// The most worker processes this pool runs.
@@ -487,6 +520,8 @@ impl Shared {
     /// when it dies.
     fn manage(self: Arc<Self>) {
         let mut worker: Option<Worker> = None;
+        // Jobs the current worker has run.
+        let mut done = 0;
         while let Some(job) = self.next_job() {
             if !job.target.start() {
                 self.lock().busy -= 1;
@@ -495,11 +530,16 @@ impl Shared {
             let mut current = match worker.take() {
                 Some(w) => w,
                 None => match self.start_worker() {
-                    Ok(w) => w,
+                    Ok(w) => {
+                        done = 0;
+                        w
+                    }
                     Err(why) => {
                         self.lock().busy -= 1;
-                        job.target.finish(Err(FutureError::BrokenPool(why.clone())));
-                        self.break_pool(why);
+                        // Broken first: whoever sees this job fail must find the pool
+                        // refusing new jobs.
+                        self.break_pool(why.clone());
+                        job.target.finish(Err(FutureError::BrokenPool(why)));
                         break;
                     }
                 },
@@ -508,10 +548,25 @@ impl Shared {
                 function: job.function.to_owned(),
                 args: job.args,
                 last: false,
+                daemon: false,
             };
             let outcome = match current.call(&request) {
                 Ok(Reply::Done(outcome)) => {
-                    worker = Some(current);
+                    done += 1;
+                    if self
+                        .lock()
+                        .max_tasks_per_child
+                        .is_some_and(|max| done >= max)
+                    {
+                        // Its last job: it exits, the next job starts a fresh one.
+                        let pid = current.pid();
+                        self.forget(pid);
+                        if let Err(e) = current.close() {
+                            log::warn!("corio-blocking: cannot reap worker {pid}: {e}");
+                        }
+                    } else {
+                        worker = Some(current);
+                    }
                     outcome.map_err(FutureError::from)
                 }
                 Ok(other) => {
@@ -531,7 +586,10 @@ impl Shared {
                     let status = current.reap();
                     if !self.lock().shutdown {
                         match self.start_worker() {
-                            Ok(w) => worker = Some(w),
+                            Ok(w) => {
+                                done = 0;
+                                worker = Some(w);
+                            }
                             Err(why) => log::error!("corio-blocking: cannot replace worker: {why}"),
                         }
                     }

@@ -8,12 +8,16 @@
 //! socket pair on stdin needs no extra file descriptor plumbing, no `unsafe` `pre_exec`,
 //! and no path on disk: std's `Command` alone does it.
 
-use std::io::{self, BufReader, BufWriter};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
-use super::wire::{Reply, Request, WORKER_ENV, read_frame, write_frame};
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+
+use super::fds::write_with_fds;
+use super::wire::{Reply, Request, WORKER_ENV, encode_frame, read_frame, write_frame};
 
 /// A running worker process and the parent's end of its socket.
 #[derive(Debug)]
@@ -21,6 +25,8 @@ pub(crate) struct Worker {
     pub(crate) child: Child,
     reader: BufReader<UnixStream>,
     writer: BufWriter<UnixStream>,
+    /// The worker's end of the socket was seen closed.
+    closed: bool,
 }
 
 impl Worker {
@@ -39,6 +45,7 @@ impl Worker {
             child,
             reader: BufReader::new(ours.try_clone()?),
             writer: BufWriter::new(ours),
+            closed: false,
         })
     }
 
@@ -48,6 +55,12 @@ impl Worker {
 
     pub(crate) fn send(&mut self, request: &Request) -> io::Result<()> {
         write_frame(&mut self.writer, request)
+    }
+
+    /// Sends `request` with descriptors attached (see `fds.rs`).
+    pub(crate) fn send_with_fds(&mut self, request: &Request, fds: &[OwnedFd]) -> io::Result<()> {
+        self.writer.flush()?;
+        write_with_fds(self.writer.get_ref(), &encode_frame(request)?, fds)
     }
 
     /// The next reply; an error if the worker closed (died) first.
@@ -61,12 +74,79 @@ impl Worker {
         self.recv()
     }
 
+    /// Waits at most `timeout` (`None`: for ever) for the worker to exit, dropping what it
+    /// sends meanwhile, and reaps it; `Ok(None)` if it still runs.
+    ///
+    /// The end of the socket's stream is the sentinel (as Python's `Process.sentinel`): the
+    /// worker holds its end only as a close-on-exec descriptor (see `worker.rs`), so the
+    /// stream ends when the worker process does, and `poll` waits for that without a busy
+    /// loop or a thread.
+    pub(crate) fn wait_timeout(
+        &mut self,
+        timeout: Option<Duration>,
+    ) -> io::Result<Option<ExitStatus>> {
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(Some(status));
+            }
+            if self.closed {
+                // The worker closed its end: it is exiting; the kernel makes it reapable
+                // right after.
+                return self.child.wait().map(Some);
+            }
+            // `None`: no timeout, or one too far away to represent: wait for ever.
+            let remaining = match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Ok(None);
+                    }
+                    Timespec::try_from(left).ok()
+                }
+                None => None,
+            };
+            // Replies already buffered are dropped too.
+            let buffered = self.reader.buffer().len();
+            self.reader.consume(buffered);
+            let mut fds = [PollFd::new(self.reader.get_ref(), PollFlags::IN)];
+            match poll(&mut fds, remaining.as_ref()) {
+                Ok(0) => {}
+                Ok(_) => {
+                    let mut sink = [0u8; 4096];
+                    match self.reader.get_mut().read(&mut sink) {
+                        Ok(0) => self.closed = true,
+                        Ok(_) => {}
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        // A reset socket is a closed one.
+                        Err(_) => self.closed = true,
+                    }
+                }
+                Err(rustix::io::Errno::INTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Sends `signal` to the worker unless it was reaped: while it is not, its pid cannot
+    /// have been given to another process (an exited child stays a zombie until reaped), and
+    /// only this `Child` reaps it. `Ok(false)` if it had exited already (nothing sent).
+    pub(crate) fn signal(&mut self, signal: rustix::process::Signal) -> io::Result<bool> {
+        if self.child.try_wait()?.is_some() {
+            return Ok(false);
+        }
+        let pid = rustix::process::Pid::from_child(&self.child);
+        rustix::process::kill_process(pid, signal)?;
+        Ok(true)
+    }
+
     /// Closes our end (the worker then exits) and reaps the process.
     pub(crate) fn close(self) -> io::Result<ExitStatus> {
         let Worker {
             mut child,
             reader,
             writer,
+            ..
         } = self;
         drop(writer);
         drop(reader);

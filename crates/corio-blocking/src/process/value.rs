@@ -196,6 +196,11 @@ impl<T: SharedScalar> SharedValue<T> {
     ///
     /// See [`SharedValue`].
     pub fn new(initial: T) -> Result<SharedValue<T>, SharedValueError> {
+        SharedValue::create(&[initial])
+    }
+
+    /// A new file holding `cells` (the value is cell 0; a `SharedArray` uses them all).
+    pub(super) fn create(cells: &[T]) -> Result<SharedValue<T>, SharedValueError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let dir = directory();
         let nanos = std::time::SystemTime::now()
@@ -214,10 +219,32 @@ impl<T: SharedScalar> SharedValue<T> {
             .open(&path)
             .map_err(|e| SharedValueError::new(&path, e))?;
         let value = SharedValue::from_file(file, path, true);
+        let bytes: Vec<u8> = cells
+            .iter()
+            .flat_map(|cell| cell.to_bits64().to_le_bytes())
+            .collect();
         value
-            .write(initial)
+            .inner
+            .file
+            .write_all_at(&bytes, 0)
             .map_err(|e| SharedValueError::new(&value.inner.path, e))?;
         Ok(value)
+    }
+
+    /// How many cells the file holds.
+    pub(super) fn cells(&self) -> Result<usize, SharedValueError> {
+        let len = self
+            .inner
+            .file
+            .metadata()
+            .map_err(|e| SharedValueError::new(&self.inner.path, e))?
+            .len();
+        Ok(usize::try_from(len / 8).unwrap_or(usize::MAX))
+    }
+
+    /// An error about this value's file.
+    pub(super) fn error(&self, source: io::Error) -> SharedValueError {
+        SharedValueError::new(&self.inner.path, source)
     }
 
     /// Opens the value whose file is at `path` (what deserialising a handle does).
@@ -336,15 +363,39 @@ impl<T: SharedScalar> SharedValue<T> {
     }
 
     fn read(&self) -> io::Result<T> {
-        let mut bytes = [0u8; 8];
-        self.inner.file.read_exact_at(&mut bytes, 0)?;
-        Ok(T::from_bits64(u64::from_le_bytes(bytes)))
+        self.read_at(0)
     }
 
     fn write(&self, value: T) -> io::Result<()> {
+        self.write_at(0, value)
+    }
+
+    /// Cell `index`, without taking the lock.
+    pub(super) fn read_at(&self, index: usize) -> io::Result<T> {
+        let mut bytes = [0u8; 8];
+        self.inner.file.read_exact_at(&mut bytes, offset(index)?)?;
+        Ok(T::from_bits64(u64::from_le_bytes(bytes)))
+    }
+
+    /// Writes cell `index`, without taking the lock.
+    pub(super) fn write_at(&self, index: usize, value: T) -> io::Result<()> {
         self.inner
             .file
-            .write_all_at(&value.to_bits64().to_le_bytes(), 0)
+            .write_all_at(&value.to_bits64().to_le_bytes(), offset(index)?)
+    }
+
+    /// Every cell, without taking the lock.
+    pub(super) fn read_all(&self, len: usize) -> io::Result<Vec<T>> {
+        let mut bytes = vec![
+            0u8;
+            len.checked_mul(8)
+                .ok_or_else(|| io::Error::other("too long"))?
+        ];
+        self.inner.file.read_exact_at(&mut bytes, 0)?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| T::from_bits64(u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))))
+            .collect())
     }
 
     /// Reads the value under the lock (Python's `.value`).
@@ -376,6 +427,14 @@ impl<T: SharedScalar> SharedValue<T> {
         self.write(value)
             .map_err(|e| SharedValueError::new(&self.inner.path, e))
     }
+}
+
+/// The byte offset of cell `index`.
+fn offset(index: usize) -> io::Result<u64> {
+    u64::try_from(index)
+        .ok()
+        .and_then(|i| i.checked_mul(8))
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "cell index too large"))
 }
 
 /// The lock of a [`SharedValue`], held until dropped (Python's `with value.get_lock():`).

@@ -30,11 +30,13 @@ pub(crate) enum Request {
     },
     /// Run a registered function on a serialised argument and answer [`Reply::Done`].
     /// With `last`, exit afterwards (status 1 if the function failed), as a
-    /// `multiprocessing.Process` does.
+    /// `multiprocessing.Process` does; its result is then not sent back. With `daemon`,
+    /// end (by SIGTERM) when the parent closes its end of the socket (it died).
     Call {
         function: String,
         args: Vec<u8>,
         last: bool,
+        daemon: bool,
     },
 }
 
@@ -79,6 +81,12 @@ impl From<Failure> for FutureError {
 
 /// Writes one frame: the payload's length (u32, little-endian), then the payload.
 pub(crate) fn write_frame(w: &mut impl Write, msg: &impl Serialize) -> io::Result<()> {
+    w.write_all(&encode_frame(msg)?)?;
+    w.flush()
+}
+
+/// One frame's bytes.
+pub(crate) fn encode_frame(msg: &impl Serialize) -> io::Result<Vec<u8>> {
     let payload = postcard::to_stdvec(msg).map_err(io::Error::other)?;
     let len = u32::try_from(payload.len())
         .ok()
@@ -87,8 +95,7 @@ pub(crate) fn write_frame(w: &mut impl Write, msg: &impl Serialize) -> io::Resul
     let mut frame = Vec::with_capacity(4 + payload.len());
     frame.extend_from_slice(&len.to_le_bytes());
     frame.extend_from_slice(&payload);
-    w.write_all(&frame)?;
-    w.flush()
+    Ok(frame)
 }
 
 /// Reads one frame; `Ok(None)` on end of stream before a frame starts (the peer closed).

@@ -9,7 +9,7 @@ use corio_net::{StreamReader, StreamWriter};
 
 use super::exit::ExitWatch;
 use super::pipes::{ChildStderr, ChildStdin, ChildStdout};
-use crate::{ProcessError, Signal};
+use crate::{IntoSignal, ProcessError, Signal, SignalError};
 
 /// A child process started by [`Command`](crate::Command) (asyncio's `Process`).
 ///
@@ -188,30 +188,38 @@ impl Process {
         Ok(returncode(status))
     }
 
-    /// Sends `signal` to the child (asyncio's `send_signal`). Through the child's pidfd when
-    /// it has one, so the signal cannot reach another process that reused the pid.
+    /// Sends `signal` (a [`Signal`] or its number) to the child (asyncio's `send_signal`).
+    /// Through the child's pidfd when it has one, so the signal cannot reach another process
+    /// that reused the pid.
     ///
     /// # Errors
     ///
     /// [`ProcessError::Exited`] if the child was reaped already (asyncio's
-    /// `ProcessLookupError`); [`ProcessError::InvalidSignal`] for a number with no name on this
-    /// system (real-time signals); [`ProcessError::Io`] for the OS error.
+    /// `ProcessLookupError`); [`ProcessError::InvalidSignal`] for a number that is no signal
+    /// here (asyncio: `ValueError`); [`ProcessError::Io`] for the OS error. Any signal of
+    /// the system can be sent, real-time ones too.
     ///
     /// # Examples
     ///
     /// ```
-    /// use corio_process::{Command, Signal};
+    /// use corio_process::{Command, ProcessError, Signal};
     /// corio_runtime::run(async {
     ///     let mut child = Command::new("sleep").arg("30").spawn()?;
+    ///     assert!(matches!(child.send_signal(99), Err(ProcessError::InvalidSignal(99))));
     ///     child.send_signal(Signal::USR1)?;
     ///     assert_eq!(child.wait().await?, -Signal::USR1.as_raw());
-    ///     assert!(child.send_signal(Signal::USR1).is_err());
+    ///     assert!(matches!(child.send_signal(Signal::USR1), Err(ProcessError::Exited)));
     ///     Ok::<(), corio_process::ProcessError>(())
     /// })??;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn send_signal(&mut self, signal: Signal) -> Result<(), ProcessError> {
-        let raw = rustix::process::Signal::from_named_raw(signal.as_raw())
+    pub fn send_signal(&mut self, signal: impl IntoSignal) -> Result<(), ProcessError> {
+        let signal = signal.into_signal().map_err(|e| match e {
+            SignalError::Invalid(n) => ProcessError::InvalidSignal(n),
+            other => ProcessError::Io(std::io::Error::other(other)),
+        })?;
+        let raw = signal
+            .to_rustix()
             .ok_or(ProcessError::InvalidSignal(signal.as_raw()))?;
         if self.watch.send_signal(raw)? {
             Ok(())

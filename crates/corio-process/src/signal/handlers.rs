@@ -14,7 +14,7 @@ use std::task::{Context, Poll, Wake, Waker};
 use corio_runtime::{EventLoop, LoopHandle, Report, ReportKind};
 
 use super::SignalPipe;
-use crate::{Signal, SignalError};
+use crate::{IntoSignal, SignalError};
 
 type Callback = Rc<RefCell<Box<dyn FnMut()>>>;
 
@@ -127,9 +127,9 @@ fn prune(list: &mut Vec<Entry>) {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait SignalHandlers {
-    /// Calls `callback` on the loop each time `signal` arrives (asyncio's
-    /// `loop.add_signal_handler(sig, callback)`; pass arguments by capturing them). Replaces
-    /// the loop's previous callback for `signal`.
+    /// Calls `callback` on the loop each time `signal` (a [`Signal`](crate::Signal) or its number)
+    /// arrives (asyncio's `loop.add_signal_handler(sig, callback)`; pass arguments by
+    /// capturing them). Replaces the loop's previous callback for `signal`.
     ///
     /// # Errors
     ///
@@ -146,16 +146,22 @@ pub trait SignalHandlers {
     /// let lp = corio_runtime::EventLoop::new()?;
     /// lp.add_signal_handler(Signal::TERM, || println!("SIGTERM"))?;
     /// assert!(matches!(lp.add_signal_handler(Signal::KILL, || {}), Err(SignalError::Forbidden(_))));
-    /// lp.remove_signal_handler(Signal::TERM);
+    /// assert!(matches!(lp.add_signal_handler(99, || {}), Err(SignalError::Invalid(99))));
+    /// assert!(lp.remove_signal_handler(Signal::TERM.as_raw())); // by number too
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    fn add_signal_handler<F>(&self, signal: Signal, callback: F) -> Result<(), SignalError>
+    fn add_signal_handler<F>(
+        &self,
+        signal: impl IntoSignal,
+        callback: F,
+    ) -> Result<(), SignalError>
     where
         F: FnMut() + 'static;
 
     /// Removes the loop's handler for `signal` (asyncio's `loop.remove_signal_handler`);
-    /// whether there was one. With no handler left in the process for it, the signal's
-    /// default action comes back (when it had the default before).
+    /// whether there was one (`false` for a number that is no signal: there cannot be).
+    /// With no handler left in the process for it, the signal's default action comes back
+    /// (when it had the default before).
     ///
     /// # Examples
     ///
@@ -166,14 +172,15 @@ pub trait SignalHandlers {
     /// assert!(!lp.remove_signal_handler(Signal::HUP));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    fn remove_signal_handler(&self, signal: Signal) -> bool;
+    fn remove_signal_handler(&self, signal: impl IntoSignal) -> bool;
 }
 
 impl SignalHandlers for EventLoop {
-    fn add_signal_handler<F>(&self, signal: Signal, callback: F) -> Result<(), SignalError>
+    fn add_signal_handler<F>(&self, signal: impl IntoSignal, callback: F) -> Result<(), SignalError>
     where
         F: FnMut() + 'static,
     {
+        let signal = signal.into_signal()?;
         if self.is_closed() {
             return Err(SignalError::Closed);
         }
@@ -220,7 +227,10 @@ impl SignalHandlers for EventLoop {
         Ok(())
     }
 
-    fn remove_signal_handler(&self, signal: Signal) -> bool {
+    fn remove_signal_handler(&self, signal: impl IntoSignal) -> bool {
+        let Ok(signal) = signal.into_signal() else {
+            return false;
+        };
         // Dropped outside the borrow: dropping a pipe deregisters it from the reactor.
         let removed: Vec<Entry> = HANDLERS.with(|h| {
             let mut list = h.borrow_mut();

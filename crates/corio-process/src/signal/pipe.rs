@@ -128,14 +128,22 @@ fn subscribe(signal: Signal) -> Result<(), SignalError> {
                 .map_err(|e| invalid_or_io(signal, e))?;
             // Registered once, before any of corio's actions, for the life of the process
             // (signal-hook cannot uninstall its handler): it runs the default action only
-            // while the flag says corio has no handler. Signals signal-hook does not know
-            // (real-time ones) keep being ignored once corio handled them: documented.
+            // while the flag says corio has no handler. signal-hook emulates the named
+            // signals' defaults; a real-time signal's (ending the process) comes from
+            // corio-signal.
             let restore_default = was_default
                 .then(|| {
                     let flag = Arc::new(AtomicBool::new(false));
-                    signal_hook::flag::register_conditional_default(signal.as_raw(), flag.clone())
-                        .ok()
-                        .map(|_| flag)
+                    let registered = if signal.is_realtime() {
+                        corio_signal::terminate_while(signal.as_raw(), flag.clone()).is_ok()
+                    } else {
+                        signal_hook::flag::register_conditional_default(
+                            signal.as_raw(),
+                            flag.clone(),
+                        )
+                        .is_ok()
+                    };
+                    registered.then_some(flag)
                 })
                 .flatten();
             vacant.insert(Slot {

@@ -93,6 +93,10 @@ pub struct TimerQueue<T> {
     far: BTreeMap<(Instant, u64), u32>,
     /// Live entries of `far`.
     far_live: usize,
+    /// [`ticks`](Self::ticks) of [`far_future`](crate::far_future), read once: an entry at
+    /// fewer ticks goes to the wheel without a look at `far_future` (whose `OnceLock` would
+    /// cost an atomic load on every insert).
+    never_ticks: i64,
 }
 
 impl<T> Default for TimerQueue<T> {
@@ -111,14 +115,17 @@ impl<T> TimerQueue<T> {
     /// assert!(q.is_empty());
     /// ```
     pub fn new() -> Self {
-        TimerQueue {
+        let mut q = TimerQueue {
             origin: Instant::now(),
             wheel: Wheel::new(),
             slots: Slab::new(),
             next_seq: 0,
             far: BTreeMap::new(),
             far_live: 0,
-        }
+            never_ticks: FAR,
+        };
+        q.never_ticks = q.ticks(crate::far_future());
+        q
     }
 
     /// Nanoseconds from the queue's origin, negative for instants before it, within
@@ -133,12 +140,18 @@ impl<T> TimerQueue<T> {
 
     /// Where an entry due at `at` is kept.
     fn place(&self, at: Instant) -> Place {
-        if crate::far::is_never(at) {
-            return Place::Never;
-        }
-        match self.ticks(at) {
-            FAR => Place::Far,
-            ticks => Place::Wheel(ticks),
+        let ticks = self.ticks(at);
+        if ticks < self.never_ticks {
+            // `never_ticks <= FAR`: a wheel deadline, before the far end of time.
+            Place::Wheel(ticks)
+        } else if ticks < FAR {
+            // Exact ticks at or past those of `far_future`, which is then within the
+            // wheel's range (no platform known to us, but nothing rules it out).
+            Place::Never
+        } else if crate::far::is_never(at) {
+            Place::Never
+        } else {
+            Place::Far
         }
     }
 
@@ -201,18 +214,26 @@ impl<T> TimerQueue<T> {
     /// assert_eq!(q.remove(k), Some('a'));
     /// assert!(q.is_empty());
     /// ```
+    #[inline]
     pub fn remove(&mut self, key: TimerKey) -> Option<T> {
         let index = key.index as usize;
-        match self.slots.get(index) {
-            Some(slot) if slot.seq == key.seq => {}
+        // The deadline is read in place: moving the whole slot out and reading its fields
+        // back from the copy stalled on store forwarding.
+        let deadline = match self.slots.get(index) {
+            Some(slot) if slot.seq == key.seq => slot.deadline,
             _ => return None,
-        }
-        let slot = self.slots.remove(index);
-        if slot.deadline == FAR {
-            self.far_live -= 1;
+        };
+        let value = self.slots.remove(index).value;
+        match deadline {
+            FAR => self.far_live -= 1,
+            NEVER => {}
+            // A timeout cancelled before any later timer was set (the usual life of one)
+            // is still the last entry of its bucket: take it out now rather than leave a
+            // dead entry for a sweep.
+            _ => self.wheel.remove_if_last(key.seq),
         }
         self.maybe_compact();
-        Some(slot.value)
+        Some(value)
     }
 
     /// The value of a pending entry, to update it in place (a new waker, say).
@@ -292,18 +313,33 @@ impl<T> TimerQueue<T> {
 
     /// Sweeps the dead entries out of the wheel, and out of the far map, once they
     /// outnumber the live ones.
+    #[inline]
     fn maybe_compact(&mut self) {
         let live = self.slots.len();
         let held = self.wheel.len();
         if held > 64 && held > 2 * live + 32 {
-            let slots = &self.slots;
-            self.wheel.retain_live(&|e| Self::is_live(slots, e));
+            self.compact_wheel();
         }
         if self.far.len() > 2 * self.far_live + 32 {
-            let slots = &self.slots;
-            self.far
-                .retain(|&(_, seq), &mut slot| Self::is_live_far(slots, seq, slot));
+            self.compact_far();
         }
+    }
+
+    // The sweeps are rare and out of line, so that `remove` stays small enough to inline
+    // into its caller (its `Option<T>` then need not go through memory).
+    #[cold]
+    #[inline(never)]
+    fn compact_wheel(&mut self) {
+        let slots = &self.slots;
+        self.wheel.retain_live(&|e| Self::is_live(slots, e));
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn compact_far(&mut self) {
+        let slots = &self.slots;
+        self.far
+            .retain(|&(_, seq), &mut slot| Self::is_live_far(slots, seq, slot));
     }
 
     fn is_live_far(slots: &Slab<Slot<T>>, seq: u64, slot: u32) -> bool {
@@ -498,6 +534,30 @@ mod tests {
         assert_eq!(got, keep.into_iter().map(|(_, v)| v).collect::<Vec<_>>());
     }
 
+    /// A timeout cancelled before the next one is set leaves no dead entry behind, however
+    /// many come and go; one cancelled later is swept or skipped as before.
+    #[test]
+    fn cancelled_right_away_leaves_no_dead_entry() {
+        let now = Instant::now();
+        let mut q = TimerQueue::new();
+        let kept = q.insert(now + Duration::from_secs(5), u64::MAX);
+        for i in 0..1000u64 {
+            let k = q.insert(now + Duration::from_secs(10) + Duration::from_nanos(i), i);
+            assert_eq!(q.remove(k), Some(i));
+        }
+        assert_eq!(q.wheel.len(), 1);
+        let a = q.insert(now + Duration::from_secs(10), 1);
+        let b = q.insert(now + Duration::from_secs(10), 2);
+        assert_eq!(q.remove(a), Some(1)); // not the last: stays, dead
+        assert_eq!(q.wheel.len(), 3);
+        assert_eq!(q.remove(b), Some(2));
+        assert_eq!(q.wheel.len(), 2);
+        let got: Vec<_> =
+            std::iter::from_fn(|| q.pop_expired(now + Duration::from_secs(20))).collect();
+        assert_eq!(got, [(kept, u64::MAX)]);
+        assert!(q.is_empty());
+    }
+
     /// Issue 6, defect 5: deadlines more than 2^63 ns (292 years) from the queue's origin
     /// used to be clamped there, so a virtual clock reached them early and ties lost their
     /// order. They are exact now, and `far_future` never comes out.
@@ -589,7 +649,13 @@ mod tests {
                         seq += 1;
                     }
                     5 if !keys.is_empty() => {
-                        let (at, s, key) = keys.swap_remove(rng.below(keys.len() as u64) as usize);
+                        // Half the time the latest key (a timeout cancelled before the
+                        // next is set, which the queue takes out of its bucket at once).
+                        let (at, s, key) = if rng.below(2) == 0 {
+                            keys.pop().expect("not empty")
+                        } else {
+                            keys.swap_remove(rng.below(keys.len() as u64) as usize)
+                        };
                         let expected = model.remove(&(at, s)).map(|_| s);
                         assert_eq!(q.remove(key), expected);
                         assert_eq!(q.remove(key), None);

@@ -91,6 +91,9 @@ pub(super) struct Wheel {
     late: BinaryHeap<Reverse<Entry>>,
     /// Entries in the buckets, in `due` and in `late`, dead ones included.
     len: usize,
+    /// The level and bucket of the entry last put into a bucket (see
+    /// [`remove_if_last`](Wheel::remove_if_last)).
+    last: (usize, usize),
 }
 
 impl Wheel {
@@ -102,6 +105,7 @@ impl Wheel {
             due: Vec::new(),
             late: BinaryHeap::new(),
             len: 0,
+            last: (0, 0),
         }
     }
 
@@ -128,9 +132,28 @@ impl Wheel {
         let differing = (number ^ self.pos) | ((1 << LEVEL_BITS) - 1);
         let level = ((63 - differing.leading_zeros()) / LEVEL_BITS) as usize;
         let bucket = ((number >> (LEVEL_BITS * level as u32)) & 63) as usize;
+        self.last = (level, bucket);
         let level = &mut self.levels[level];
         level.occupied |= 1 << bucket;
         level.buckets[bucket].push(entry);
+    }
+
+    /// Drops the entry of sequence `seq` if it is the last one pushed into its bucket (the
+    /// entry of a timer cancelled before any later one was set); otherwise it stays, dead,
+    /// until its turn or a sweep.
+    pub(super) fn remove_if_last(&mut self, seq: u64) {
+        let (level, bucket) = self.last;
+        let level = &mut self.levels[level];
+        let entries = &mut level.buckets[bucket];
+        // Sequences are unique, so the check is exact even when `last` is stale (its bucket
+        // taken out since): then the sequence does not match.
+        if entries.last().is_some_and(|e| e.seq == seq) {
+            entries.pop();
+            self.len -= 1;
+            if entries.is_empty() {
+                level.occupied &= !(1 << bucket);
+            }
+        }
     }
 
     /// The earliest non-empty bucket.
