@@ -210,6 +210,10 @@ fn main() {
             "a_shared_array_under_contention",
             a_shared_array_under_contention,
         ),
+        (
+            "a_shared_array_too_long_for_a_file_is_an_error",
+            a_shared_array_too_long_for_a_file_is_an_error,
+        ),
     ]);
 }
 
@@ -618,6 +622,17 @@ fn closing_a_full_queue_does_not_wait_for_the_feeder() {
     // Now the feeder can finish: join_thread waits for it.
     q.join_thread().unwrap();
     assert!(q.empty());
+}
+
+fn a_shared_array_too_long_for_a_file_is_an_error() {
+    // A typed error, not a capacity-overflow panic (or an abort) building the zeros.
+    for len in [usize::MAX, usize::MAX / 8 + 1] {
+        let err = SharedArray::<i64>::zeroed(len).unwrap_err();
+        assert!(matches!(err, SharedArrayError::File(_)), "{err:?}");
+    }
+    let a = SharedArray::<f64>::zeroed(3).unwrap();
+    assert_eq!(a.to_vec().unwrap(), [0.0; 3]);
+    assert_eq!(SharedArray::<f64>::open(a.path()).unwrap().len(), 3);
 }
 
 fn a_shared_array_under_contention() {
