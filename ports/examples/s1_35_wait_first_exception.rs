@@ -3,12 +3,10 @@
 //! pending); the exception is logged and the two pending tasks are cancelled.
 //!
 //! Rust differences: aiohttp -> `util::http::ClientSession` (hyper on corio). A request
-//! that fails *returns* `Err` in Rust rather than raising, and corio's
-//! `wait(.., FIRST_EXCEPTION)` counts only a task that panicked as "raised" (it cannot see
-//! inside a task's output). So the port waits with `FIRST_COMPLETED` until a finished task
-//! holds an `Err` (or none is left): asyncio's `FIRST_EXCEPTION` for tasks whose exception
-//! is an `Err`. Cancelling a task drops it at its `sleep`, and `async_timed` prints its
-//! "finished" line as Python's `finally:` does.
+//! that fails *returns* `Err` in Rust rather than raising; corio's
+//! `wait(.., FIRST_EXCEPTION)` counts a task whose output is `Err(_)` as one that raised
+//! (through `corio::Fallible`), as well as one that panicked. Cancelling a task drops it at
+//! its `sleep`, and `async_timed` prints its "finished" line as Python's `finally:` does.
 
 use corio_ports as util;
 
@@ -20,25 +18,6 @@ use util::http::{ClientError, ClientSession};
 use util::{async_timed, fetch_status};
 
 type Fetch = SharedTask<Result<u16, ClientError>>;
-
-/// `asyncio.wait(tasks, return_when=FIRST_EXCEPTION)` where the exception is an `Err`
-/// output: waits until a done task holds an `Err`, or until all are done.
-async fn wait_first_err(tasks: Vec<Fetch>) -> Result<(Vec<Fetch>, Vec<Fetch>), Box<dyn Error>> {
-    let mut done = Vec::new();
-    let mut pending = tasks;
-    while !pending.is_empty() {
-        let (newly_done, still) = corio::wait(pending, None, corio::FIRST_COMPLETED).await?;
-        pending = still;
-        let failed = newly_done
-            .iter()
-            .any(|t| matches!(t.result(), Some(Ok(Err(_)))));
-        done.extend(newly_done);
-        if failed {
-            break;
-        }
-    }
-    Ok((done, pending))
-}
 
 fn fetch(session: &ClientSession, url: &str, delay: u64) -> Result<Fetch, corio::LoopError> {
     let request = fetch_status(session.clone(), url.to_owned(), delay);
@@ -54,7 +33,7 @@ async fn main_task(url: String) -> Result<(), Box<dyn Error>> {
             fetch(&session, &url, 3)?,
         ];
 
-        let (done, pending) = wait_first_err(fetchers).await?;
+        let (done, pending) = corio::wait(fetchers, None, corio::FIRST_EXCEPTION).await?;
 
         println!("已完成的任务数量: {}", done.len());
         println!("阻塞的任务数量: {}", pending.len());

@@ -61,9 +61,12 @@
 mod await_mark;
 mod callback;
 mod context;
+mod done_list;
+mod done_watch;
 mod error;
 mod event;
 mod executor;
+mod future_set;
 pub mod park;
 mod ready;
 mod registry;
@@ -73,9 +76,12 @@ mod yield_now;
 
 pub use await_mark::AwaitMark;
 pub use callback::{CallbackOutput, Handle};
+pub use done_list::{DoneCallback, DoneList, Drained, Ended};
+pub use done_watch::DoneWatch;
 pub use error::{Panic, TaskError};
 pub use event::{ExecutorEvent, SlowStep, StepKind};
 pub use executor::LocalExecutor;
+pub use future_set::FutureSet;
 pub use park::{Park, Unpark};
 pub use remote::{Closed, Remote, ThreadsafeHandle};
 pub use task::{AnyTask, CancelOnDrop, SharedTask, Task, TaskId, current_task};

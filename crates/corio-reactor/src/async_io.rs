@@ -16,7 +16,8 @@ use crate::{NoReactor, Reactor, sys};
 ///
 /// Do the I/O through [`read_with`](Async::read_with) /
 /// [`write_with`](Async::write_with) (or [`read`](Async::read) /
-/// [`write`](Async::write)): they try the operation first, so when data is
+/// [`write`](Async::write)): they try the operation first (unless an earlier
+/// one found the descriptor not ready and no event came since), so when data is
 /// there a read costs the read syscall and one atomic load, nothing else. On
 /// `WouldBlock` they forget the cached readiness and wait for the next event.
 ///
@@ -342,7 +343,9 @@ impl<T> Async<T> {
     /// The operation runs first, before any readiness check: when data is
     /// there, this costs the operation alone. On `WouldBlock` the cached
     /// readiness is cleared (unless an event arrived meanwhile, in which case
-    /// the operation is retried at once), then the task waits.
+    /// the operation is retried at once), then the task waits. Once an
+    /// operation has hit `WouldBlock`, a later call waits for the next event
+    /// without trying the operation first (the cleared bit is known true).
     ///
     /// # Errors
     ///
@@ -376,8 +379,11 @@ impl<T> Async<T> {
     /// assert!(peer.ip().is_loopback());
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn read_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        self.io_with(Dir::Read, op).await
+    pub fn read_with<R, F>(&self, op: F) -> impl Future<Output = io::Result<R>> + use<'_, T, R, F>
+    where
+        F: FnMut(&T) -> io::Result<R>,
+    {
+        IoWith::new(self, Dir::Read, op)
     }
 
     /// Runs a write-side operation until it does not return `WouldBlock`,
@@ -415,8 +421,11 @@ impl<T> Async<T> {
     /// assert_eq!(n, 4);
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn write_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        self.io_with(Dir::Write, op).await
+    pub fn write_with<R, F>(&self, op: F) -> impl Future<Output = io::Result<R>> + use<'_, T, R, F>
+    where
+        F: FnMut(&T) -> io::Result<R>,
+    {
+        IoWith::new(self, Dir::Write, op)
     }
 
     /// The poll form of [`read_with`](Async::read_with), for `AsyncRead`-style
@@ -452,7 +461,7 @@ impl<T> Async<T> {
         cx: &mut Context<'_>,
         op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io_with(Dir::Read, cx, op)
+        self.poll_io_with(Dir::Read, cx, op, |_| false)
     }
 
     /// The poll form of [`write_with`](Async::write_with); waits with the
@@ -483,7 +492,88 @@ impl<T> Async<T> {
         cx: &mut Context<'_>,
         op: impl FnMut(&T) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io_with(Dir::Write, cx, op)
+        self.poll_io_with(Dir::Write, cx, op, |_| false)
+    }
+
+    /// [`poll_read_with`](Async::poll_read_with) for a byte stream (a TCP or Unix
+    /// stream socket, a pipe): `op` reads at most `len` bytes and returns how many
+    /// it read. A read that returns fewer than `len` bytes (but not 0) shows that the
+    /// kernel buffer was drained, so the cached readiness is cleared and the next read
+    /// waits for the next event instead of paying a syscall that returns `WouldBlock`
+    /// (tokio does the same). Readiness that arrived during the read survives, as with
+    /// `WouldBlock`, and so does a source that hung up (its end of file is still to be
+    /// read). The clearing is skipped on an edge-triggered backend that does not report
+    /// hang-ups ([`Backend::reports_hangup`](crate::Backend::reports_hangup)).
+    ///
+    /// Do not use it for datagrams or terminals: a short read there does not mean the
+    /// buffer is empty.
+    ///
+    /// # Errors
+    ///
+    /// As [`read_with`](Async::read_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_reactor::{Async, Reactor};
+    /// use std::io::{Read, Write};
+    /// use std::os::unix::net::UnixStream;
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let reactor = Reactor::new()?;
+    /// let (a, mut b) = UnixStream::pair()?;
+    /// let a = Async::with_reactor(a, &reactor)?;
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let mut buf = [0; 8];
+    /// b.write_all(b"hi")?;
+    /// reactor.poll(None)?;
+    /// let got = a.poll_read_stream(&mut cx, buf.len(), |mut s| s.read(&mut buf));
+    /// assert!(matches!(got, Poll::Ready(Ok(2))));
+    /// // A short read: the next one waits for an event, without a syscall.
+    /// assert!(a.poll_read_stream(&mut cx, buf.len(), |mut s| s.read(&mut buf)).is_pending());
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_stream_with(Dir::Read, cx, len, op)
+    }
+
+    /// [`poll_write_with`](Async::poll_write_with) for a byte stream; the write twin of
+    /// [`poll_read_stream`](Async::poll_read_stream): a write that takes fewer than
+    /// `len` bytes (but not 0) shows the kernel buffer full, and clears the cached
+    /// write readiness.
+    ///
+    /// # Errors
+    ///
+    /// As [`write_with`](Async::write_with).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_reactor::{Async, Reactor};
+    /// use std::io::Write;
+    /// use std::os::unix::net::UnixStream;
+    /// use std::task::{Context, Poll, Waker};
+    ///
+    /// let reactor = Reactor::new()?;
+    /// let (a, _b) = UnixStream::pair()?;
+    /// let a = Async::with_reactor(a, &reactor)?;
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// let got = a.poll_write_stream(&mut cx, 2, |mut s| s.write(b"hi"));
+    /// assert!(matches!(got, Poll::Ready(Ok(2))));
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_write_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_stream_with(Dir::Write, cx, len, op)
     }
 
     /// Reads into `buf`, waiting for data if there is none yet.
@@ -523,11 +613,11 @@ impl<T> Async<T> {
     /// })?;
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize>
+    pub fn read<'a>(&'a self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a
     where
-        for<'a> &'a T: Read,
+        for<'b> &'b T: Read,
     {
-        self.read_with(|mut io| io.read(buf)).await
+        self.read_with(|mut io| io.read(buf))
     }
 
     /// Writes from `buf`, waiting for buffer space if there is none yet.
@@ -560,47 +650,61 @@ impl<T> Async<T> {
     /// assert_eq!(block_on(&reactor, a.write(b"abc"))?, 3);
     /// # std::io::Result::Ok(())
     /// ```
-    pub async fn write(&self, buf: &[u8]) -> io::Result<usize>
+    pub fn write<'a>(&'a self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a
     where
-        for<'a> &'a T: Write,
+        for<'b> &'b T: Write,
     {
-        self.write_with(|mut io| io.write(buf)).await
+        self.write_with(|mut io| io.write(buf))
     }
 
-    async fn io_with<R>(&self, dir: Dir, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        loop {
-            let before = self.source.snapshot();
-            match op(self.get_ref()) {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    self.source.clear(dir, before);
-                    Ready::new(self, dir).await?;
-                }
-                result => return result,
-            }
-        }
-    }
-
+    /// The poll forms' loop: wait (without trying `op`) while the direction is known not
+    /// to be ready, run `op`, and clear the readiness on `WouldBlock`, or when `drained`
+    /// says the result shows the kernel buffer drained (a short stream read/write).
     fn poll_io_with<R>(
         &self,
         dir: Dir,
         cx: &mut Context<'_>,
         mut op: impl FnMut(&T) -> io::Result<R>,
+        drained: impl Fn(&R) -> bool,
     ) -> Poll<io::Result<R>> {
         loop {
             let before = self.source.snapshot();
+            if before.must_wait(dir) {
+                match self.reactor.poll_ready(&self.source, dir, cx, Slot::Poller) {
+                    // An event arrived meanwhile: take a new snapshot and try.
+                    Poll::Ready(Ok(())) => continue,
+                    Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
             match op(self.get_ref()) {
+                // Loop: the snapshot now says "must wait" unless an event arrived
+                // meanwhile, in which case the operation is tried again.
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     self.source.clear(dir, before);
-                    match self.reactor.poll_ready(&self.source, dir, cx, Slot::Poller) {
-                        // An event arrived meanwhile: try again.
-                        Poll::Ready(Ok(())) => {}
-                        Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
-                        Poll::Pending => return Poll::Pending,
-                    }
                 }
-                result => return Poll::Ready(result),
+                Ok(r) => {
+                    if drained(&r) {
+                        self.source.clear_drained(dir, before);
+                    }
+                    return Poll::Ready(Ok(r));
+                }
+                Err(err) => return Poll::Ready(Err(err)),
             }
         }
+    }
+}
+
+impl<T> Async<T> {
+    fn poll_stream_with(
+        &self,
+        dir: Dir,
+        cx: &mut Context<'_>,
+        len: usize,
+        op: impl FnMut(&T) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let trust_short = self.reactor.trusts_short_ops();
+        self.poll_io_with(dir, cx, op, |&n| trust_short && n > 0 && n < len)
     }
 }
 
@@ -609,7 +713,7 @@ impl<T> Drop for Async<T> {
         if self.io.is_some() {
             // Deregister before `io` (and so the descriptor) is dropped.
             if let Err(err) = self.reactor.deregister(&self.source) {
-                log::debug!("deregistering source {} failed: {err}", self.source.key);
+                log::debug!("deregistering source {} failed: {err}", self.source.key());
             }
             self.io = None;
         }
@@ -632,8 +736,74 @@ impl<T: fmt::Debug> fmt::Debug for Async<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Async")
             .field("io", &self.io)
-            .field("key", &self.source.key)
+            .field("key", &self.source.key())
             .finish_non_exhaustive()
+    }
+}
+
+/// The future of [`Async::read_with`] / [`Async::write_with`]: one flat struct (the
+/// operation and a waiter key), so a task that awaits a read weighs little more than its
+/// buffer; an idle connection is mostly this future.
+struct IoWith<'a, T, F> {
+    io: &'a Async<T>,
+    dir: Dir,
+    op: F,
+    /// The waiter slab entry, removed on drop.
+    key: Option<usize>,
+}
+
+impl<'a, T, F> IoWith<'a, T, F> {
+    fn new(io: &'a Async<T>, dir: Dir, op: F) -> IoWith<'a, T, F> {
+        IoWith {
+            io,
+            dir,
+            op,
+            key: None,
+        }
+    }
+}
+
+// Nothing in `IoWith` relies on being pinned (the operation is only called, never
+// polled), so it is `Unpin` whatever the closure is.
+impl<T, F> Unpin for IoWith<'_, T, F> {}
+
+impl<T, R, F> Future for IoWith<'_, T, F>
+where
+    F: FnMut(&T) -> io::Result<R>,
+{
+    type Output = io::Result<R>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<R>> {
+        let this = self.get_mut();
+        let io = this.io;
+        loop {
+            let before = io.source.snapshot();
+            if before.must_wait(this.dir) {
+                let slot = Slot::Waiter(&mut this.key);
+                match io.reactor.poll_ready(&io.source, this.dir, cx, slot) {
+                    // An event arrived meanwhile: take a new snapshot and try.
+                    Poll::Ready(Ok(())) => continue,
+                    Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            match (this.op)(io.get_ref()) {
+                // Loop: the snapshot now says "must wait" unless an event arrived
+                // meanwhile, in which case the operation is tried again.
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    io.source.clear(this.dir, before);
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+}
+
+impl<T, F> Drop for IoWith<'_, T, F> {
+    fn drop(&mut self) {
+        if let Some(key) = self.key {
+            self.io.source.remove_waiter(self.dir, key);
+        }
     }
 }
 

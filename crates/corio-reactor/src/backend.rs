@@ -122,4 +122,30 @@ pub trait Backend: Send + Sync + 'static {
     fn trigger(&self) -> Trigger {
         Trigger::Oneshot
     }
+
+    /// Whether this backend's events set [`Event::hangup`](crate::Event::hangup) whenever
+    /// the source hung up or failed (a peer's FIN included, even when it arrives with the
+    /// last data). The default, `false`, is always correct.
+    ///
+    /// When it is true (or the backend is [`Trigger::Oneshot`]), a read of a byte stream
+    /// that returns fewer bytes than asked clears the cached readiness, so the next read
+    /// waits for an event instead of paying a syscall that would return `WouldBlock`
+    /// (see [`Async::poll_read_stream`](crate::Async::poll_read_stream)). An edge-triggered
+    /// backend that cannot report a hang-up must leave it false: a FIN that came with the
+    /// last data would raise no new edge, and a reader would wait forever.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_reactor::{Backend, PollingBackend};
+    ///
+    /// // `polling` does not report a peer's FIN apart from readability.
+    /// assert!(!PollingBackend::new()?.reports_hangup());
+    /// # #[cfg(target_os = "linux")]
+    /// assert!(corio_reactor::EpollBackend::new()?.reports_hangup());
+    /// # std::io::Result::Ok(())
+    /// ```
+    fn reports_hangup(&self) -> bool {
+        false
+    }
 }

@@ -29,6 +29,10 @@ pub struct Event {
     pub readable: bool,
     /// The source can be written without blocking (or has an error / hang-up).
     pub writable: bool,
+    /// The source hung up or failed (`EPOLLHUP`, `EPOLLRDHUP`, `EPOLLERR`): its reads will
+    /// not block again. Only backends whose [`reports_hangup`](crate::Backend::reports_hangup)
+    /// is true set it; the reactor then keeps a source's readiness once it hung up.
+    pub hangup: bool,
 }
 
 impl Event {
@@ -48,7 +52,25 @@ impl Event {
             key,
             readable: ready.is_readable(),
             writable: ready.is_writable(),
+            hangup: false,
         }
+    }
+
+    /// This event with [`hangup`](Event::hangup) set to `hangup`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use corio_reactor::{Event, Interest};
+    ///
+    /// let ev = Event::new(1, Interest::READABLE).with_hangup(true);
+    /// assert!(ev.hangup && ev.readable);
+    /// assert!(!Event::new(1, Interest::READABLE).hangup);
+    /// ```
+    #[must_use]
+    pub const fn with_hangup(mut self, hangup: bool) -> Event {
+        self.hangup = hangup;
+        self
     }
 
     /// The reported directions as an [`Interest`].

@@ -1,5 +1,5 @@
-//! I/O readiness for corio: a pluggable [`Backend`] (default: [`PollingBackend`]
-//! over epoll / kqueue / event ports), a [`Reactor`] that wakes the tasks
+//! I/O readiness for corio: a pluggable [`Backend`] (default: `EpollBackend` on
+//! Linux and Android, [`PollingBackend`] over kqueue / event ports elsewhere), a [`Reactor`] that wakes the tasks
 //! waiting on ready descriptors, and [`Async<T>`], which turns a descriptor
 //! into futures.
 //!
@@ -58,7 +58,8 @@
 //! Unix only (Linux, Android, macOS, iOS, the BSDs, illumos, Solaris). Other
 //! targets fail to compile with a clear message; a Windows (IOCP) backend is
 //! a known gap. `unsafe` is confined to `sys/unix.rs` (registering a raw
-//! descriptor with `polling`); the crate has no other.
+//! descriptor with `polling`); the crate has no other (the epoll backend goes
+//! through rustix's safe API).
 //!
 //! # Feature flags
 //!
@@ -75,6 +76,8 @@ struct ReadmeDoctests;
 
 mod async_io;
 mod backend;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod epoll_backend;
 mod error;
 mod event;
 mod interest;
@@ -85,6 +88,9 @@ mod sys;
 
 pub use async_io::Async;
 pub use backend::{Backend, Trigger};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg_attr(docsrs, doc(cfg(any(target_os = "linux", target_os = "android"))))]
+pub use epoll_backend::EpollBackend;
 pub use error::NoReactor;
 pub use event::{Event, Events};
 pub use interest::Interest;

@@ -12,8 +12,10 @@ use std::time::Duration;
 
 use slab::Slab;
 
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+use crate::PollingBackend;
 use crate::source::{Dir, Slot, Source};
-use crate::{Backend, Events, Interest, PollingBackend, RawSource, Trigger};
+use crate::{Backend, Events, Interest, RawSource, Trigger};
 
 /// Events fetched per wait before a second wait is needed.
 const EVENTS_CAPACITY: usize = 1024;
@@ -62,9 +64,12 @@ struct Inner {
     sources: Mutex<Slab<Arc<Source>>>,
     /// `sources.len()`, readable without the lock.
     count: AtomicUsize,
-    /// A notify is pending: later notifies skip the syscall until `poll`
-    /// consumes it.
+    /// A notify is pending, or `poll` is past its wait and waking tasks: later
+    /// notifies skip the syscall until `poll` clears it on its way out.
     notified: AtomicBool,
+    /// A short stream read or write may clear the cached readiness: the backend
+    /// is oneshot (re-arming reports the level) or reports hang-ups.
+    trusts_short_ops: bool,
     /// The loop thread's buffers; the lock is uncontended.
     poll_state: Mutex<PollState>,
 }
@@ -81,7 +86,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Reactor {
-    /// A reactor over the default [`PollingBackend`].
+    /// A reactor over the default backend: [`EpollBackend`](crate::EpollBackend) on
+    /// Linux and Android, [`PollingBackend`](crate::PollingBackend) elsewhere.
     ///
     /// # Errors
     ///
@@ -95,7 +101,10 @@ impl Reactor {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn new() -> io::Result<Reactor> {
-        Ok(Reactor::with_backend(PollingBackend::new()?))
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        return Ok(Reactor::with_backend(crate::EpollBackend::new()?));
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        return Ok(Reactor::with_backend(PollingBackend::new()?));
     }
 
     /// A reactor over a backend of your choice.
@@ -111,6 +120,7 @@ impl Reactor {
     /// ```
     pub fn with_backend(backend: impl Backend) -> Reactor {
         let trigger = backend.trigger();
+        let trusts_short_ops = trigger == Trigger::Oneshot || backend.reports_hangup();
         Reactor {
             inner: Arc::new(Inner {
                 backend: Box::new(backend),
@@ -118,6 +128,7 @@ impl Reactor {
                 sources: Mutex::new(Slab::new()),
                 count: AtomicUsize::new(0),
                 notified: AtomicBool::new(false),
+                trusts_short_ops,
                 poll_state: Mutex::new(PollState {
                     events: Events::with_capacity(EVENTS_CAPACITY),
                     wakers: Vec::new(),
@@ -157,14 +168,22 @@ impl Reactor {
         let PollState { events, wakers } = &mut *state;
         events.clear();
         let waited = inner.backend.wait(events, timeout);
-        // AcqRel: syncs with every notifier that saw `true` and skipped its
-        // syscall, so what it published before notifying is visible to the
-        // loop once `poll` returns.
-        inner.notified.swap(false, Ordering::AcqRel);
+        // The wait is over: until `poll` returns, a notify has nothing to wake, so it
+        // skips its syscall. That matters most for the wakers below: a task they
+        // schedule on this very loop makes the loop's unparker notify, and without
+        // this every wait that woke a task would cost a notify syscall, plus a
+        // wasted wait next time to consume it.
+        inner.notified.store(true, Ordering::Release);
         match waited {
             Ok(_) => {}
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => return Ok(0),
-            Err(err) => return Err(err),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+                inner.notified.swap(false, Ordering::AcqRel);
+                return Ok(0);
+            }
+            Err(err) => {
+                inner.notified.swap(false, Ordering::AcqRel);
+                return Err(err);
+            }
         }
         let rearm = match inner.trigger {
             Trigger::Oneshot => Some(&*inner.backend),
@@ -176,7 +195,7 @@ impl Reactor {
                 // A missing key is a source deregistered after the wait
                 // fetched its event: nothing to wake.
                 if let Some(source) = sources.get(event.key) {
-                    source.on_event(event.interest(), rearm, wakers);
+                    source.on_event(event.interest(), event.hangup, rearm, wakers);
                 }
             }
         }
@@ -188,6 +207,11 @@ impl Reactor {
         for waker in to_wake.drain(..) {
             waker.wake();
         }
+        // AcqRel: syncs with every notifier that saw `true` and skipped its
+        // syscall (during the wait or the wakes), so what it published before
+        // notifying is visible to the loop once `poll` returns; the caller
+        // checks its queues before it waits again.
+        inner.notified.swap(false, Ordering::AcqRel);
         // Give the (now empty) buffer back for the next poll.
         if let Ok(mut state) = self.inner.poll_state.try_lock()
             && state.wakers.capacity() < to_wake.capacity()
@@ -330,7 +354,9 @@ impl Reactor {
         };
         let mut sources = lock(&inner.sources);
         let entry = sources.vacant_entry();
-        let source = Arc::new(Source::new(raw, entry.key()));
+        let key = u32::try_from(entry.key())
+            .map_err(|_| io::Error::other("more than u32::MAX sources registered"))?;
+        let source = Arc::new(Source::new(raw, key));
         inner.backend.register(raw, entry.key(), interest)?;
         entry.insert(Arc::clone(&source));
         inner.count.fetch_add(1, Ordering::Release);
@@ -343,10 +369,15 @@ impl Reactor {
         let inner = &*self.inner;
         let mut sources = lock(&inner.sources);
         let result = inner.backend.deregister(source.raw);
-        if sources.try_remove(source.key).is_some() {
+        if sources.try_remove(source.key()).is_some() {
             inner.count.fetch_sub(1, Ordering::Release);
         }
         result
+    }
+
+    /// Whether a short stream read or write may clear the cached readiness.
+    pub(crate) fn trusts_short_ops(&self) -> bool {
+        self.inner.trusts_short_ops
     }
 
     /// [`Source::poll_ready`] with this reactor's re-arm policy.

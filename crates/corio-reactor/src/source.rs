@@ -24,8 +24,18 @@ use crate::{Backend, Interest, RawSource};
 
 /// Low bits of the readiness word: one per direction.
 const READY_MASK: usize = Interest::BOTH.bits();
-/// The tick lives above the readiness bits.
-const TICK_ONE: usize = READY_MASK + 1;
+/// Set (for good) by an event that reported a hang-up: a short read no longer shows the
+/// kernel buffer drained (the end of file is still to be read).
+const HANGUP: usize = READY_MASK + 1;
+/// Per direction (the readiness bit shifted by `KNOWN_SHIFT`): an operation has found out
+/// the direction's state since registration (it hit `WouldBlock`, or a short stream
+/// read/write). From then on a clear readiness bit means "not ready" for sure (a new
+/// edge sets it again), and the next operation can wait without trying its syscall.
+const KNOWN_SHIFT: u32 = 3;
+/// The bits below the tick.
+const LOW_MASK: usize = READY_MASK | HANGUP | (READY_MASK << KNOWN_SHIFT);
+/// The tick lives above the readiness and hang-up bits.
+const TICK_ONE: usize = LOW_MASK + 1;
 
 /// A readiness direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +66,14 @@ impl Dir {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Snapshot(usize);
 
+impl Snapshot {
+    /// `dir` is known not to be ready: an operation would only return `WouldBlock`.
+    pub(crate) fn must_wait(self, dir: Dir) -> bool {
+        let bit = dir.interest().bits();
+        self.0 & (bit << KNOWN_SHIFT) != 0 && self.0 & bit == 0
+    }
+}
+
 /// Where a waiting task keeps its waker.
 #[derive(Debug)]
 pub(crate) enum Slot<'a> {
@@ -75,11 +93,14 @@ pub(crate) struct Source {
     /// until `Reactor::deregister`; the owning `Async` keeps it open that long.
     pub(crate) raw: RawSource,
     /// The key in the reactor's slab and in the backend's events.
-    pub(crate) key: usize,
+    /// `u32`, with `raw` beside it, to keep the source (one per connection)
+    /// small; `Reactor::register` refuses a key that does not fit.
+    key: u32,
     /// Bits `READY_MASK`: cached readiness per direction, set by the reactor
     /// on an event, cleared by an operation that hit `WouldBlock` (only if the
-    /// tick did not move since its snapshot). Bits above: the tick, bumped on
-    /// every event delivered to this source (wrapping).
+    /// tick did not move since its snapshot). Bit `HANGUP`: sticky, set by an
+    /// event that reported a hang-up. Bits above: the tick, bumped on every
+    /// event delivered to this source (wrapping).
     readiness: AtomicUsize,
     /// Waiters and, for oneshot backends, what is armed. Lock order: the
     /// reactor's source slab first, then this.
@@ -88,30 +109,76 @@ pub(crate) struct Source {
 
 #[derive(Debug, Default)]
 struct State {
-    dirs: [Direction; 2],
+    /// Per direction, the `Slot::Poller` waker.
+    pollers: [Option<Waker>; 2],
+    /// Per direction, the first `Slot::Waiter` (key 0), inline: one task
+    /// awaiting `readable()` or `read_with` costs no allocation.
+    firsts: [Option<Waker>; 2],
+    /// Per direction, key 0 belongs to a live waiter future (woken or not).
+    first_taken: [bool; 2],
+    /// Per direction, the other `Slot::Waiter` wakers under key `index + 1`;
+    /// a woken waiter's entry stays (as `None`) until its future drops, so
+    /// its key stays valid. Boxed and made on first use: a second waiter on
+    /// one direction at once is rare, and inline slabs would weigh 80 bytes
+    /// on every idle connection.
+    rest: Option<Box<[Slab<Option<Waker>>; 2]>>,
     /// Oneshot backends only: the directions armed in the backend right now.
     /// An event disarms everything, so the reactor resets it to `NONE`.
     armed: Interest,
 }
 
-#[derive(Debug, Default)]
-struct Direction {
-    /// The `Slot::Poller` waker.
-    poller: Option<Waker>,
-    /// `Slot::Waiter` wakers; a woken waiter's entry stays (as `None`) until
-    /// its future drops, so its key stays valid.
-    waiters: Slab<Option<Waker>>,
-}
-
-impl Direction {
-    fn has_waiters(&self) -> bool {
-        self.poller.is_some() || self.waiters.iter().any(|(_, w)| w.is_some())
+impl State {
+    fn has_waiters(&self, dir: Dir) -> bool {
+        let d = dir.index();
+        self.pollers[d].is_some()
+            || self.firsts[d].is_some()
+            || self
+                .rest
+                .as_ref()
+                .is_some_and(|w| w[d].iter().any(|(_, w)| w.is_some()))
     }
 
-    fn drain_into(&mut self, out: &mut Vec<Waker>) {
-        out.extend(self.poller.take());
-        for (_, waker) in &mut self.waiters {
-            out.extend(waker.take());
+    fn drain_into(&mut self, dir: Dir, out: &mut Vec<Waker>) {
+        let d = dir.index();
+        out.extend(self.pollers[d].take());
+        out.extend(self.firsts[d].take());
+        if let Some(rest) = &mut self.rest {
+            for (_, waker) in &mut rest[d] {
+                out.extend(waker.take());
+            }
+        }
+    }
+
+    /// Stores `waker` in the waiter entry `key`, taking an entry first if
+    /// `key` is `None`.
+    fn store_waiter(&mut self, dir: Dir, key: &mut Option<usize>, waker: &Waker) {
+        let d = dir.index();
+        match *key {
+            Some(0) => store_waker(&mut self.firsts[d], waker),
+            Some(k) => {
+                if let Some(place) = self.rest.as_mut().and_then(|r| r[d].get_mut(k - 1)) {
+                    store_waker(place, waker);
+                }
+            }
+            None if !self.first_taken[d] => {
+                self.first_taken[d] = true;
+                self.firsts[d] = Some(waker.clone());
+                *key = Some(0);
+            }
+            None => {
+                let rest = &mut self.rest.get_or_insert_default()[d];
+                *key = Some(rest.insert(Some(waker.clone())) + 1);
+            }
+        }
+    }
+
+    fn remove_waiter(&mut self, dir: Dir, key: usize) {
+        let d = dir.index();
+        if key == 0 {
+            self.first_taken[d] = false;
+            self.firsts[d] = None;
+        } else if let Some(rest) = &mut self.rest {
+            rest[d].try_remove(key - 1);
         }
     }
 }
@@ -130,7 +197,12 @@ fn store_waker(place: &mut Option<Waker>, waker: &Waker) {
 }
 
 impl Source {
-    pub(crate) fn new(raw: RawSource, key: usize) -> Source {
+    /// The key in the reactor's slab and in the backend's events.
+    pub(crate) fn key(&self) -> usize {
+        self.key as usize
+    }
+
+    pub(crate) fn new(raw: RawSource, key: u32) -> Source {
         Source {
             raw,
             key,
@@ -152,13 +224,28 @@ impl Source {
     /// unless an event arrived since `before` was taken.
     pub(crate) fn clear(&self, dir: Dir, before: Snapshot) {
         let bit = dir.interest().bits();
-        // `Err` means "nothing to do": the tick moved or the bit is clear.
+        // `Err` means "nothing to do": the tick moved (or the bit is clear), and the
+        // direction is already known.
         let _ = self
             .readiness
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |cur| {
-                let same_tick = cur & !READY_MASK == before.0 & !READY_MASK;
-                (same_tick && cur & bit != 0).then_some(cur & !bit)
+                let same_tick = cur & !LOW_MASK == before.0 & !LOW_MASK;
+                let known = bit << KNOWN_SHIFT;
+                if same_tick && cur & bit != 0 {
+                    Some((cur & !bit) | known)
+                } else {
+                    (cur & known == 0).then_some(cur | known)
+                }
             });
+    }
+
+    /// Forgets `dir`'s readiness after a byte-stream operation moved fewer bytes than
+    /// asked (the kernel buffer is drained, or full for a write), as [`clear`](Source::clear)
+    /// does, unless the source hung up (its end of file is still to be read).
+    pub(crate) fn clear_drained(&self, dir: Dir, before: Snapshot) {
+        if self.readiness.load(Ordering::Acquire) & HANGUP == 0 {
+            self.clear(dir, before);
+        }
     }
 
     /// Ready when `dir` is (cached as) ready; otherwise registers the waker
@@ -174,13 +261,9 @@ impl Source {
             return Poll::Ready(Ok(()));
         }
         let mut state = lock(&self.state);
-        let direction = &mut state.dirs[dir.index()];
         match slot {
-            Slot::Poller => store_waker(&mut direction.poller, cx.waker()),
-            Slot::Waiter(key) => match key.and_then(|k| direction.waiters.get_mut(k)) {
-                Some(place) => store_waker(place, cx.waker()),
-                None => *key = Some(direction.waiters.insert(Some(cx.waker().clone()))),
-            },
+            Slot::Poller => store_waker(&mut state.pollers[dir.index()], cx.waker()),
+            Slot::Waiter(key) => state.store_waiter(dir, key, cx.waker()),
         }
         // Re-check under the lock: see the module docs.
         if self.is_ready(dir) {
@@ -190,7 +273,7 @@ impl Source {
             && !state.armed.contains(dir.interest())
         {
             let want = state.armed | dir.interest();
-            if let Err(err) = backend.modify(self.raw, self.key, want) {
+            if let Err(err) = backend.modify(self.raw, self.key(), want) {
                 return Poll::Ready(Err(err));
             }
             state.armed = want;
@@ -200,7 +283,7 @@ impl Source {
 
     /// Removes a `Slot::Waiter` entry (its future is dropped).
     pub(crate) fn remove_waiter(&self, dir: Dir, key: usize) {
-        lock(&self.state).dirs[dir.index()].waiters.try_remove(key);
+        lock(&self.state).remove_waiter(dir, key);
     }
 
     /// The reactor delivers an event: caches `ready`, bumps the tick and moves
@@ -210,13 +293,17 @@ impl Source {
     pub(crate) fn on_event(
         &self,
         ready: Interest,
+        hangup: bool,
         rearm: Option<&dyn Backend>,
         wakers: &mut Vec<Waker>,
     ) {
         let mut cur = self.readiness.load(Ordering::Acquire);
         loop {
-            let next =
-                (cur & !READY_MASK).wrapping_add(TICK_ONE) | (cur & READY_MASK) | ready.bits();
+            let hangup_bit = if hangup { HANGUP } else { 0 };
+            let next = (cur & !LOW_MASK).wrapping_add(TICK_ONE)
+                | (cur & LOW_MASK)
+                | ready.bits()
+                | hangup_bit;
             match self.readiness.compare_exchange_weak(
                 cur,
                 next,
@@ -230,32 +317,46 @@ impl Source {
         let mut state = lock(&self.state);
         for dir in Dir::ALL {
             if ready.contains(dir.interest()) {
-                state.dirs[dir.index()].drain_into(wakers);
+                state.drain_into(dir, wakers);
             }
         }
         let Some(backend) = rearm else { return };
         state.armed = Interest::NONE;
         let mut again = Interest::NONE;
         for dir in Dir::ALL {
-            if !ready.contains(dir.interest()) && state.dirs[dir.index()].has_waiters() {
+            if !ready.contains(dir.interest()) && state.has_waiters(dir) {
                 again |= dir.interest();
             }
         }
         if again.is_none() {
             return;
         }
-        match backend.modify(self.raw, self.key, again) {
+        match backend.modify(self.raw, self.key(), again) {
             Ok(()) => state.armed = again,
             Err(err) => {
                 // Wake them instead: each re-polls, re-arms itself and gets
                 // the error if it persists. Nothing waits unarmed.
-                log::debug!("re-arming source {} failed: {err}", self.key);
+                log::debug!("re-arming source {} failed: {err}", self.key());
                 for dir in Dir::ALL {
                     if again.contains(dir.interest()) {
-                        state.dirs[dir.index()].drain_into(wakers);
+                        state.drain_into(dir, wakers);
                     }
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One source per connection: 104 bytes, so that with the `Arc` counts it
+    /// takes a 128-byte malloc chunk, and a task waiting on it allocates
+    /// nothing more (issue 9's idle-connection memory).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_source_weighs_104_bytes() {
+        assert_eq!(size_of::<Source>(), 104);
     }
 }

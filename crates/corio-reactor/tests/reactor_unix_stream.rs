@@ -167,6 +167,66 @@ fn dropped_waiter_does_not_block_the_others() {
     }
 }
 
+/// The first waiter's inline entry and the boxed ones for the rest: dropping the first
+/// frees its entry for a newcomer, and an event wakes every waiter still there.
+#[test]
+fn waiter_entries_are_reused_and_all_woken() {
+    for (mode, reactor) in reactors() {
+        let (a, mut b) = UnixStream::pair().unwrap();
+        let a = Async::with_reactor(a, &reactor).unwrap();
+        let woken: Vec<Arc<Flag>> = (0..4).map(|_| Arc::new(Flag::default())).collect();
+        let wakers: Vec<Waker> = woken.iter().map(|f| Waker::from(Arc::clone(f))).collect();
+        let mut first = Box::pin(a.readable());
+        let mut second = Box::pin(a.readable());
+        let mut third = Box::pin(a.readable());
+        assert!(
+            first
+                .as_mut()
+                .poll(&mut Context::from_waker(&wakers[0]))
+                .is_pending()
+        );
+        assert!(
+            second
+                .as_mut()
+                .poll(&mut Context::from_waker(&wakers[1]))
+                .is_pending()
+        );
+        assert!(
+            third
+                .as_mut()
+                .poll(&mut Context::from_waker(&wakers[2]))
+                .is_pending()
+        );
+        drop(first);
+        let mut fourth = Box::pin(a.readable());
+        assert!(
+            fourth
+                .as_mut()
+                .poll(&mut Context::from_waker(&wakers[3]))
+                .is_pending()
+        );
+        b.write_all(b"x").unwrap();
+        block_on(&reactor, a.readable()).unwrap();
+        for (i, flag) in woken.iter().enumerate().skip(1) {
+            assert!(
+                flag.0.load(Ordering::SeqCst),
+                "{mode}: waiter {i} was not woken"
+            );
+        }
+        assert!(
+            !woken[0].0.load(Ordering::SeqCst),
+            "{mode}: a dropped waiter was woken"
+        );
+        for fut in [&mut second, &mut third, &mut fourth] {
+            assert!(
+                fut.as_mut()
+                    .poll(&mut Context::from_waker(Waker::noop()))
+                    .is_ready()
+            );
+        }
+    }
+}
+
 /// Writers block on a full buffer and are woken when the peer drains it.
 #[test]
 fn writer_waits_for_buffer_space() {

@@ -1,16 +1,16 @@
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
-use corio_executor::AwaitMark;
+use corio_executor::{AwaitMark, DoneCallback, DoneList, DoneWatch};
 
-use crate::FutureError;
 use crate::event_loop::LoopInner;
+use crate::{Fallible, FutureError, Waitable};
 
 enum State<T> {
     Pending,
@@ -19,40 +19,12 @@ enum State<T> {
     Cancelled,
 }
 
-type Callback<T> = Box<dyn FnOnce(&SettableFuture<T>)>;
-
-/// One registration on a future: an awaiter or a done-callback. Kept in one list, so that
-/// completion wakes them in the order they came (asyncio's `await` registers a
-/// done-callback too).
-enum Entry<T: 'static> {
-    Waiter(Waker),
-    Callback(u64, Callback<T>),
-    /// An awaiter that went away or a callback that was removed (indices stay put).
-    Gone,
-}
-
-/// Ends entry `i` (its awaiter or callback went) and drops the ended entries at the end of
-/// the list, so that awaiters that come and go (a `wait_for` over a fresh clone, in a loop)
-/// do not grow the list of a long-lived future without bound. Only ended entries are
-/// removed, and no live handle's index points at one, so the indices and the order stay
-/// right. Gives back the old entry, for the caller to drop with the list released.
-fn end_entry<T>(entries: &mut Vec<Entry<T>>, i: usize) -> Option<Entry<T>> {
-    let old = entries
-        .get_mut(i)
-        .map(|e| std::mem::replace(e, Entry::Gone));
-    while matches!(entries.last(), Some(Entry::Gone)) {
-        entries.pop();
-    }
-    old
-}
-
 /// Invariant: no borrow of a cell is held across user code (a waker, a callback, the drop
 /// of either), so that such code may use the future again.
 struct Inner<T: 'static> {
     state: RefCell<State<T>>,
     /// Awaiters and done-callbacks in registration order; emptied on completion.
-    entries: RefCell<Vec<Entry<T>>>,
-    next_callback: Cell<u64>,
+    entries: RefCell<DoneList<SettableFuture<T>>>,
     /// The loop whose ready queue runs the done-callbacks.
     owner: Option<Weak<LoopInner>>,
 }
@@ -94,7 +66,7 @@ struct Inner<T: 'static> {
 pub struct SettableFuture<T: 'static> {
     inner: Rc<Inner<T>>,
     /// Index of this handle's entry in `entries` while it is being awaited.
-    waiting: Option<usize>,
+    waiting: Option<u32>,
     /// Whether the task awaiting this handle is suspended in that await.
     mark: AwaitMark,
 }
@@ -128,8 +100,7 @@ impl<T: 'static> SettableFuture<T> {
         SettableFuture {
             inner: Rc::new(Inner {
                 state: RefCell::new(State::Pending),
-                entries: RefCell::new(Vec::new()),
-                next_callback: Cell::new(0),
+                entries: RefCell::new(DoneList::new()),
                 owner,
             }),
             waiting: None,
@@ -218,17 +189,12 @@ impl<T: 'static> SettableFuture<T> {
         }
         // In registration order: an awaiter's wake queues its task's step, a callback is
         // queued through call_soon, on the same FIFO queue.
-        for entry in self.inner.entries.take() {
-            match entry {
-                Entry::Waiter(waker) => waker.wake(),
-                Entry::Callback(_, cb) => self.schedule_callback(cb),
-                Entry::Gone => {}
-            }
-        }
+        let entries = self.inner.entries.borrow_mut().take();
+        entries.notify(|cb| self.schedule_callback(cb));
         Ok(())
     }
 
-    fn schedule_callback(&self, cb: Callback<T>) {
+    fn schedule_callback(&self, cb: DoneCallback<SettableFuture<T>>) {
         let this = self.clone();
         let owner = self.inner.owner.as_ref().and_then(Weak::upgrade);
         match owner {
@@ -305,15 +271,14 @@ impl<T: 'static> SettableFuture<T> {
     /// # Ok::<(), corio_runtime::LoopError>(())
     /// ```
     pub fn add_done_callback(&self, callback: impl FnOnce(&SettableFuture<T>) + 'static) -> u64 {
-        let id = self.inner.next_callback.get();
-        self.inner.next_callback.set(id + 1);
+        let id = self.inner.entries.borrow_mut().next_id();
         if self.done() {
             self.schedule_callback(Box::new(callback));
         } else {
             self.inner
                 .entries
                 .borrow_mut()
-                .push(Entry::Callback(id, Box::new(callback)));
+                .push_callback(id, Box::new(callback));
         }
         id
     }
@@ -329,15 +294,90 @@ impl<T: 'static> SettableFuture<T> {
     /// fut.set_result(()).unwrap();
     /// ```
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        let removed = {
-            let mut entries = self.inner.entries.borrow_mut();
-            entries
-                .iter()
-                .position(|e| matches!(e, Entry::Callback(i, _) if *i == id))
-                .and_then(|i| end_entry(&mut entries, i))
-        };
+        let removed = self.inner.entries.borrow_mut().remove_callback(id);
         // Dropped with the list released: the closure's captures may use this future.
         removed.is_some()
+    }
+}
+
+impl<T: 'static> SettableFuture<T> {
+    /// Whether an error was set, or the value set is a failure by [`Fallible`] (an `Err`):
+    /// what [`wait`](crate::wait)'s `FIRST_EXCEPTION` looks for.
+    fn has_failed(&self) -> bool
+    where
+        T: Fallible,
+    {
+        match &*self.inner.state.borrow() {
+            State::Failed(_) => true,
+            State::Done(v) => v.is_failure(),
+            State::Pending | State::Cancelled => false,
+        }
+    }
+}
+
+/// A settable future can be watched by [`wait`](crate::wait) and [`shield`](crate::shield),
+/// as asyncio's `wait` takes futures: it is done once a result, an error or a cancellation
+/// is set, and has failed when an error was set or its value is a failure ([`Fallible`]).
+///
+/// # Examples
+///
+/// ```
+/// use corio_runtime::{SettableFuture, run, wait, FIRST_COMPLETED};
+///
+/// run(async {
+///     let set = SettableFuture::<u8>::new();
+///     let never = SettableFuture::<u8>::new();
+///     set.set_result(1).unwrap();
+///     let (done, pending) = wait([set.clone(), never.clone()], None, FIRST_COMPLETED).await.unwrap();
+///     assert_eq!((done, pending), (vec![set], vec![never]));
+/// })?;
+/// # Ok::<(), corio_runtime::LoopError>(())
+/// ```
+impl<T: Clone + Fallible + 'static> Waitable for SettableFuture<T> {
+    type Output = Result<T, FutureError>;
+
+    fn done(&self) -> bool {
+        SettableFuture::done(self)
+    }
+
+    fn failed(&self) -> bool {
+        self.has_failed()
+    }
+
+    fn cancel(&self) -> bool {
+        SettableFuture::cancel(self)
+    }
+
+    fn on_done(&self, callback: impl FnOnce() + 'static) -> u64 {
+        self.add_done_callback(move |_| callback())
+    }
+
+    fn remove_on_done(&self, id: u64) -> bool {
+        self.remove_done_callback(id)
+    }
+
+    fn watch(&self, watch: &DoneWatch, index: usize) -> u64 {
+        if self.done() {
+            watch.notify(index);
+            return u64::MAX;
+        }
+        u64::from(self.inner.entries.borrow_mut().push_watch(watch, index))
+    }
+
+    fn unwatch(&self, watch: &DoneWatch, key: u64) -> bool {
+        let Ok(key) = u32::try_from(key) else {
+            return false;
+        };
+        let removed = self.inner.entries.borrow_mut().remove_watch(watch, key);
+        // Dropped with the list released.
+        removed.is_some()
+    }
+
+    fn take_output(&self) -> Option<Self::Output> {
+        match self.result() {
+            Err(FutureError::NotDone) => None,
+            out => Some(out),
+        }
     }
 }
 
@@ -357,20 +397,11 @@ impl<T: Clone + 'static> Future for SettableFuture<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
         if !this.done() {
-            let replaced = {
-                let mut entries = this.inner.entries.borrow_mut();
-                match this.waiting {
-                    Some(i) => match &mut entries[i] {
-                        Entry::Waiter(w) if w.will_wake(cx.waker()) => None,
-                        entry => Some(std::mem::replace(entry, Entry::Waiter(cx.waker().clone()))),
-                    },
-                    None => {
-                        this.waiting = Some(entries.len());
-                        entries.push(Entry::Waiter(cx.waker().clone()));
-                        None
-                    }
-                }
-            };
+            let replaced = this
+                .inner
+                .entries
+                .borrow_mut()
+                .set_waiter(&mut this.waiting, cx.waker());
             // The old waker is dropped with the list released: its drop is foreign code,
             // which may poll this future again.
             drop(replaced);
@@ -389,7 +420,7 @@ impl<T: 'static> Drop for SettableFuture<T> {
             && !self.done()
         {
             // This awaiter goes: its entry too (dropped with the list released).
-            let old = end_entry(&mut self.inner.entries.borrow_mut(), i);
+            let old = self.inner.entries.borrow_mut().end(i);
             drop(old);
         }
         if self.mark.abandoned_by_cancel() {

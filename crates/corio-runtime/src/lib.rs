@@ -75,9 +75,10 @@ mod timers;
 
 pub use builder::Builder;
 pub use combinators::{
-    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
-    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
-    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
+    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Fallible, Gather,
+    GatherAll, GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield,
+    TaskGroup, TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait,
+    wait_for,
 };
 #[doc(hidden)]
 pub use combinators::{GatherChild, GatherChildren, TryGatherChildren};
@@ -99,8 +100,8 @@ pub use corio_signal::reraise_sigint;
 
 #[doc(no_inline)]
 pub use corio_executor::{
-    AnyTask, AwaitMark, CallbackOutput, CancelOnDrop, Handle, Panic, SharedTask, Task, TaskError,
-    TaskId, ThreadsafeHandle, current_task, yield_now,
+    AnyTask, AwaitMark, CallbackOutput, CancelOnDrop, DoneWatch, Handle, Panic, SharedTask, Task,
+    TaskError, TaskId, ThreadsafeHandle, current_task, yield_now,
 };
 #[doc(no_inline)]
 pub use corio_time::{

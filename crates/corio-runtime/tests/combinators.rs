@@ -9,9 +9,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use corio_runtime::{
-    ALL_COMPLETED, Builder, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, LoopError, SharedTask,
-    Task, TaskError, TaskGroup, all_tasks, as_completed, current_task, gather, get_running_loop,
-    shield, sleep, spawn, task_group, timeout_scope, wait, wait_for, yield_now,
+    ALL_COMPLETED, Builder, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, LoopError,
+    SettableFuture, SharedTask, Task, TaskError, TaskGroup, all_tasks, as_completed, current_task,
+    gather, get_running_loop, shield, sleep, spawn, task_group, timeout_scope, wait, wait_for,
+    yield_now,
 };
 
 fn ms(n: u64) -> Duration {
@@ -264,6 +265,146 @@ fn wait_first_completed_and_first_exception() {
         assert_eq!(done, [cancelled, panics]);
         assert_eq!(pending, std::slice::from_ref(&slow));
         slow.cancel();
+    })
+    .unwrap();
+}
+
+/// FIRST_EXCEPTION: a task whose output is `Err` counts as one that raised (Rust's
+/// "raise"), one whose output is `Ok` does not; with no failure it waits for all.
+#[test]
+fn wait_first_exception_counts_err_outputs() {
+    run_virtual(async {
+        let ok = spawn(async {
+            sleep(ms(10)).await;
+            Ok::<u8, String>(1)
+        })
+        .share();
+        let fails = spawn(async {
+            sleep(ms(50)).await;
+            Err::<u8, String>("bad url".into())
+        })
+        .share();
+        let slow = spawn(async {
+            sleep(ms(1000)).await;
+            Ok::<u8, String>(3)
+        })
+        .share();
+        let (done, pending) = wait(
+            [ok.clone(), fails.clone(), slow.clone()],
+            None,
+            FIRST_EXCEPTION,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done, [ok.clone(), fails.clone()]);
+        assert_eq!(pending, std::slice::from_ref(&slow));
+        assert_eq!(fails.result(), Some(Ok(Err("bad url".to_owned()))));
+
+        // Only `Ok` outputs: FIRST_EXCEPTION is ALL_COMPLETED.
+        let (done, pending) = wait([ok.clone(), slow.clone()], None, FIRST_EXCEPTION)
+            .await
+            .unwrap();
+        assert_eq!((done.len(), pending.len()), (2, 0));
+
+        // Outputs that are not `Result`s never fail (Fallible's default).
+        let plain = [spawn(async { 1u32 }).share(), spawn(async { 2u32 }).share()];
+        let (done, _) = wait(plain, None, FIRST_EXCEPTION).await.unwrap();
+        assert_eq!(done.len(), 2);
+    })
+    .unwrap();
+}
+
+/// `wait` takes settable futures too (asyncio's `wait` takes futures): an error set is a
+/// failure for FIRST_EXCEPTION, and so is an `Err` value.
+#[test]
+fn wait_on_settable_futures() {
+    run_virtual(async {
+        let futs: Vec<SettableFuture<Result<u8, String>>> =
+            (0..3).map(|_| SettableFuture::new()).collect();
+        let setter = futs.clone();
+        spawn(async move {
+            sleep(ms(10)).await;
+            setter[0].set_result(Ok(1)).unwrap();
+            sleep(ms(10)).await;
+            setter[2].set_result(Err("no".into())).unwrap();
+        });
+        let (done, pending) = wait(futs.clone(), None, FIRST_EXCEPTION).await.unwrap();
+        assert_eq!(done, [futs[0].clone(), futs[2].clone()]);
+        assert_eq!(pending, [futs[1].clone()]);
+
+        let failing = SettableFuture::<u8>::new();
+        let f = failing.clone();
+        spawn(async move {
+            sleep(ms(5)).await;
+            f.set_error("boom").unwrap();
+        });
+        let never = SettableFuture::<u8>::new();
+        let (done, _) = wait([failing.clone(), never.clone()], ms(100), FIRST_EXCEPTION)
+            .await
+            .unwrap();
+        assert_eq!(done, [failing]);
+        // Nothing was cancelled, and the watch on `never` is gone.
+        assert!(!never.done());
+        never.set_result(2).unwrap();
+    })
+    .unwrap();
+}
+
+/// A wait that times out, again and again on the same pending task, leaves nothing behind on
+/// it, and the task still wakes a later waiter.
+#[test]
+fn repeated_wait_timeouts_leave_the_task_usable() {
+    run_virtual(async {
+        let slow = spawn(async {
+            sleep(ms(1000)).await;
+            7u8
+        })
+        .share();
+        for _ in 0..100 {
+            let (done, pending) = wait([slow.clone()], ms(1), ALL_COMPLETED).await.unwrap();
+            assert!(done.is_empty() && pending == [slow.clone()]);
+        }
+        let (done, _) = wait([slow.clone()], None, FIRST_COMPLETED).await.unwrap();
+        assert_eq!(done, std::slice::from_ref(&slow));
+        assert_eq!(slow.await, Ok(7));
+    })
+    .unwrap();
+}
+
+/// `gather` over many tasks that finish in an order unlike the argument order keeps the
+/// argument order, and a failure among them is returned while the others run on.
+#[test]
+fn gather_many_children_out_of_order() {
+    run_virtual(async {
+        // Tasks (their error is `TaskError`) and plain futures (polled in place).
+        let tasks = (0..1000u64).map(|i| {
+            spawn(async move {
+                sleep(ms((1000 - i) % 37)).await;
+                i
+            })
+        });
+        assert_eq!(gather(tasks).await.unwrap(), (0..1000).collect::<Vec<_>>());
+        let futures = (0..1000u64).map(|i| async move {
+            sleep(ms((1000 - i) % 37)).await;
+            Ok::<u64, String>(i)
+        });
+        assert_eq!(
+            gather(futures).await.unwrap(),
+            (0..1000).collect::<Vec<_>>()
+        );
+
+        let finished = Rc::new(RefCell::new(0));
+        let futures = (0..100u64).map(|i| {
+            let finished = finished.clone();
+            async move {
+                sleep(ms(i)).await;
+                *finished.borrow_mut() += 1;
+                if i == 10 { Err(i) } else { Ok(i) }
+            }
+        });
+        assert_eq!(gather(futures).await, Err(10));
+        sleep(ms(200)).await;
+        assert_eq!(*finished.borrow(), 100);
     })
     .unwrap();
 }

@@ -77,9 +77,10 @@ pub use corio_runtime::{TimeoutHandle, TimeoutScope, timeout_scope, timeout_scop
 #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
 #[doc(inline)]
 pub use corio_runtime::{
-    ALL_COMPLETED, AsCompleted, ChildError, FIRST_COMPLETED, FIRST_EXCEPTION, Gather, GatherAll,
-    GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen, Shield, TaskGroup,
-    TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield, task_group, wait, wait_for,
+    ALL_COMPLETED, AsCompleted, ChildError, DoneWatch, FIRST_COMPLETED, FIRST_EXCEPTION, Fallible,
+    Gather, GatherAll, GatherTuple, GatherTupleAll, GroupSpawnError, GroupSpawner, ReturnWhen,
+    Shield, TaskGroup, TaskGroupError, WaitEmpty, Waitable, as_completed, gather, shield,
+    task_group, wait, wait_for,
 };
 
 /// Runs an `async fn` on a new event loop: asyncio's `asyncio.run(main())` under

@@ -8,43 +8,18 @@ use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::ptr::NonNull;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use crate::await_mark::AwaitMark;
 use crate::callback::CallbackCell;
 use crate::context::{local_inner, with_local_inner};
+use crate::done_list::DoneList;
+use crate::done_watch::DoneWatch;
 use crate::error::TaskError;
 use crate::ready::Ready;
 use crate::task::any::{AnyTask, HasMeta, TaskId};
 use crate::task::core::{State, TaskMeta};
 use crate::task::join::{Join, panic_in_flight, report_unretrieved};
-
-type DoneCallback<T> = Box<dyn FnOnce(&SharedTask<T>)>;
-
-/// One registration on a shared task: an awaiter or a done-callback. Kept in one list, so
-/// that the task wakes them in the order they came (asyncio's `await` registers a
-/// done-callback too).
-enum Entry<T> {
-    Waiter(Waker),
-    Callback(u64, DoneCallback<T>),
-    /// A waiter that went away or a callback that was removed (indices stay put).
-    Gone,
-}
-
-/// Ends entry `i` (its awaiter or callback went) and drops the ended entries at the end of
-/// the list, so that awaiters that come and go (a `timeout` over a fresh clone, in a loop)
-/// do not grow the list of a long-lived task without bound. Only ended entries are removed,
-/// and no live handle's slot points at one, so the slots and the order stay right. Gives
-/// back the old entry, for the caller to drop with the list released.
-fn end_entry<T>(entries: &mut Vec<Entry<T>>, i: usize) -> Option<Entry<T>> {
-    let old = entries
-        .get_mut(i)
-        .map(|e| std::mem::replace(e, Entry::Gone));
-    while matches!(entries.last(), Some(Entry::Gone)) {
-        entries.pop();
-    }
-    old
-}
 
 /// What the clones of a [`SharedTask`] share. The task reaches it through
 /// [`TaskMeta::handle`] when it completes.
@@ -54,19 +29,21 @@ fn end_entry<T>(entries: &mut Vec<Entry<T>>, i: usize) -> Option<Entry<T>> {
 pub(crate) struct SharedInner<T> {
     /// Keeps the task's allocation alive; read (through [`SharedInner::settle`] only) for an
     /// outcome async-task held when the task was shared.
-    join: RefCell<Join<T>>,
+    /// (A `Cell` rather than a `RefCell`, to keep this allocation in glibc's 128-byte chunk:
+    /// taken out and put back around its one use, which runs no user code.)
+    join: Cell<Option<Join<T>>>,
     /// The task's metadata, in the allocation `join` keeps alive.
     meta: NonNull<TaskMeta>,
     /// The outcome, once known here.
     output: RefCell<Option<Result<T, TaskError>>>,
-    /// Awaiters and done-callbacks, in registration order; emptied when the task completes.
-    entries: RefCell<Vec<Entry<T>>>,
-    next_callback: Cell<u64>,
+    /// Awaiters, done-callbacks and watches, in registration order; emptied when the task
+    /// completes.
+    entries: RefCell<DoneList<SharedTask<T>>>,
     /// Itself, once a done-callback was added to the pending task: the callbacks run when the
     /// task ends even if every handle went before (asyncio's task lives on in the loop). The
     /// cycle ends when the task completes ([`SharedInner::finish`]), which every task does,
     /// at the latest when its executor closes or is dropped.
-    keep: RefCell<Option<Rc<SharedInner<T>>>>,
+    keep: Cell<Option<Rc<SharedInner<T>>>>,
 }
 
 impl<T> SharedInner<T> {
@@ -83,7 +60,9 @@ impl<T> SharedInner<T> {
         if !meta.is_done() || self.output.borrow().is_some() {
             return;
         }
-        let fetched = self.join.borrow_mut().fetch_now(meta);
+        let mut join = self.join.take();
+        let fetched = join.as_mut().and_then(|j| j.fetch_now(meta));
+        self.join.set(join);
         if let Some(out) = fetched {
             *self.output.borrow_mut() = Some(out);
         }
@@ -96,9 +75,9 @@ impl<T: 'static> SharedInner<T> {
     pub(crate) fn finish(this: &Rc<SharedInner<T>>, out: Result<T, TaskError>) {
         *this.output.borrow_mut() = Some(out);
         // The caller holds a count of its own: this is not the last one.
-        let kept = this.keep.borrow_mut().take();
+        let kept = this.keep.take();
         drop(kept);
-        let entries = std::mem::take(&mut *this.entries.borrow_mut());
+        let entries = this.entries.borrow_mut().take();
         if entries.is_empty() {
             return;
         }
@@ -108,20 +87,14 @@ impl<T: 'static> SharedInner<T> {
             mark: AwaitMark::new(),
         };
         with_local_inner(&this.meta().shared, |inner| {
-            for entry in entries {
-                match entry {
-                    // A task's waker queues its step now, behind what is already queued.
-                    Entry::Waiter(waker) => waker.wake(),
-                    // asyncio: done-callbacks always go through call_soon.
-                    Entry::Callback(_, cb) => {
-                        let task = handle.clone();
-                        inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || {
-                            cb(&task);
-                        })));
-                    }
-                    Entry::Gone => {}
-                }
-            }
+            // A task's waker queues its step now, behind what is already queued; a watch
+            // records the task; done-callbacks go through call_soon (asyncio).
+            entries.notify(|cb| {
+                let task = handle.clone();
+                inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || {
+                    cb(&task);
+                })));
+            });
         });
     }
 }
@@ -184,7 +157,7 @@ impl<T> HasMeta for SharedInner<T> {
 pub struct SharedTask<T> {
     inner: Rc<SharedInner<T>>,
     /// This handle's entry in the shared list while it is being awaited.
-    slot: Option<usize>,
+    slot: Option<u32>,
     mark: AwaitMark,
 }
 
@@ -196,12 +169,11 @@ impl<T> SharedTask<T> {
         let m = unsafe { meta.as_ref() };
         m.set_joined(false);
         let inner = Rc::new(SharedInner {
-            join: RefCell::new(join),
+            join: Cell::new(Some(join)),
             meta,
             output: RefCell::new(taken.then_some(Err(TaskError::Cancelled))),
-            entries: RefCell::new(Vec::new()),
-            next_callback: Cell::new(0),
-            keep: RefCell::new(None),
+            entries: RefCell::new(DoneList::new()),
+            keep: Cell::new(None),
         });
         if m.is_done() {
             inner.settle();
@@ -333,6 +305,30 @@ impl<T> SharedTask<T> {
         failure
     }
 
+    /// Calls `f` with the task's output, without cloning it, if the task finished with one;
+    /// `None` while it runs, or if it was cancelled or panicked (see
+    /// [`SharedTask::failure`]). `f` must not keep the handle's output borrowed past its
+    /// return (it gets a reference), and may use the handle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use corio_executor::{LocalExecutor, park};
+    /// # let (mut parker, unparker) = park::pair();
+    /// # let ex = LocalExecutor::new(unparker);
+    /// let task = ex.spawn_local(async { vec![1, 2, 3] }).share();
+    /// assert_eq!(task.peek_output(Vec::len), None);
+    /// ex.block_on(corio_executor::yield_now(), &mut parker);
+    /// assert_eq!(task.peek_output(Vec::len), Some(3));
+    /// ```
+    pub fn peek_output<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        self.inner.settle();
+        match &*self.inner.output.borrow() {
+            Some(Ok(out)) => Some(f(out)),
+            _ => None,
+        }
+    }
+
     /// A type-erased handle to the same task.
     ///
     /// # Examples
@@ -356,14 +352,48 @@ impl<T> SharedTask<T> {
     ///
     /// See [`SharedTask::add_done_callback`].
     pub fn remove_done_callback(&self, id: u64) -> bool {
-        let removed = {
-            let mut entries = self.inner.entries.borrow_mut();
-            entries
-                .iter()
-                .position(|e| matches!(e, Entry::Callback(i, _) if *i == id))
-                .and_then(|i| end_entry(&mut entries, i))
-        };
+        let removed = self.inner.entries.borrow_mut().remove_callback(id);
         // The callback (user code) is dropped once the list is released.
+        removed.is_some()
+    }
+
+    /// Has `watch` told `index` when the task is done (at once if it is done already): a
+    /// place in the task's ordered list, with no callback and no allocation of its own.
+    /// Returns a key for [`SharedTask::remove_watch`]. This is how corio-runtime's `wait`
+    /// watches many tasks at once.
+    ///
+    /// # Examples
+    ///
+    /// See [`DoneWatch`].
+    pub fn add_watch(&self, watch: &DoneWatch, index: usize) -> u64 {
+        if self.done() {
+            watch.notify(index);
+            return u64::MAX;
+        }
+        u64::from(self.inner.entries.borrow_mut().push_watch(watch, index))
+    }
+
+    /// Removes a watch added with [`SharedTask::add_watch`] that has not been told yet;
+    /// `true` if it was found.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # let (_, u) = corio_executor::park::pair();
+    /// # let ex = corio_executor::LocalExecutor::new(u);
+    /// use corio_executor::DoneWatch;
+    /// let task = ex.spawn_local(std::future::pending::<()>()).share();
+    /// let watch = DoneWatch::new();
+    /// let key = task.add_watch(&watch, 0);
+    /// assert!(task.remove_watch(&watch, key));
+    /// assert!(!task.remove_watch(&watch, key));
+    /// # ex.close();
+    /// ```
+    pub fn remove_watch(&self, watch: &DoneWatch, key: u64) -> bool {
+        let Ok(key) = u32::try_from(key) else {
+            return false;
+        };
+        let removed = self.inner.entries.borrow_mut().remove_watch(watch, key);
         removed.is_some()
     }
 }
@@ -424,8 +454,7 @@ impl<T: 'static> SharedTask<T> {
     /// assert_eq!(*log.borrow(), [7]);
     /// ```
     pub fn add_done_callback(&self, callback: impl FnOnce(&SharedTask<T>) + 'static) -> u64 {
-        let id = self.inner.next_callback.get();
-        self.inner.next_callback.set(id + 1);
+        let id = self.inner.entries.borrow_mut().next_id();
         if self.done() {
             match local_inner(&self.meta().shared) {
                 Some(inner) if !inner.is_closed() => {
@@ -441,11 +470,11 @@ impl<T: 'static> SharedTask<T> {
             self.inner
                 .entries
                 .borrow_mut()
-                .push(Entry::Callback(id, Box::new(callback)));
-            let mut keep = self.inner.keep.borrow_mut();
-            if keep.is_none() {
-                *keep = Some(self.inner.clone());
-            }
+                .push_callback(id, Box::new(callback));
+            let keep = self.inner.keep.take();
+            self.inner
+                .keep
+                .set(Some(keep.unwrap_or_else(|| self.inner.clone())));
         }
         id
     }
@@ -486,20 +515,11 @@ impl<T: Clone + 'static> Future for SharedTask<T> {
         if let Some(misuse) = crate::task::await_misuse(meta) {
             return Poll::Ready(Err(misuse));
         }
-        let old = {
-            let mut entries = this.inner.entries.borrow_mut();
-            match this.slot {
-                Some(i) => match &mut entries[i] {
-                    Entry::Waiter(w) if w.will_wake(cx.waker()) => None,
-                    entry => Some(std::mem::replace(entry, Entry::Waiter(cx.waker().clone()))),
-                },
-                None => {
-                    this.slot = Some(entries.len());
-                    entries.push(Entry::Waiter(cx.waker().clone()));
-                    None
-                }
-            }
-        };
+        let old = this
+            .inner
+            .entries
+            .borrow_mut()
+            .set_waiter(&mut this.slot, cx.waker());
         // An old waker (foreign code) is dropped once the list is released.
         drop(old);
         this.mark.polled();
@@ -513,7 +533,7 @@ impl<T> Drop for SharedTask<T> {
         if let Some(i) = self.slot
             && !meta.is_done()
         {
-            let old = end_entry(&mut self.inner.entries.borrow_mut(), i);
+            let old = self.inner.entries.borrow_mut().end(i);
             drop(old);
         }
         // Dropped with the future of a task that was cancelled while awaiting it: so is
@@ -582,5 +602,41 @@ mod tests {
         assert_eq!(Pin::new(&mut first).poll(&mut cx), Poll::Pending);
         assert_eq!(task.inner.entries.borrow().len(), 1);
         ex.close();
+    }
+
+    /// Watches take a place in the ordered list like awaiters and callbacks: removed ones
+    /// leave nothing behind, and a watch is told at completion, in its place.
+    #[test]
+    fn watches_come_and_go_and_are_told_in_order() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+
+        use crate::DoneWatch;
+
+        let (mut parker, unparker) = park::pair();
+        let ex = LocalExecutor::new(unparker);
+        let task = ex.spawn_local(async { 5u8 }).share();
+        let watch = DoneWatch::new();
+        for i in 0..100 {
+            let key = task.add_watch(&watch, i);
+            assert!(task.remove_watch(&watch, key));
+        }
+        assert_eq!(task.inner.entries.borrow().len(), 0);
+        // A callback, then a watch, then a waiter: the watch is told when the task
+        // completes, before the callback runs (callbacks go through the ready queue).
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let l = log.clone();
+        let w = watch.clone();
+        task.add_done_callback(move |_| l.borrow_mut().push(("callback", w.count())));
+        let key = task.add_watch(&watch, 7);
+        let other = DoneWatch::new();
+        assert!(!task.remove_watch(&other, key)); // not that watch's key
+        assert_eq!(ex.block_on(task.clone(), &mut parker), Ok(5));
+        ex.block_on(crate::yield_now(), &mut parker);
+        assert_eq!(watch.take_finished(), [7]);
+        assert_eq!(*log.borrow(), [("callback", 1)]);
+        // A watch added to a finished task is told at once.
+        let _ = task.add_watch(&other, 3);
+        assert_eq!(other.take_finished(), [3]);
     }
 }

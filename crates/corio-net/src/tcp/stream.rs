@@ -303,8 +303,10 @@ impl TcpStream {
     /// # })??;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub async fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).await
+    // Not an `async fn`: the reactor's read future is returned as it is, without a layer
+    // of state machine around it (an idle connection's task is mostly this future).
+    pub fn read<'a>(&'a self, buf: &'a mut [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        self.inner.read(buf)
     }
 
     /// Writes some of `buf`, waiting for room in the socket buffer; returns how much.
@@ -320,8 +322,8 @@ impl TcpStream {
     /// # Examples
     ///
     /// See [`read`](TcpStream::read).
-    pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf).await
+    pub fn write<'a>(&'a self, buf: &'a [u8]) -> impl Future<Output = io::Result<usize>> + 'a {
+        self.inner.write(buf)
     }
 
     /// Reads into `buf` without removing the data from the socket's queue.
@@ -693,7 +695,7 @@ impl TcpStream {
     }
 }
 
-impl_stream_io!(TcpStream);
+impl_stream_io!(TcpStream, short_ops);
 
 impl TryFrom<std::net::TcpStream> for TcpStream {
     type Error = io::Error;

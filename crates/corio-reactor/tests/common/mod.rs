@@ -83,6 +83,11 @@ pub(crate) async fn join_all<F: Future>(futs: Vec<F>) -> Vec<F::Output> {
 pub(crate) fn reactors() -> Vec<(&'static str, Reactor)> {
     vec![
         ("default", Reactor::new().unwrap()),
+        // Edge-triggered without hang-up reports (the default elsewhere than Linux).
+        (
+            "polling",
+            Reactor::with_backend(PollingBackend::new().unwrap()),
+        ),
         (
             "oneshot",
             Reactor::with_backend(PollingBackend::oneshot().unwrap()),

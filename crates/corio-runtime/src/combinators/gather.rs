@@ -6,10 +6,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use corio_executor::{AwaitMark, SharedTask, Task};
-use futures_core::Stream;
-use futures_util::stream::{FuturesUnordered, StreamExt};
-use pin_project_lite::pin_project;
+use corio_executor::{AwaitMark, FutureSet, SharedTask, Task};
 
 use super::detach;
 
@@ -70,14 +67,7 @@ where
     <I::Item as IntoFuture>::IntoFuture: 'static,
     T: 'static,
 {
-    let children: FuturesUnordered<_> = awaitables
-        .into_iter()
-        .enumerate()
-        .map(|(index, aw)| Indexed {
-            future: aw.into_future(),
-            index,
-        })
-        .collect();
+    let children = FutureSet::new(awaitables.into_iter().map(IntoFuture::into_future));
     let mut outputs = Vec::new();
     outputs.resize_with(children.len(), || None);
     Gather {
@@ -112,26 +102,6 @@ fn task_canceller<F: 'static, T: 'static>() -> Option<fn(&dyn Any)> {
     }
 }
 
-pin_project! {
-    /// A child of a gather, with its place in the argument list.
-    #[derive(Debug)]
-    pub(super) struct Indexed<F> {
-        #[pin]
-        future: F,
-        index: usize,
-    }
-}
-
-impl<F: Future + 'static> Future for Indexed<F> {
-    type Output = (usize, F::Output);
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let index = *this.index;
-        this.future.poll(cx).map(|out| (index, out))
-    }
-}
-
 /// The future of [`gather`]: `Ok(outputs)` in argument order, or the first `Err`.
 ///
 /// # Examples
@@ -145,8 +115,8 @@ impl<F: Future + 'static> Future for Indexed<F> {
 /// ```
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct Gather<F: Future + 'static> {
-    /// The children still running, each tagged with its index.
-    children: FuturesUnordered<Indexed<F>>,
+    /// The children, polled in place, each with a waker of its own.
+    children: FutureSet<F>,
     /// One slot per child, in argument order; `Some` once it finished.
     outputs: Vec<Option<F::Output>>,
     /// The step of its task in which the gather last returned `Pending`.
@@ -155,7 +125,7 @@ pub struct Gather<F: Future + 'static> {
     cancel_child: Option<fn(&dyn Any)>,
 }
 
-// The outputs are never pinned (the children are, inside `FuturesUnordered`).
+// The outputs are never pinned (the children are, inside `FutureSet`).
 impl<F: Future + 'static> Unpin for Gather<F> {}
 
 impl<F: Future + 'static> Gather<F> {
@@ -198,7 +168,7 @@ impl<F: Future + 'static> Gather<F> {
 
     /// Polls the children until one finishes; `None` once all have.
     fn poll_child(&mut self, cx: &mut Context<'_>) -> Poll<Option<usize>> {
-        match Pin::new(&mut self.children).poll_next(cx) {
+        match self.children.poll_next(cx) {
             Poll::Ready(Some((index, out))) => {
                 self.outputs[index] = Some(out);
                 Poll::Ready(Some(index))
@@ -234,7 +204,16 @@ where
         loop {
             match this.poll_child(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(this.take_outputs().collect()),
+                Poll::Ready(None) => {
+                    // Every output is `Ok` here (the first `Err` returned at once): unwrapped
+                    // into a vector of the exact length, with no `Result` collect that
+                    // would grow it step by step.
+                    let outputs = this.take_outputs().map(|out| match out {
+                        Ok(v) => v,
+                        Err(_) => unreachable!("a failure returns at once"),
+                    });
+                    return Poll::Ready(Ok(outputs.collect()));
+                }
                 Poll::Ready(Some(index)) => {
                     if matches!(this.outputs[index], Some(Err(_))) {
                         let Some(Err(e)) = this.outputs[index].take() else {
@@ -242,9 +221,17 @@ where
                         };
                         // asyncio's rule: the first failure is reported, the others run on.
                         this.mark.clear();
-                        let mut rest = std::mem::take(&mut this.children);
+                        let mut rest = std::mem::replace(
+                            &mut this.children,
+                            FutureSet::new(std::iter::empty()),
+                        );
                         if !rest.is_empty() {
-                            detach(async move { while rest.next().await.is_some() {} });
+                            detach(std::future::poll_fn(move |cx| {
+                                while let Some(out) = std::task::ready!(rest.poll_next(cx)) {
+                                    drop(out);
+                                }
+                                Poll::Ready(())
+                            }));
                         }
                         this.outputs.clear();
                         return Poll::Ready(Err(e));
@@ -262,8 +249,7 @@ impl<F: Future + 'static> Drop for Gather<F> {
         if let Some(cancel) = self.cancel_child
             && self.mark.abandoned_by_cancel()
         {
-            for child in Pin::new(&self.children).iter_pin_ref() {
-                let child: &F = &child.get_ref().future;
+            for child in self.children.pending() {
                 cancel(child as &dyn Any);
             }
         }

@@ -2,6 +2,7 @@
 //! task group, one file each.
 
 mod as_completed;
+mod fallible;
 mod gather;
 mod gather_tuple;
 mod shield;
@@ -11,6 +12,7 @@ mod wait_for;
 mod waitable;
 
 pub use as_completed::{AsCompleted, as_completed};
+pub use fallible::Fallible;
 pub use gather::{Gather, GatherAll, gather};
 pub use gather_tuple::{
     GatherChild, GatherChildren, GatherTuple, GatherTupleAll, TryGatherChildren,

@@ -1,10 +1,10 @@
 //! `wait`: sort handles into done and pending, by a condition and a timeout.
 
-use std::cell::{Cell, RefCell};
 use std::future::poll_fn;
-use std::rc::Rc;
-use std::task::{Poll, Waker};
+use std::task::Poll;
 use std::time::Duration;
+
+use corio_executor::DoneWatch;
 
 use super::Waitable;
 
@@ -97,36 +97,37 @@ pub const ALL_COMPLETED: ReturnWhen = ReturnWhen::AllCompleted;
 #[error("set of tasks/futures is empty")]
 pub struct WaitEmpty;
 
-/// The state the done-callbacks of one `wait` share.
-struct WaitState {
-    /// Handles not finished yet, as the callbacks count them down.
-    left: Cell<usize>,
-    /// Set by a callback once `return_when` may hold.
-    fired: Cell<bool>,
-    /// For `FIRST_EXCEPTION`: the indices of the handles that finished since the last look.
-    finished: RefCell<Vec<usize>>,
-    waker: RefCell<Option<Waker>>,
+/// Removes the watches when `wait` returns or is dropped (asyncio's `finally:`).
+struct Unwatch<'a, H: Waitable> {
+    handles: &'a [H],
+    watch: &'a DoneWatch,
+    keys: Vec<u64>,
+    /// The watches of `handles[..removed]` are gone already.
+    removed: usize,
 }
 
-impl WaitState {
-    fn fire(&self) {
-        self.fired.set(true);
-        if let Some(w) = self.waker.borrow_mut().take() {
-            w.wake();
+impl<H: Waitable> Unwatch<'_, H> {
+    /// Removes the watches, and gives back for each handle whether it is done: a handle
+    /// whose watch was still in place has not finished; the others are asked. (One pass,
+    /// each handle looked at once: with 10,000 handles, a second pass would miss the
+    /// cache on each.)
+    fn finish(mut self) -> Vec<bool> {
+        let mut done = Vec::with_capacity(self.handles.len());
+        while let Some(h) = self.handles.get(self.removed) {
+            let key = self.keys[self.removed];
+            self.removed += 1;
+            let still_watched = h.unwatch(self.watch, key);
+            done.push(!still_watched && h.done());
         }
+        done
     }
 }
 
-/// Removes the done-callbacks when `wait` returns or is dropped (asyncio's `finally:`).
-struct Unregister<'a, H: Waitable> {
-    handles: &'a [H],
-    ids: Vec<u64>,
-}
-
-impl<H: Waitable> Drop for Unregister<'_, H> {
+impl<H: Waitable> Drop for Unwatch<'_, H> {
     fn drop(&mut self) {
-        for (h, id) in self.handles.iter().zip(&self.ids) {
-            h.remove_on_done(*id);
+        let rest = self.handles.iter().zip(&self.keys).skip(self.removed);
+        for (h, key) in rest {
+            h.unwatch(self.watch, *key);
         }
     }
 }
@@ -186,61 +187,49 @@ where
     if handles.is_empty() {
         return Err(WaitEmpty);
     }
-    let state = Rc::new(WaitState {
-        left: Cell::new(handles.len()),
-        fired: Cell::new(false),
-        finished: RefCell::new(Vec::new()),
-        waker: RefCell::new(None),
-    });
-    let mut unregister = Unregister {
+    // One watch for all the handles (asyncio adds a done-callback to each, all sharing one
+    // counter): each handle's list holds a place pointing at it, with no callback of its
+    // own, and tells it its index on completion.
+    let watch = DoneWatch::new();
+    let mut unwatch = Unwatch {
         handles: &handles,
-        ids: Vec::with_capacity(handles.len()),
+        watch: &watch,
+        keys: Vec::with_capacity(handles.len()),
+        removed: 0,
     };
     for (index, h) in handles.iter().enumerate() {
-        let st = state.clone();
-        let id = h.on_done(move || {
-            let left = st.left.get().saturating_sub(1);
-            st.left.set(left);
-            match return_when {
-                ReturnWhen::FirstCompleted => st.fire(),
-                ReturnWhen::AllCompleted if left == 0 => st.fire(),
-                ReturnWhen::AllCompleted => {}
-                // Whether it failed is asked where the handle is: in `wait`'s poll.
-                ReturnWhen::FirstException => {
-                    st.finished.borrow_mut().push(index);
-                    st.fire();
-                }
-            }
-        });
-        unregister.ids.push(id);
+        unwatch.keys.push(h.watch(&watch, index));
     }
+    let all = handles.len();
     let mut sleep = timeout.into().map(|t| Box::pin(corio_time::sleep(t)));
     poll_fn(|cx| {
-        loop {
-            if state.fired.get() {
-                // FIRST_EXCEPTION's callbacks fire on every completion: look for a failure
-                // among the handles that finished since the last look.
-                let finished = std::mem::take(&mut *state.finished.borrow_mut());
-                if return_when != ReturnWhen::FirstException
-                    || state.left.get() == 0
-                    || finished.iter().any(|&i| handles[i].failed())
-                {
-                    return Poll::Ready(());
-                }
-                state.fired.set(false);
-                continue;
+        // The handles that finished since the last look.
+        let finished = watch.take_finished();
+        let ready = match return_when {
+            ReturnWhen::FirstCompleted => watch.count() > 0,
+            ReturnWhen::AllCompleted => watch.count() >= all,
+            ReturnWhen::FirstException => {
+                watch.count() >= all || finished.iter().any(|&i| handles[i].failed())
             }
-            if let Some(s) = sleep.as_mut()
-                && s.as_mut().poll(cx).is_ready()
-            {
-                return Poll::Ready(());
-            }
-            *state.waker.borrow_mut() = Some(cx.waker().clone());
-            return Poll::Pending;
+        };
+        if ready {
+            return Poll::Ready(());
         }
+        if let Some(s) = sleep.as_mut()
+            && s.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(());
+        }
+        watch.register(cx);
+        Poll::Pending
     })
     .await;
-    drop(unregister);
-    let (done, pending) = handles.into_iter().partition(|h| h.done());
+    let mut flags = unwatch.finish().into_iter();
+    // Sorted in place: the pending ones stay in the given vector, in order (no second copy
+    // of a large set). `extract_if` asks about each element once, in order.
+    let mut pending = handles;
+    let done: Vec<H> = pending
+        .extract_if(.., |_| flags.next() == Some(true))
+        .collect();
     Ok((done, pending))
 }
