@@ -135,10 +135,13 @@ pub trait LoopSockExt: sealed::Sealed {
     ///
     /// # Errors
     ///
-    /// [`SendfileError::NotAvailable`] without `fallback` for a file `sendfile(2)` cannot
-    /// send (asyncio's `SendfileNotAvailableError`); [`SendfileError::InvalidArgument`] for
-    /// a `count` of 0, a socket that is not a stream socket or is in blocking mode;
-    /// [`SendfileError::Io`] for the OS error (`BrokenPipe`, `ConnectionReset`...).
+    /// [`SendfileError::NotAvailable`](crate::SendfileError::NotAvailable) without
+    /// `fallback` for a file `sendfile(2)` cannot send (asyncio's
+    /// `SendfileNotAvailableError`);
+    /// [`SendfileError::InvalidArgument`](crate::SendfileError::InvalidArgument) for a
+    /// `count` of 0, a socket that is not a stream socket or is in blocking mode;
+    /// [`SendfileError::Io`](crate::SendfileError::Io) for the OS error (`BrokenPipe`,
+    /// `ConnectionReset`...).
     ///
     /// # Cancel safety
     ///
