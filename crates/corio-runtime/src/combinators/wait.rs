@@ -46,7 +46,8 @@ pub enum ReturnWhen {
 /// ```
 pub const FIRST_COMPLETED: ReturnWhen = ReturnWhen::FirstCompleted;
 /// asyncio's `FIRST_EXCEPTION`: [`wait`] returns as soon as any handle has failed (a
-/// panic; a cancellation does not count), or when all have finished.
+/// panic, or an output that is a failure by [`Fallible`](crate::Fallible), such as an
+/// `Err`; a cancellation does not count), or when all have finished.
 ///
 /// # Examples
 ///
@@ -58,6 +59,13 @@ pub const FIRST_COMPLETED: ReturnWhen = ReturnWhen::FirstCompleted;
 ///     let never = spawn(std::future::pending::<()>()).share();
 ///     let (done, _) = wait([fails.clone(), never.clone()], None, FIRST_EXCEPTION).await.unwrap();
 ///     assert_eq!(done, [fails]);
+///     never.cancel();
+///
+///     // An `Err` output counts as a failure too, as a raised exception does in asyncio.
+///     let errs = spawn(async { Err::<u32, &str>("bad input") }).share();
+///     let never = spawn(std::future::pending::<Result<u32, &str>>()).share();
+///     let (done, _) = wait([errs.clone(), never.clone()], None, FIRST_EXCEPTION).await.unwrap();
+///     assert_eq!(done, [errs]);
 ///     never.cancel();
 /// })?;
 /// # Ok::<(), corio_runtime::LoopError>(())

@@ -5,14 +5,14 @@ use std::error::Error;
 use std::time::Duration;
 
 use corio::{
-    Builder, ChildError, as_completed, gather, get_running_loop, shield, sleep, spawn, task_group,
-    wait_for,
+    Builder, ChildError, FIRST_EXCEPTION, as_completed, gather, get_running_loop, shield, sleep,
+    spawn, task_group, wait, wait_for,
 };
 
 use super::{Cleanup, section};
 
 pub(crate) fn run() -> Result<(), Box<dyn Error>> {
-    section("combinators: gather, wait_for, shield, TaskGroup, as_completed");
+    section("combinators: gather, wait, wait_for, shield, TaskGroup, as_completed");
     Builder::new().virtual_time(true).run(async {
         let lp = get_running_loop().expect("running");
         let t0 = lp.time();
@@ -29,6 +29,33 @@ pub(crate) fn run() -> Result<(), Box<dyn Error>> {
             "  gather(30 ms, 10 ms, 20 ms) -> {:?}",
             gather(children).await
         );
+
+        // wait(FIRST_EXCEPTION): returns once a task fails (an `Err` output counts, as a
+        // raised exception does in asyncio), with the same handles split into done/pending.
+        let jobs = [(20u64, true), (5, false), (60, true)].map(|(ms, ok)| {
+            spawn(async move {
+                sleep(Duration::from_millis(ms)).await;
+                if ok {
+                    Ok(ms)
+                } else {
+                    Err(format!("job of {ms} ms failed"))
+                }
+            })
+            .share()
+        });
+        let (done, pending) = wait(jobs, None, FIRST_EXCEPTION)
+            .await
+            .expect("three handles");
+        println!(
+            "  wait(20 ms ok, 5 ms Err, 60 ms ok; FIRST_EXCEPTION) -> done {:?}, {} pending",
+            done.iter()
+                .filter_map(|t| t.result()?.ok())
+                .collect::<Vec<_>>(),
+            pending.len()
+        );
+        for task in &pending {
+            task.cancel();
+        }
 
         // wait_for: on timeout the inner task is cancelled, and has finished cancelling
         // (its cleanup ran) before wait_for returns.
