@@ -290,13 +290,14 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          8-byte ready-queue entry (a thin callback pointer, so that a task step and a \
          callback fit one tagged word) would save 8 bytes a task. Matching smol needs both \
          that and a task allocation of corio's own.\n\
-         - **Queue 1 producer / 1 consumer**: event-listener 5.4's `notify` takes its lock on \
-         every call (it has no fast path for listeners that are already notified), and a blocked \
-         producer stays registered until it runs again, so each `get` of the consumer's run \
-         takes that lock: about 4 lock entries per item, a quarter of the instructions. \
-         `mpmc` has no `task_done`/`join` bookkeeping and is ahead on the same row. Skipping \
-         the call needs a count of unnotified listeners kept consistent with event-listener's \
-         own, which the loom models would have to cover first.\n",
+         - **spawn, chain** (about 0.9x smol; 1.2-1.6x tokio): the cause is not found yet. \
+         Inside corio-executor's `spawn_local`, callgrind puts about half of its own time on \
+         cloning the executor's `Arc` into the task (so that a waker on another thread can \
+         reach the loop's remote queue) and most of the rest in malloc; but smol's \
+         async-executor clones its state's `Arc` twice per task, so that is not the \
+         difference. The next candidate is corio-runtime's `try_spawn` (the loop lookup \
+         and the registry slot), unprofiled. Inlining the ready-queue push gave chain, yield \
+         and call_soon 2-3%.\n",
     );
     md
 }

@@ -203,8 +203,16 @@ fn main() {
         ),
         ("a_queue_in_one_process", a_queue_in_one_process),
         (
+            "closing_a_full_queue_does_not_wait_for_the_feeder",
+            closing_a_full_queue_does_not_wait_for_the_feeder,
+        ),
+        (
             "a_shared_array_under_contention",
             a_shared_array_under_contention,
+        ),
+        (
+            "a_shared_array_too_long_for_a_file_is_an_error",
+            a_shared_array_too_long_for_a_file_is_an_error,
         ),
     ]);
 }
@@ -588,6 +596,43 @@ fn a_queue_in_one_process() {
         .submit(&PRODUCE, (Queue::new().unwrap(), 0, 1))
         .unwrap_err();
     assert!(matches!(err, SubmitError::Serialize(_)), "{err:?}");
+}
+
+fn closing_a_full_queue_does_not_wait_for_the_feeder() {
+    // More than the socket holds, then close() on the thread that will get them: Python's
+    // close() does not wait for the feeder, and waiting here would never end (the feeder
+    // waits for room only this thread makes).
+    let q = Queue::<Vec<u8>>::new().unwrap();
+    for i in 0..2000u32 {
+        q.put(&vec![(i % 251) as u8; 1000]).unwrap();
+    }
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let closer = q.clone();
+    std::thread::spawn(move || {
+        closer.close();
+        let _ = done_tx.send(());
+    });
+    done_rx
+        .recv_timeout(support::PATIENCE)
+        .expect("close() waited for a feeder that cannot finish");
+    assert!(matches!(q.put(&vec![1]), Err(QueueError::Closed)));
+    for i in 0..2000u32 {
+        assert_eq!(q.get().unwrap(), vec![(i % 251) as u8; 1000]);
+    }
+    // Now the feeder can finish: join_thread waits for it.
+    q.join_thread().unwrap();
+    assert!(q.empty());
+}
+
+fn a_shared_array_too_long_for_a_file_is_an_error() {
+    // A typed error, not a capacity-overflow panic (or an abort) building the zeros.
+    for len in [usize::MAX, usize::MAX / 8 + 1] {
+        let err = SharedArray::<i64>::zeroed(len).unwrap_err();
+        assert!(matches!(err, SharedArrayError::File(_)), "{err:?}");
+    }
+    let a = SharedArray::<f64>::zeroed(3).unwrap();
+    assert_eq!(a.to_vec().unwrap(), [0.0; 3]);
+    assert_eq!(SharedArray::<f64>::open(a.path()).unwrap().len(), 3);
 }
 
 fn a_shared_array_under_contention() {

@@ -23,7 +23,8 @@
 //!   `open_connection` / `start_server`.
 //! - **Transports and protocols** ([`protocol`]): asyncio's callback API,
 //!   `create_connection` / `create_server` / `create_datagram_endpoint` /
-//!   `connect_accepted_socket` (with TLS on TCP and Unix, and happy eyeballs through
+//!   `connect_accepted_socket` / `connect_read_pipe` / `connect_write_pipe` (with TLS on TCP
+//!   and Unix, and happy eyeballs through
 //!   [`ConnectOptions`]) with
 //!   [`Protocol`](protocol::Protocol), [`BufferedProtocol`](protocol::BufferedProtocol),
 //!   [`DatagramProtocol`](protocol::DatagramProtocol) and their transports.

@@ -9,7 +9,8 @@ fn send_sync<T: Send + Sync>() {}
 fn protocol_types() {
     unpin::<corio_net::protocol::Transport>();
     unpin::<corio_net::protocol::DatagramTransport>();
-    unpin::<corio_net::protocol::ProtocolServer>();
+    unpin::<corio_net::protocol::Server>();
+    send_sync::<corio_net::protocol::PipeError>();
     send_sync::<corio_net::protocol::TransportError>();
     send_sync::<corio_net::protocol::EndpointError>();
 }

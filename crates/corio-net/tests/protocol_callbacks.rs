@@ -12,18 +12,10 @@ use corio_net::protocol::{
     create_server, create_unix_connection, create_unix_server,
 };
 
-type Log = Rc<RefCell<Vec<String>>>;
+mod common;
+use common::until;
 
-/// Waits (on the loop) until `cond` holds; fails the test after 10 s.
-async fn until(mut cond: impl FnMut() -> bool) {
-    for _ in 0..10_000 {
-        if cond() {
-            return;
-        }
-        corio_runtime::sleep(Duration::from_millis(1)).await;
-    }
-    panic!("condition not met within 10 s");
-}
+type Log = Rc<RefCell<Vec<String>>>;
 
 /// Records every callback; echoes in upper case if `echo`.
 struct Recorder {

@@ -25,7 +25,11 @@ use crate::sys;
 /// # Errors
 ///
 /// `InvalidInput` for a signal that cannot be caught or must not be (SIGKILL, SIGSTOP,
-/// SIGILL, SIGFPE, SIGSEGV); the OS error (`EINVAL` for a number that is not a signal).
+/// SIGILL, SIGFPE, SIGSEGV), and for one whose default action is not to end the process
+/// (SIGCHLD, SIGCONT, SIGURG, SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU): restoring that default
+/// from a handler would not end the process but would take the handler of every other
+/// action registered for the signal away for good. The OS error (`EINVAL` for a number
+/// that is not a signal).
 ///
 /// # Examples
 ///
@@ -46,5 +50,40 @@ pub fn terminate_while(signal: i32, armed: Arc<AtomicBool>) -> io::Result<()> {
             format!("signal {signal} cannot be handled"),
         ));
     }
+    if DEFAULT_DOES_NOT_TERMINATE.contains(&signal) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("signal {signal}'s default action does not end the process"),
+        ));
+    }
     sys::register_die_while(signal, armed)
+}
+
+/// The signals (that can be caught) whose default action is to be ignored, to continue or
+/// to stop, not to end the process.
+const DEFAULT_DOES_NOT_TERMINATE: &[i32] = &[
+    libc::SIGCHLD,
+    libc::SIGCONT,
+    libc::SIGURG,
+    libc::SIGWINCH,
+    libc::SIGTSTP,
+    libc::SIGTTIN,
+    libc::SIGTTOU,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Armed on such a signal, the action would set SIG_DFL from the handler: the raise
+    /// that follows does not end the process, and signal-hook's handler (with every other
+    /// action for the signal) is gone. Refused instead.
+    #[test]
+    fn a_signal_whose_default_does_not_terminate_is_refused() {
+        for signal in [libc::SIGCHLD, libc::SIGWINCH, libc::SIGCONT, libc::SIGTSTP] {
+            let armed = Arc::new(AtomicBool::new(false));
+            let err = terminate_while(signal, armed).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{signal}: {err}");
+        }
+    }
 }

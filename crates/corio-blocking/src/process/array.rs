@@ -96,7 +96,8 @@ impl<T: SharedScalar> SharedArray<T> {
     ///
     /// # Errors
     ///
-    /// As [`new`](Self::new).
+    /// As [`new`](Self::new); also [`SharedArrayError::File`] for a length too large for
+    /// a file (the zeros are never held in memory).
     ///
     /// # Examples
     ///
@@ -106,7 +107,10 @@ impl<T: SharedScalar> SharedArray<T> {
     /// # Ok::<(), corio_blocking::process::SharedArrayError>(())
     /// ```
     pub fn zeroed(len: usize) -> Result<SharedArray<T>, SharedArrayError> {
-        SharedArray::new(&vec![T::from_bits64(0); len])
+        Ok(SharedArray {
+            cells: SharedValue::create_zeroed(len)?,
+            len,
+        })
     }
 
     /// Opens the array whose file is at `path` (what deserialising a handle does).

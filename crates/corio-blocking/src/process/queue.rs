@@ -123,7 +123,9 @@ struct FeederState {
 }
 
 struct Feeder {
-    items: Sender<Packet>,
+    /// `None` once the queue is closed: the feeder sends what it holds and ends, and its
+    /// thread is joined by `join_thread` or when the last handle goes.
+    items: Option<Sender<Packet>>,
     thread: JoinHandle<()>,
     /// The first error the feeder met, reported by the next `put` or `join_thread`.
     error: Arc<Mutex<Option<io::Error>>>,
@@ -243,6 +245,8 @@ impl<T> Queue<T> {
 
     /// Says that this process will put no more items (Python's `close()`): the feeder sends
     /// what it holds and ends; `put` is [`QueueError::Closed`] after. `get` still works.
+    /// It does not wait for the feeder (as Python's does not: the items it holds may not fit
+    /// in the socket until someone gets some); [`join_thread`](Self::join_thread) does.
     ///
     /// # Examples
     ///
@@ -258,13 +262,10 @@ impl<T> Queue<T> {
     pub fn close(&self) {
         let mut state = self.state();
         state.closed = true;
-        if let Some(feeder) = state.feeder.take() {
-            // Dropping the sender lets the feeder finish and end on its own.
-            drop(feeder.items);
-            if !state.detached {
-                drop(state);
-                let _ = feeder.thread.join();
-            }
+        if let Some(feeder) = &mut state.feeder {
+            // Dropping the sender lets the feeder finish and end on its own. Joining it
+            // here could wait forever: a full socket that only this thread would empty.
+            feeder.items = None;
         }
     }
 
@@ -368,6 +369,8 @@ impl<T: Serialize> Queue<T> {
         };
         feeder
             .items
+            .as_ref()
+            .ok_or(QueueError::Closed)?
             .send(packet)
             .map_err(|_| io::Error::other("the queue's feeder thread ended"))?;
         Ok(())
@@ -485,7 +488,7 @@ impl Feeder {
                 }
             })?;
         Ok(Feeder {
-            items,
+            items: Some(items),
             thread,
             error,
         })

@@ -201,6 +201,39 @@ impl<T: SharedScalar> SharedValue<T> {
 
     /// A new file holding `cells` (the value is cell 0; a `SharedArray` uses them all).
     pub(super) fn create(cells: &[T]) -> Result<SharedValue<T>, SharedValueError> {
+        let value = SharedValue::create_empty()?;
+        let bytes: Vec<u8> = cells
+            .iter()
+            .flat_map(|cell| cell.to_bits64().to_le_bytes())
+            .collect();
+        value
+            .inner
+            .file
+            .write_all_at(&bytes, 0)
+            .map_err(|e| SharedValueError::new(&value.inner.path, e))?;
+        Ok(value)
+    }
+
+    /// A new file of `len` zero cells, sized without writing them (nor holding them in
+    /// memory first): a length too large for a file is an error, not an allocation failure.
+    pub(super) fn create_zeroed(len: usize) -> Result<SharedValue<T>, SharedValueError> {
+        let value = SharedValue::create_empty()?;
+        let size = u64::try_from(len)
+            .ok()
+            .and_then(|len| len.checked_mul(8))
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{len} cells do not fit in a file"),
+                )
+            });
+        size.and_then(|size| value.inner.file.set_len(size))
+            .map_err(|e| SharedValueError::new(&value.inner.path, e))?;
+        Ok(value)
+    }
+
+    /// A new, empty file.
+    fn create_empty() -> Result<SharedValue<T>, SharedValueError> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let dir = directory();
         let nanos = std::time::SystemTime::now()
@@ -218,17 +251,7 @@ impl<T: SharedScalar> SharedValue<T> {
             .mode(0o600)
             .open(&path)
             .map_err(|e| SharedValueError::new(&path, e))?;
-        let value = SharedValue::from_file(file, path, true);
-        let bytes: Vec<u8> = cells
-            .iter()
-            .flat_map(|cell| cell.to_bits64().to_le_bytes())
-            .collect();
-        value
-            .inner
-            .file
-            .write_all_at(&bytes, 0)
-            .map_err(|e| SharedValueError::new(&value.inner.path, e))?;
-        Ok(value)
+        Ok(SharedValue::from_file(file, path, true))
     }
 
     /// How many cells the file holds.

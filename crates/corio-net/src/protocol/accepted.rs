@@ -135,7 +135,12 @@ where
     P: Protocol,
     F: FnOnce() -> P,
 {
-    with_connection!(sock.into_connection()?, |s| run_on(s, factory(), Plain))
+    with_connection!(sock.into_connection()?, |s| run_on(
+        s,
+        factory(),
+        Plain,
+        None
+    ))
 }
 
 /// [`connect_accepted_socket`] with TLS, server side (asyncio's `ssl=` on
@@ -168,8 +173,10 @@ where
 {
     let tls = crate::tls::ServerTls::new(config);
     let conn = sock.into_connection()?;
-    let handshake =
-        async { with_connection!(conn, |s| super::tls::accept_tls(s, &tls, factory).await) };
+    let handshake = async {
+        with_connection!(conn, |s| super::tls::accept_tls(s, &tls, factory, None)
+            .await)
+    };
     match corio_runtime::timeout(crate::tls::DEFAULT_HANDSHAKE_TIMEOUT, handshake).await {
         Ok(result) => result,
         Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out").into()),

@@ -1,15 +1,15 @@
 //! The endpoint calls: `create_connection`, `create_server`, their Unix twins and
 //! `create_datagram_endpoint`, as free functions on the running loop and as loop methods.
+//! Protocol servers are the streams' [`Server`], with a protocol per connection instead
+//! of a callback task.
 
 use std::cell::RefCell;
-use std::fmt;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
 use std::rc::Rc;
 
 use corio_reactor::Async;
-use corio_runtime::CancelOnDrop;
 use futures_io::{AsyncRead, AsyncWrite};
 
 use super::BaseProtocol;
@@ -19,29 +19,65 @@ use super::{
     BufferedProtocol, DatagramProtocol, DatagramTransport, EndpointError, Protocol, SocketAddress,
     Transport, datagram,
 };
-use crate::family::{Connection, Listening, RawSocket};
-use crate::{ConnectOptions, TcpListener, TcpStream, UnixListener, UnixStream};
+use crate::family::{AnyConnection, Connection, RawSocket, with_connection};
+use crate::streams::{ClientHandle, ConnectionGuard, ServeConn, bind_tcp, bind_unix};
+use crate::{ConnectOptions, Server, ServerOptions, TcpStream, UnixStream};
 
 /// Calls `connection_made` and spawns the transport task of a connected stream. `raw` is
-/// the socket under a plain (not TLS) stream, for `sendfile`.
+/// the socket under a plain (not TLS) stream, for `sendfile`; `guard` counts a server's
+/// connection until its transport task ends.
 pub(super) fn attach<S, K>(
     stream: S,
     protocol: K,
     (peer, local): (Option<SocketAddress>, Option<SocketAddress>),
     raw: Option<Rc<dyn RawSocket>>,
+    guard: Option<ConnectionGuard>,
 ) -> Result<Transport, EndpointError>
 where
     S: AsyncRead + AsyncWrite + Unpin + 'static,
     K: Shared + Unpin + 'static,
 {
     let state = Rc::new(TransportState::new(peer, local, raw));
+    attach_state(stream, protocol, state, guard)
+}
+
+/// [`attach`] with the transport's state made by the caller (a pipe's, of its own kind).
+pub(super) fn attach_state<S, K>(
+    stream: S,
+    protocol: K,
+    state: Rc<TransportState>,
+    guard: Option<ConnectionGuard>,
+) -> Result<Transport, EndpointError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + 'static,
+    K: Shared + Unpin + 'static,
+{
     let transport = Transport::from_state(state.clone());
     protocol
         .cell()
         .borrow_mut()
         .connection_made(transport.clone());
-    corio_runtime::try_spawn(Driver::new(stream, protocol, state))?;
+    let driver = Driver::new(stream, protocol, state);
+    match guard {
+        None => drop(corio_runtime::try_spawn(driver)?),
+        Some(guard) => {
+            guard.set_handle(transport.clone());
+            drop(corio_runtime::try_spawn(async move {
+                driver.await;
+                drop(guard);
+            })?);
+        }
+    }
     Ok(transport)
+}
+
+impl ClientHandle for Transport {
+    fn close_client(&self) {
+        self.close();
+    }
+    fn abort_client(&self) {
+        self.abort();
+    }
 }
 
 /// The names of a connection, for its transport.
@@ -54,6 +90,7 @@ pub(super) fn run_on<C, P, K>(
     conn: C,
     protocol: P,
     wrap: fn(Rc<RefCell<P>>) -> K,
+    guard: Option<ConnectionGuard>,
 ) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
 where
     C: Connection,
@@ -62,40 +99,44 @@ where
     let names = names(&conn);
     let raw = conn.raw();
     let protocol = Rc::new(RefCell::new(protocol));
-    let transport = attach(conn, wrap(protocol.clone()), names, Some(raw))?;
+    let transport = attach(conn, wrap(protocol.clone()), names, Some(raw), guard)?;
     Ok((transport, protocol))
 }
 
-/// Accepts on `listener` until the server is closed or dropped, handing each connection to
-/// `on_conn`: the accept loop of every protocol server, plain or TLS, TCP or Unix.
-pub(super) fn serve<L: Listening>(
-    listener: L,
-    mut on_conn: impl FnMut(L::Conn) + 'static,
-) -> Result<ProtocolServer, EndpointError> {
-    let local = listener.sockname();
-    let accept = corio_runtime::try_spawn(async move {
-        loop {
-            match std::future::poll_fn(|cx| listener.poll_accept_conn(cx)).await {
-                Ok(conn) => on_conn(conn),
-                Err(e) => accept_error(e).await,
-            }
-        }
-    })?;
-    Ok(ProtocolServer {
-        accept: Some(accept.cancel_on_drop()),
-        local,
-    })
-}
-
-/// [`serve`] with a fresh protocol on each connection.
-fn serve_plain<L, P, F>(listener: L, mut factory: F) -> Result<ProtocolServer, EndpointError>
+/// A protocol server's [`ServeConn`]: a fresh protocol on each connection, after the TLS
+/// handshake (in a task of its own, within the options' handshake timeout) if the options
+/// ask for one.
+pub(super) fn protocol_conn<P, F>(factory: F, options: &ServerOptions) -> ServeConn
 where
-    L: Listening,
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    serve(listener, move |conn| {
-        if let Err(e) = run_on(conn, factory(), Plain) {
+    let factory = Rc::new(RefCell::new(factory));
+    #[cfg(feature = "tls")]
+    if let Some(tls) = options.tls.clone() {
+        let timeout = options.tls_handshake_timeout;
+        return Box::new(move |conn: AnyConnection, guard: ConnectionGuard| {
+            let (tls, factory) = (tls.clone(), Rc::clone(&factory));
+            guard.spawn_with(move |guard| async move {
+                let make = || (factory.borrow_mut())();
+                let handshake = async {
+                    with_connection!(conn, |s| {
+                        super::tls::accept_tls(s, &tls, make, Some(guard)).await
+                    })
+                };
+                match corio_runtime::timeout(timeout, handshake).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => log::debug!("TLS protocol server: {e}"),
+                    Err(_) => log::debug!("TLS protocol server: handshake timed out"),
+                }
+            });
+        });
+    }
+    #[cfg(not(feature = "tls"))]
+    let _ = options;
+    Box::new(move |conn: AnyConnection, guard: ConnectionGuard| {
+        let protocol = (factory.borrow_mut())();
+        if let Err(e) = with_connection!(conn, |s| run_on(s, protocol, Plain, Some(guard))) {
             log::error!("protocol server: {e}");
         }
     })
@@ -129,7 +170,7 @@ where
     F: FnOnce() -> P,
 {
     let stream = TcpStream::connect(addr).await?;
-    run_on(stream, factory(), Plain)
+    run_on(stream, factory(), Plain, None)
 }
 
 /// [`create_connection`] with asyncio's keyword arguments, as [`ConnectOptions`] holds them:
@@ -215,7 +256,7 @@ where
 ///     assert!(t.sockname().is_some());
 ///     Ok::<(), Box<dyn std::error::Error>>(())
 /// })??;
-/// std::fs::remove_file(&path)?;
+/// assert!(!path.exists()); // the server removed it when it closed
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub async fn create_unix_connection_with<P, F>(
@@ -255,7 +296,7 @@ where
     }
     #[cfg(not(feature = "tls"))]
     let _ = options;
-    run_on(conn, factory(), Plain)
+    run_on(conn, factory(), Plain, None)
 }
 
 /// [`create_connection`] for a [`BufferedProtocol`], which lends its own buffer to reads.
@@ -311,7 +352,7 @@ where
     F: FnOnce() -> P,
 {
     let stream = TcpStream::connect(addr).await?;
-    run_on(stream, factory(), Buffered)
+    run_on(stream, factory(), Buffered, None)
 }
 
 /// Connects to the Unix socket at `path` and runs a protocol on it (asyncio's
@@ -362,94 +403,14 @@ where
     F: FnOnce() -> P,
 {
     let stream = UnixStream::connect(path).await?;
-    run_on(stream, factory(), Plain)
+    run_on(stream, factory(), Plain, None)
 }
 
-/// A server made by [`create_server`] or [`create_unix_server`]: it accepts connections
-/// and runs a fresh protocol on each, until closed or dropped (asyncio's `Server` for
-/// protocols). Closing stops accepting; connections already made go on, as in asyncio.
-///
-/// # Examples
-///
-/// See [`Transport`].
-pub struct ProtocolServer {
-    pub(super) accept: Option<CancelOnDrop<()>>,
-    pub(super) local: Option<SocketAddress>,
-}
-
-impl ProtocolServer {
-    /// The address the server listens on (asyncio's `server.sockets[0].getsockname()`).
-    ///
-    /// # Errors
-    ///
-    /// An [`io::ErrorKind::AddrNotAvailable`] error for a Unix server with no path name.
-    ///
-    /// # Examples
-    ///
-    /// See [`Transport`].
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.local
-            .as_ref()
-            .and_then(SocketAddress::as_inet)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::AddrNotAvailable, "not a TCP server"))
-    }
-
-    /// The address the server listens on, TCP or Unix.
-    ///
-    /// # Examples
-    ///
-    /// See [`Transport`].
-    pub fn sockname(&self) -> Option<&SocketAddress> {
-        self.local.as_ref()
-    }
-
-    /// Stops accepting and closes the listening socket (asyncio's `Server.close`).
-    ///
-    /// # Examples
-    ///
-    /// See [`Transport`].
-    pub fn close(&self) {
-        if let Some(task) = &self.accept {
-            task.cancel();
-        }
-    }
-
-    /// Whether the server still accepts (asyncio's `is_serving`).
-    ///
-    /// # Examples
-    ///
-    /// See [`Transport`].
-    pub fn is_serving(&self) -> bool {
-        self.accept.as_ref().is_some_and(|t| !t.done())
-    }
-
-    /// Waits until the listening socket is closed (asyncio's `wait_closed`).
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// See [`Transport`].
-    pub async fn wait_closed(&mut self) {
-        if let Some(task) = self.accept.as_mut() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl fmt::Debug for ProtocolServer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProtocolServer")
-            .field("local", &self.local)
-            .field("serving", &self.is_serving())
-            .finish()
-    }
-}
-
-/// Listens on `addr` over TCP and runs a protocol made by `factory` on each connection it
-/// accepts (asyncio's `loop.create_server`, serving at once).
+/// Listens on `addr` over TCP (every address it resolves to, as asyncio does) and runs a
+/// protocol made by `factory` on each connection it accepts (asyncio's
+/// `loop.create_server`, serving at once). The [`Server`] is the streams' one, with all of
+/// asyncio's `Server` API: `close`, `wait_closed` (until every connection is lost),
+/// `serve_forever`, `close_clients`, `abort_clients`...; dropping it closes it.
 ///
 /// # Errors
 ///
@@ -466,16 +427,81 @@ impl fmt::Debug for ProtocolServer {
 pub async fn create_server<P, F>(
     factory: F,
     addr: impl crate::ToSocketAddrs,
-) -> Result<ProtocolServer, EndpointError>
+) -> Result<Server, EndpointError>
 where
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    serve_plain(TcpListener::bind(addr).await?, factory)
+    create_server_with(factory, addr, ServerOptions::new()).await
+}
+
+/// [`create_server`] with asyncio's keyword arguments as [`ServerOptions`] holds them:
+/// `start_serving=False` (then [`Server::start_serving`] or [`Server::serve_forever`]
+/// starts it), `backlog`, `reuse_port`, and TLS (`ssl=` and `ssl_handshake_timeout`). The
+/// options' reader `limit` does not apply to protocols.
+///
+/// # Errors
+///
+/// As [`create_server`].
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use corio_net::ServerOptions;
+/// use corio_net::protocol::{BaseProtocol, Protocol, Transport, create_connection, create_server_with};
+///
+/// #[derive(Default)]
+/// struct Hello;
+/// impl BaseProtocol for Hello {
+///     fn connection_made(&mut self, t: Transport) {
+///         t.write(b"hello").unwrap();
+///         t.close();
+///     }
+/// }
+/// impl Protocol for Hello {
+///     fn data_received(&mut self, _: &[u8]) {}
+/// }
+///
+/// corio_runtime::run(async {
+///     let options = ServerOptions::new().start_serving(false).backlog(16);
+///     let server = create_server_with(Hello::default, "127.0.0.1:0", options).await?;
+///     assert!(!server.is_serving());
+///     let addr = server.local_addr()?;
+///     // serve_forever starts serving; the timeout cancels it, which closes the server.
+///     let serve = corio_runtime::timeout(Duration::from_millis(50), server.serve_forever());
+///     let client = async {
+///         let (t, _) = create_connection(|| Hello, addr).await?;
+///         Ok::<_, Box<dyn std::error::Error>>(t)
+///     };
+///     let (_, client) = futures_lite::future::zip(serve, client).await;
+///     assert!(client?.peername().is_some());
+///     assert!(!server.is_serving() && server.sockets().is_empty());
+///     server.wait_closed().await; // every connection is lost by now or soon
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn create_server_with<P, F>(
+    factory: F,
+    addr: impl crate::ToSocketAddrs,
+    options: ServerOptions,
+) -> Result<Server, EndpointError>
+where
+    P: Protocol,
+    F: FnMut() -> P + 'static,
+{
+    let listeners = bind_tcp(&addr, &options).await?;
+    let serve_conn = protocol_conn(factory, &options);
+    Ok(Server::new(listeners, serve_conn, &options, None)?)
 }
 
 /// Listens on the Unix socket `path` and runs a protocol on each connection (asyncio's
-/// `loop.create_unix_server`).
+/// `loop.create_unix_server`). The socket file is removed when the server closes.
 ///
 /// # Errors
 ///
@@ -491,21 +517,71 @@ where
 pub async fn create_unix_server<P, F>(
     factory: F,
     path: impl AsRef<Path>,
-) -> Result<ProtocolServer, EndpointError>
+) -> Result<Server, EndpointError>
 where
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    serve_plain(UnixListener::bind(path)?, factory)
+    create_unix_server_with(factory, path, ServerOptions::new()).await
 }
 
-/// What the accept loop does on an error: asyncio logs it and, for running out of
-/// descriptors or memory, stops accepting for a second so that the loop does not spin.
-pub(super) async fn accept_error(e: io::Error) {
-    log::error!("accept failed: {e}");
-    if crate::streams::is_resource_error(&e) {
-        corio_runtime::sleep(std::time::Duration::from_secs(1)).await;
-    }
+/// [`create_unix_server`] with options: `start_serving`, `backlog`, TLS (`reuse_port` does
+/// not apply).
+///
+/// # Errors
+///
+/// As [`create_unix_server`].
+///
+/// # Cancel safety
+///
+/// Cancel safe.
+///
+/// # Examples
+///
+/// ```
+/// use corio_net::ServerOptions;
+/// use corio_net::protocol::{BaseProtocol, Protocol, create_unix_server_with};
+///
+/// struct Quiet;
+/// impl BaseProtocol for Quiet {}
+/// impl Protocol for Quiet {
+///     fn data_received(&mut self, _: &[u8]) {}
+/// }
+///
+/// let path = std::env::temp_dir().join(format!("corio-doc-cusw-{}.sock", std::process::id()));
+/// let _ = std::fs::remove_file(&path);
+/// let p = path.clone();
+/// corio_runtime::run(async move {
+///     let options = ServerOptions::new().start_serving(false);
+///     let server = create_unix_server_with(|| Quiet, &p, options).await?;
+///     assert!(!server.is_serving());
+///     server.start_serving()?;
+///     assert!(server.is_serving());
+///     server.close();
+///     server.wait_closed().await;
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })??;
+/// assert!(!path.exists()); // removed on close
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub async fn create_unix_server_with<P, F>(
+    factory: F,
+    path: impl AsRef<Path>,
+    options: ServerOptions,
+) -> Result<Server, EndpointError>
+where
+    P: Protocol,
+    F: FnMut() -> P + 'static,
+{
+    let path = path.as_ref();
+    let serve_conn = protocol_conn(factory, &options);
+    let listeners = bind_unix(path, &options)?;
+    Ok(Server::new(
+        listeners,
+        serve_conn,
+        &options,
+        Some(path.to_owned()),
+    )?)
 }
 
 /// Makes a UDP endpoint (asyncio's `loop.create_datagram_endpoint`): bound to `local_addr`

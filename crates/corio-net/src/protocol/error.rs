@@ -33,6 +33,9 @@ pub enum TransportError {
     /// one named none.
     #[error("{0}")]
     Address(&'static str),
+    /// `write` on a read pipe's transport (asyncio's read pipe transport has no `write`).
+    #[error("a read pipe transport cannot write")]
+    NotWritable,
 }
 
 /// Why an endpoint (`create_connection`, `create_server`, `create_datagram_endpoint`...)
@@ -66,4 +69,7 @@ pub enum EndpointError {
     /// There is no running loop to run the transport on.
     #[error(transparent)]
     Loop(#[from] corio_runtime::LoopError),
+    /// `connect_read_pipe`/`connect_write_pipe` got a descriptor that is no pipe.
+    #[error(transparent)]
+    Pipe(#[from] super::PipeError),
 }

@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::os::fd::OwnedFd;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -12,10 +13,11 @@ use super::endpoints::{
     create_connection, create_datagram_endpoint, create_server, create_unix_connection,
     create_unix_server,
 };
+use super::pipe::{connect_read_pipe, connect_write_pipe};
 use super::{
-    DatagramProtocol, DatagramTransport, EndpointError, Protocol, ProtocolServer, Transport,
+    BaseProtocol, DatagramProtocol, DatagramTransport, EndpointError, Protocol, Transport,
 };
-use crate::SendfileError;
+use crate::{SendfileError, Server};
 
 /// The endpoint calls as methods of the loop, asyncio's spelling
 /// (`loop.create_connection(...)`). Each one runs on the loop's thread, which must be the
@@ -125,7 +127,7 @@ pub trait ProtocolLoopExt {
         &self,
         factory: F,
         addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static;
@@ -169,7 +171,7 @@ pub trait ProtocolLoopExt {
         &self,
         factory: F,
         path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static;
@@ -195,6 +197,49 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<(DatagramTransport, Rc<RefCell<P>>), EndpointError>>
     where
         P: DatagramProtocol,
+        F: FnOnce() -> P;
+    /// [`connect_read_pipe`] on this loop.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect_read_pipe`].
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`connect_read_pipe`].
+    ///
+    /// # Examples
+    ///
+    /// See [`connect_read_pipe`].
+    fn connect_read_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: Protocol,
+        F: FnOnce() -> P;
+
+    /// [`connect_write_pipe`] on this loop.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect_write_pipe`].
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`connect_write_pipe`].
+    ///
+    /// # Examples
+    ///
+    /// See [`connect_write_pipe`].
+    fn connect_write_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: BaseProtocol,
         F: FnOnce() -> P;
 }
 
@@ -238,7 +283,7 @@ impl ProtocolLoopExt for EventLoop {
         &self,
         factory: F,
         addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static,
@@ -262,7 +307,7 @@ impl ProtocolLoopExt for EventLoop {
         &self,
         factory: F,
         path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<ProtocolServer, EndpointError>>
+    ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
         F: FnMut() -> P + 'static,
@@ -281,5 +326,29 @@ impl ProtocolLoopExt for EventLoop {
         F: FnOnce() -> P,
     {
         create_datagram_endpoint(factory, local_addr, remote_addr)
+    }
+
+    fn connect_read_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: Protocol,
+        F: FnOnce() -> P,
+    {
+        connect_read_pipe(factory, pipe)
+    }
+
+    fn connect_write_pipe<P, F>(
+        &self,
+        factory: F,
+        pipe: impl Into<OwnedFd>,
+    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
+    where
+        P: BaseProtocol,
+        F: FnOnce() -> P,
+    {
+        connect_write_pipe(factory, pipe)
     }
 }

@@ -17,6 +17,9 @@
 //! [`start_server`](crate::start_server)); protocols pay where a callback per chunk fits
 //! (parsers, proxies, ports of asyncio code).
 //!
+//! [`connect_read_pipe`] and [`connect_write_pipe`] run a protocol on one end of a pipe (a
+//! child's stdio, a FIFO, a terminal) with the same transport, one direction only.
+//!
 //! The same endpoints are methods of the loop through [`ProtocolLoopExt`].
 //!
 //! # Examples
@@ -29,6 +32,8 @@ mod driver;
 mod endpoints;
 mod error;
 mod loop_ext;
+mod pipe;
+mod pipe_io;
 mod sendfile;
 #[cfg(feature = "tls")]
 mod tls;
@@ -41,12 +46,14 @@ pub use accepted::connect_accepted_tls_socket;
 pub use accepted::{StreamSocket, connect_accepted_socket};
 pub use datagram::DatagramTransport;
 pub use endpoints::{
-    ProtocolServer, create_buffered_connection, create_connection, create_connection_with,
-    create_datagram_endpoint, create_server, create_unix_connection, create_unix_connection_with,
-    create_unix_server,
+    create_buffered_connection, create_connection, create_connection_with,
+    create_datagram_endpoint, create_server, create_server_with, create_unix_connection,
+    create_unix_connection_with, create_unix_server, create_unix_server_with,
 };
 pub use error::{EndpointError, TransportError};
 pub use loop_ext::ProtocolLoopExt;
+pub use pipe::{connect_read_pipe, connect_write_pipe};
+pub use pipe_io::PipeError;
 #[cfg(feature = "tls")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 pub use tls::{
@@ -56,4 +63,4 @@ pub use traits::{BaseProtocol, BufferedProtocol, DatagramProtocol, Protocol};
 pub use transport::Transport;
 
 #[doc(no_inline)]
-pub use crate::SocketAddress;
+pub use crate::{Server, ServerOptions, SocketAddress};

@@ -10,11 +10,12 @@ use std::path::Path;
 use rustls::{ClientConfig, ServerConfig};
 
 use super::driver::Plain;
-use super::endpoints::{attach, names, serve};
-use super::{EndpointError, Protocol, ProtocolServer, Transport};
-use crate::family::{Connection, Listening};
+use super::endpoints::{attach, create_server_with, create_unix_server_with, names};
+use super::{EndpointError, Protocol, Transport};
+use crate::family::Connection;
+use crate::streams::ConnectionGuard;
 use crate::tls::{ClientTls, ServerTls};
-use crate::{TcpListener, TcpStream, UnixListener, UnixStream};
+use crate::{Server, ServerOptions, TcpStream, UnixStream};
 
 /// [`create_connection`](super::create_connection) over TLS (asyncio's
 /// `create_connection(..., ssl=context, server_hostname=name)`): connects, runs the TLS
@@ -128,12 +129,12 @@ pub async fn create_tls_server<P, F>(
     factory: F,
     addr: impl crate::ToSocketAddrs,
     config: Arc<ServerConfig>,
-) -> Result<ProtocolServer, EndpointError>
+) -> Result<Server, EndpointError>
 where
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    serve_tls(TcpListener::bind(addr).await?, factory, config)
+    create_server_with(factory, addr, ServerOptions::new().tls(config)).await
 }
 
 /// [`create_unix_connection`](super::create_unix_connection) over TLS (asyncio's
@@ -198,7 +199,7 @@ where
 ///     t.close();
 ///     Ok::<(), Box<dyn std::error::Error>>(())
 /// })??;
-/// std::fs::remove_file(&path)?;
+/// assert!(!path.exists()); // the server removed it when it closed
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
@@ -236,12 +237,12 @@ pub async fn create_unix_tls_server<P, F>(
     factory: F,
     path: impl AsRef<Path>,
     config: Arc<ServerConfig>,
-) -> Result<ProtocolServer, EndpointError>
+) -> Result<Server, EndpointError>
 where
     P: Protocol,
     F: FnMut() -> P + 'static,
 {
-    serve_tls(UnixListener::bind(path)?, factory, config)
+    create_unix_server_with(factory, path, ServerOptions::new().tls(config)).await
 }
 
 /// The client handshake on a connection of either family, then the protocol on it.
@@ -258,7 +259,7 @@ where
     let names = names(&conn);
     let stream = tls.handshake(conn).await?;
     let protocol = Rc::new(RefCell::new(factory()));
-    let transport = attach(stream, Plain(protocol.clone()), names, None)?;
+    let transport = attach(stream, Plain(protocol.clone()), names, None, None)?;
     Ok((transport, protocol))
 }
 
@@ -267,6 +268,7 @@ pub(super) async fn accept_tls<C, P, F>(
     conn: C,
     tls: &ServerTls,
     factory: F,
+    guard: Option<ConnectionGuard>,
 ) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
 where
     C: Connection,
@@ -276,28 +278,6 @@ where
     let names = names(&conn);
     let stream = tls.handshake(conn).await?;
     let protocol = Rc::new(RefCell::new(factory()));
-    let transport = attach(stream, Plain(protocol.clone()), names, None)?;
+    let transport = attach(stream, Plain(protocol.clone()), names, None, guard)?;
     Ok((transport, protocol))
-}
-
-/// The accept loop of a TLS server of either family: each handshake in a task of its own.
-fn serve_tls<L, P, F>(
-    listener: L,
-    factory: F,
-    config: Arc<ServerConfig>,
-) -> Result<ProtocolServer, EndpointError>
-where
-    L: Listening,
-    P: Protocol,
-    F: FnMut() -> P + 'static,
-{
-    let factory = Rc::new(RefCell::new(factory));
-    let tls = Rc::new(ServerTls::new(config));
-    serve(listener, move |conn| {
-        let (tls, factory) = (tls.clone(), factory.clone());
-        let handshake = async move { accept_tls(conn, &tls, || (factory.borrow_mut())()).await };
-        if let Err(e) = corio_runtime::try_spawn(handshake) {
-            log::error!("TLS protocol server: {e}");
-        }
-    })
 }

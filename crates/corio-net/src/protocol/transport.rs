@@ -102,6 +102,19 @@ pub(crate) struct TransportState {
     pub(crate) sendfile_active: Cell<bool>,
     /// A `sendfile` waiting for the write buffer to drain (or the connection to go).
     pub(crate) sendfile_waker: RefCell<Option<Waker>>,
+    /// What carries the transport: a socket, or one end of a pipe.
+    pub(crate) kind: Cell<Kind>,
+}
+
+/// What a transport runs on; pipes have one direction only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A connected stream socket (TCP or Unix, plain or TLS): both directions.
+    Socket,
+    /// The read end of a pipe (`connect_read_pipe`): no writing.
+    ReadPipe,
+    /// The write end of a pipe (`connect_write_pipe`): no reading; `write_eof` closes.
+    WritePipe,
 }
 
 impl TransportState {
@@ -128,6 +141,7 @@ impl TransportState {
             sendfile_running: Cell::new(false),
             sendfile_active: Cell::new(false),
             sendfile_waker: RefCell::new(None),
+            kind: Cell::new(Kind::Socket),
         }
     }
 
@@ -156,13 +170,17 @@ impl Transport {
     /// # Errors
     ///
     /// [`TransportError::Closing`] after `close()`/`abort()` or once the connection is lost;
-    /// [`TransportError::AfterEof`] after `write_eof()`. Nothing is queued then.
+    /// [`TransportError::AfterEof`] after `write_eof()`; [`TransportError::NotWritable`] on
+    /// a read pipe. Nothing is queued then.
     ///
     /// # Examples
     ///
     /// See [`Transport`].
     pub fn write(&self, data: &[u8]) -> Result<(), TransportError> {
         let s = &self.inner;
+        if s.kind.get() == Kind::ReadPipe {
+            return Err(TransportError::NotWritable);
+        }
         if s.eof_requested.get() {
             return Err(TransportError::AfterEof);
         }
@@ -232,24 +250,31 @@ impl Transport {
     }
 
     /// Shuts the writing side once the queued bytes are sent (asyncio's `write_eof`); the
-    /// peer reads end-of-file and the connection stays open for reading.
+    /// peer reads end-of-file and the connection stays open for reading. A pipe has no
+    /// half-close: on a write pipe this closes the transport once the queue is sent (the
+    /// reader sees end-of-file), as asyncio's does; on a read pipe it does nothing.
     ///
     /// # Examples
     ///
     /// See [`Transport`].
     pub fn write_eof(&self) {
+        match self.inner.kind.get() {
+            Kind::ReadPipe => return,
+            Kind::WritePipe => self.inner.closing.set(true),
+            Kind::Socket => {}
+        }
         self.inner.eof_requested.set(true);
         self.inner.wake();
     }
 
-    /// Whether [`write_eof`](Transport::write_eof) is supported: always, for TCP and Unix
-    /// stream sockets.
+    /// Whether [`write_eof`](Transport::write_eof) is supported: for TCP and Unix stream
+    /// sockets and write pipes, not for a read pipe.
     ///
     /// # Examples
     ///
     /// See [`Transport`].
     pub fn can_write_eof(&self) -> bool {
-        true
+        self.inner.kind.get() != Kind::ReadPipe
     }
 
     /// Stops delivering data to the protocol until [`resume_reading`](Transport::resume_reading)
@@ -259,7 +284,11 @@ impl Transport {
     ///
     /// See [`Transport`].
     pub fn pause_reading(&self) {
-        self.inner.reading_paused.set(true);
+        // A write pipe reads nothing: its task watches for the reader's hang-up, which
+        // pausing must not stop.
+        if self.inner.kind.get() != Kind::WritePipe {
+            self.inner.reading_paused.set(true);
+        }
     }
 
     /// Delivers data again after [`pause_reading`](Transport::pause_reading).
@@ -273,13 +302,27 @@ impl Transport {
         }
     }
 
-    /// Whether reading is paused.
+    /// Whether the transport delivers data: not when paused, closing, or a write pipe.
     ///
     /// # Examples
     ///
     /// See [`Transport`].
     pub fn is_reading(&self) -> bool {
-        !self.inner.reading_paused.get() && !self.is_closing()
+        self.inner.kind.get() != Kind::WritePipe
+            && !self.inner.reading_paused.get()
+            && !self.is_closing()
+    }
+
+    /// Whether the transport runs on a pipe (made by
+    /// [`connect_read_pipe`](super::connect_read_pipe) or
+    /// [`connect_write_pipe`](super::connect_write_pipe)), as asyncio's
+    /// `get_extra_info('pipe')` tells.
+    ///
+    /// # Examples
+    ///
+    /// See [`connect_read_pipe`](super::connect_read_pipe).
+    pub fn is_pipe(&self) -> bool {
+        self.inner.kind.get() != Kind::Socket
     }
 
     /// Bytes queued and not yet handed to the kernel (asyncio's `get_write_buffer_size`).

@@ -13,7 +13,7 @@ pub use open::{
     open_unix_connection_with,
 };
 pub use reader::{BoxRead, DEFAULT_LIMIT, StreamReader};
-pub(crate) use server::is_resource_error;
+pub(crate) use server::{ClientHandle, ConnectionGuard, ServeConn, bind_tcp, bind_unix};
 pub use server::{
     Server, ServerOptions, start_server, start_server_with, start_unix_server,
     start_unix_server_with,

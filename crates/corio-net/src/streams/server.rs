@@ -1,9 +1,14 @@
-//! [`Server`], [`start_server`] and [`start_unix_server`]: asyncio's stream servers.
+//! [`Server`], [`start_server`] and [`start_unix_server`]: asyncio's servers. One
+//! `Server` type serves both asyncio APIs: the stream servers here hand each connection to
+//! a callback task; the protocol servers (`create_server`, in `crate::protocol`) run a
+//! protocol on it. Listening, accepting, `serve_forever`, `close`, `wait_closed` and the
+//! client bookkeeping are this file's, whoever handles the connections.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::{Future, poll_fn};
 use std::io;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
@@ -118,7 +123,8 @@ impl ServerOptions {
     }
 }
 
-enum Listener {
+/// A listening socket of a [`Server`].
+pub(crate) enum Listener {
     Tcp(TcpListener),
     Unix(UnixListener),
 }
@@ -134,6 +140,25 @@ impl Listener {
 
 type Handler = Rc<dyn Fn(StreamReader, StreamWriter) -> Pin<Box<dyn Future<Output = ()>>>>;
 
+/// What a server does with each accepted connection: start a stream callback's task, or
+/// run a protocol. The guard counts the connection until it is dropped.
+pub(crate) type ServeConn = Box<dyn Fn(AnyConnection, ConnectionGuard)>;
+
+/// An accepted connection as `close_clients`/`abort_clients` reach it: a stream writer or
+/// a protocol's transport.
+pub(crate) trait ClientHandle {
+    /// Closes once what is buffered is sent.
+    fn close_client(&self);
+    /// Closes at once (a stream client's task is cancelled instead: nothing to do here).
+    fn abort_client(&self) {}
+}
+
+impl ClientHandle for StreamWriter {
+    fn close_client(&self) {
+        self.close();
+    }
+}
+
 /// The live connections of a server, for `wait_closed`.
 #[derive(Default)]
 struct Connections {
@@ -147,12 +172,12 @@ struct Connections {
 #[derive(Default)]
 struct Client {
     task: Option<Task<()>>,
-    writer: Option<StreamWriter>,
+    handle: Option<Box<dyn ClientHandle>>,
 }
 
-/// Counts one connection task while it lives (also when it is cancelled or panics) and
-/// removes its entry from the clients when it ends.
-struct ConnectionGuard {
+/// Counts one connection while it lives (held by its task, so also when that is cancelled
+/// or panics) and removes its entry from the clients when it ends.
+pub(crate) struct ConnectionGuard {
     conns: Rc<Connections>,
     key: usize,
 }
@@ -167,9 +192,27 @@ impl ConnectionGuard {
         }
     }
 
-    fn set_writer(&self, writer: &StreamWriter) {
+    /// Makes the connection reachable by `close_clients` and `abort_clients`.
+    pub(crate) fn set_handle(&self, handle: impl ClientHandle + 'static) {
         if let Some(client) = self.conns.clients.borrow_mut().get_mut(self.key) {
-            client.writer = Some(writer.clone());
+            client.handle = Some(Box::new(handle));
+        }
+    }
+
+    /// Spawns the connection's task, which owns this guard, and records it for
+    /// `abort_clients`.
+    pub(crate) fn spawn_with<Fut>(self, make: impl FnOnce(ConnectionGuard) -> Fut)
+    where
+        Fut: Future<Output = ()> + 'static,
+    {
+        let (conns, key) = (Rc::clone(&self.conns), self.key);
+        match corio_runtime::try_spawn(make(self)) {
+            Ok(task) => {
+                if let Some(client) = conns.clients.borrow_mut().get_mut(key) {
+                    client.task = Some(task);
+                }
+            }
+            Err(e) => log::error!("cannot start a connection task: {e}"),
         }
     }
 }
@@ -202,19 +245,17 @@ struct Inner {
     conns: Rc<Connections>,
     /// Woken by `close` (for `serve_forever`).
     close_wakers: RefCell<Vec<Waker>>,
-    handler: Handler,
-    limit: usize,
+    serve_conn: ServeConn,
     /// The Unix socket file to remove on close.
     unix_path: Option<PathBuf>,
-    #[cfg(feature = "tls")]
-    tls: Option<crate::tls::ServerTls>,
-    #[cfg(feature = "tls")]
-    tls_handshake_timeout: Duration,
 }
 
-/// A listening server (asyncio's `Server`, from [`start_server`] or
-/// [`start_unix_server`]). Each accepted connection runs the callback as a task of its
-/// own with a `(StreamReader, StreamWriter)` pair.
+/// A listening server (asyncio's `Server`), from [`start_server`] or
+/// [`start_unix_server`], where each accepted connection runs the callback as a task of its
+/// own with a `(StreamReader, StreamWriter)` pair, or from the protocol servers
+/// ([`create_server`](crate::protocol::create_server),
+/// [`create_unix_server`](crate::protocol::create_unix_server), their `_with` and TLS
+/// forms), where each runs a fresh protocol. Both have asyncio's whole `Server` API.
 ///
 /// [`close`](Server::close) stops listening (connections already accepted go on);
 /// [`wait_closed`](Server::wait_closed) waits until those have ended too. Dropping the
@@ -321,13 +362,30 @@ where
     Fut: Future + 'static,
     Fut::Output: CallbackOutput,
 {
-    let addrs = resolve(&addr).await?;
+    let listeners = bind_tcp(&addr, &options).await?;
+    let serve_conn = stream_conn(handler(client_connected_cb), &options);
+    Server::new(listeners, serve_conn, &options, None)
+}
+
+/// Binds every address `addr` resolves to, as asyncio's `create_server` does.
+pub(crate) async fn bind_tcp(
+    addr: &impl ToSocketAddrs,
+    options: &ServerOptions,
+) -> io::Result<Vec<Listener>> {
     let mut listeners = Vec::new();
-    for addr in addrs {
+    for addr in resolve(addr).await? {
         let listener = TcpListener::bind_addr(addr, options.backlog, options.reuse_port)?;
         listeners.push(Listener::Tcp(listener));
     }
-    Server::new(listeners, handler(client_connected_cb), &options, None)
+    Ok(listeners)
+}
+
+/// Binds the Unix socket `path`.
+pub(crate) fn bind_unix(path: &Path, options: &ServerOptions) -> io::Result<Vec<Listener>> {
+    Ok(vec![Listener::Unix(UnixListener::bind_with_backlog(
+        path,
+        options.backlog,
+    )?)])
 }
 
 /// Starts a Unix socket server at `path` (`asyncio.start_unix_server`). The socket file is
@@ -395,10 +453,10 @@ where
     Fut::Output: CallbackOutput,
 {
     let path = path.as_ref();
-    let listener = UnixListener::bind_with_backlog(path, options.backlog)?;
+    let serve_conn = stream_conn(handler(client_connected_cb), &options);
     Server::new(
-        vec![Listener::Unix(listener)],
-        handler(client_connected_cb),
+        bind_unix(path, &options)?,
+        serve_conn,
         &options,
         Some(path.to_owned()),
     )
@@ -434,17 +492,18 @@ fn report(message: String) {
 }
 
 impl Server {
-    fn new(
+    /// A server on `listeners`, serving now if `options` say so.
+    pub(crate) fn new(
         listeners: Vec<Listener>,
-        handler: Handler,
+        serve_conn: ServeConn,
         options: &ServerOptions,
         unix_path: Option<PathBuf>,
     ) -> io::Result<Server> {
         let addrs = listeners
             .iter()
             .filter_map(|l| match l {
-                Listener::Tcp(l) => l.local_addr().ok().map(SocketAddress::from),
-                Listener::Unix(l) => l.local_addr().ok().map(SocketAddress::from),
+                Listener::Tcp(l) => l.sockname(),
+                Listener::Unix(l) => l.sockname(),
             })
             .collect();
         let server = Server {
@@ -456,13 +515,8 @@ impl Server {
                 accept_tasks: RefCell::new(Vec::new()),
                 conns: Rc::new(Connections::default()),
                 close_wakers: RefCell::new(Vec::new()),
-                handler,
-                limit: options.limit,
+                serve_conn,
                 unix_path,
-                #[cfg(feature = "tls")]
-                tls: options.tls.clone(),
-                #[cfg(feature = "tls")]
-                tls_handshake_timeout: options.tls_handshake_timeout,
             }),
         };
         if options.start_serving {
@@ -629,7 +683,32 @@ impl Server {
         }
     }
 
-    /// The number of connections whose callback is still running.
+    /// The first TCP address the server listens on (for a server on one address, as on
+    /// `127.0.0.1:0`, the port the system chose).
+    ///
+    /// # Errors
+    ///
+    /// An [`io::ErrorKind::AddrNotAvailable`] error for a Unix server, or once closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// corio_runtime::run(async {
+    ///     let server = corio_net::start_server(|_r, _w| async {}, "127.0.0.1:0").await?;
+    ///     assert!(server.local_addr()?.port() > 0);
+    ///     std::io::Result::Ok(())
+    /// })??;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.sockets()
+            .iter()
+            .find_map(SocketAddress::as_inet)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::AddrNotAvailable, "no TCP socket"))
+    }
+
+    /// The number of live connections: stream callbacks still running, or protocol
+    /// connections not yet lost.
     ///
     /// # Examples
     ///
@@ -646,9 +725,10 @@ impl Server {
         self.inner.conns.active.get()
     }
 
-    /// Closes every accepted connection's writer (asyncio 3.13's `close_clients`): what
-    /// they buffered is still sent, then each peer reads end-of-file. The callbacks go on
-    /// (a closed writer refuses further writes).
+    /// Closes every accepted connection's writer or transport (asyncio 3.13's
+    /// `close_clients`): what they buffered is still sent, then each peer reads
+    /// end-of-file. Stream callbacks go on (a closed writer refuses further writes); a
+    /// protocol gets `connection_lost`.
     ///
     /// # Examples
     ///
@@ -672,22 +752,31 @@ impl Server {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn close_clients(&self) {
-        let writers: Vec<StreamWriter> = self
+        // Taken out while they close: closing runs no code of ours, but keep the borrow
+        // short anyway; put back for a later `abort_clients`.
+        let handles: Vec<(usize, Box<dyn ClientHandle>)> = self
             .inner
             .conns
             .clients
-            .borrow()
-            .iter()
-            .filter_map(|(_, c)| c.writer.clone())
+            .borrow_mut()
+            .iter_mut()
+            .filter_map(|(key, c)| c.handle.take().map(|h| (key, h)))
             .collect();
-        for writer in writers {
-            writer.close();
+        for (_, handle) in &handles {
+            handle.close_client();
+        }
+        let mut clients = self.inner.conns.clients.borrow_mut();
+        for (key, handle) in handles {
+            if let Some(client) = clients.get_mut(key) {
+                client.handle = Some(handle);
+            }
         }
     }
 
-    /// Ends every accepted connection at once (asyncio 3.13's `abort_clients`): their
+    /// Ends every accepted connection at once (asyncio 3.13's `abort_clients`): stream
     /// callback tasks are cancelled, which drops their streams and closes the sockets;
-    /// buffered data is lost.
+    /// protocol transports are aborted (`connection_lost(None)` follows); buffered data is
+    /// lost.
     ///
     /// # Examples
     ///
@@ -724,6 +813,9 @@ impl Server {
         for client in clients {
             if let Some(task) = client.task {
                 task.cancel();
+            }
+            if let Some(handle) = client.handle {
+                handle.abort_client();
             }
         }
     }
@@ -797,14 +889,21 @@ async fn accept_loop(server: Weak<Inner>, index: usize) {
 
 impl Inner {
     fn spawn_connection(&self, conn: AnyConnection) {
-        let guard = ConnectionGuard::new(&self.conns);
-        let handler = Rc::clone(&self.handler);
-        let limit = self.limit;
+        (self.serve_conn)(conn, ConnectionGuard::new(&self.conns));
+    }
+}
+
+/// A stream server's [`ServeConn`]: a task per connection (after the TLS handshake if
+/// any) that runs the callback with the connection's streams.
+fn stream_conn(handler: Handler, options: &ServerOptions) -> ServeConn {
+    let limit = options.limit;
+    #[cfg(feature = "tls")]
+    let (tls, handshake_timeout) = (options.tls.clone(), options.tls_handshake_timeout);
+    Box::new(move |conn, guard| {
+        let handler = Rc::clone(&handler);
         #[cfg(feature = "tls")]
-        let (tls, handshake_timeout) = (self.tls.clone(), self.tls_handshake_timeout);
-        let key = guard.key;
-        let task = async move {
-            let guard = guard;
+        let tls = tls.clone();
+        guard.spawn_with(move |guard| async move {
             #[cfg(feature = "tls")]
             let streams = match tls {
                 // A client that never finishes its handshake is dropped (asyncio's
@@ -819,22 +918,14 @@ impl Inner {
             let streams: io::Result<_> = Ok(plain_streams(conn, limit));
             match streams {
                 Ok((reader, writer)) => {
-                    guard.set_writer(&writer);
+                    guard.set_handle(writer.clone());
                     handler(reader, writer).await;
                 }
                 Err(e) => log::debug!("connection setup failed: {e}"),
             }
             drop(guard);
-        };
-        match corio_runtime::try_spawn(task) {
-            Ok(task) => {
-                if let Some(client) = self.conns.clients.borrow_mut().get_mut(key) {
-                    client.task = Some(task);
-                }
-            }
-            Err(e) => log::error!("cannot start a connection task: {e}"),
-        }
-    }
+        });
+    })
 }
 
 pub(crate) fn plain_streams(conn: AnyConnection, limit: usize) -> (StreamReader, StreamWriter) {

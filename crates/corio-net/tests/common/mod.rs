@@ -69,6 +69,17 @@ where
     corio_runtime::run(f).expect("the loop runs")
 }
 
+/// Waits (on the loop) until `cond` holds; fails the test after 10 s.
+pub async fn until(mut cond: impl FnMut() -> bool) {
+    for _ in 0..10_000 {
+        if cond() {
+            return;
+        }
+        corio_runtime::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    panic!("condition not met within 10 s");
+}
+
 /// The number of open descriptors of this process.
 pub fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd")
