@@ -290,14 +290,18 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          8-byte ready-queue entry (a thin callback pointer, so that a task step and a \
          callback fit one tagged word) would save 8 bytes a task. Matching smol needs both \
          that and a task allocation of corio's own.\n\
-         - **spawn, chain** (about 0.9x smol; 1.2-1.6x tokio): the cause is not found yet. \
-         Inside corio-executor's `spawn_local`, callgrind puts about half of its own time on \
-         cloning the executor's `Arc` into the task (so that a waker on another thread can \
-         reach the loop's remote queue) and most of the rest in malloc; but smol's \
-         async-executor clones its state's `Arc` twice per task, so that is not the \
-         difference. The next candidate is corio-runtime's `try_spawn` (the loop lookup \
-         and the registry slot), unprofiled. Inlining the ready-queue push gave chain, yield \
-         and call_soon 2-3%.\n",
+         - **spawn, chain** (about 0.9x smol; 1.2-1.6x tokio): not instructions. Callgrind \
+         counts about the same per task on both sides (spawn 1271 corio / 1214 smol, chain \
+         1109 / 1082; malloc and free cost the same, one allocation per task). spawn's gap is \
+         page faults: corio touches about 150 bytes per live task (a 96-byte task chunk for \
+         this future, a 24-byte handle, a 16-byte registry slot, a 16-byte ready-queue \
+         entry), smol about 120, and perf counts about twice smol's faults; with glibc \
+         keeping freed memory (`GLIBC_TUNABLES=glibc.malloc.trim_threshold=4000000000:\
+         glibc.malloc.mmap_threshold=4000000000`) the row is at parity (0.99x). Shrinking \
+         `TaskMeta` \
+         by 16 bytes (an 80-byte chunk, as smol's) or not registering never-polled tasks \
+         would close most of it. chain (one live task) is at instruction parity too; its \
+         remaining gap is unexplained.\n",
     );
     md
 }

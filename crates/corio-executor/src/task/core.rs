@@ -47,6 +47,10 @@ const FAILED: u16 = 0b1000_0000;
 /// The registry holds the task's own waker (stored when the task first waits; until then
 /// its runnable is queued or running, which keeps it alive and reachable).
 const WAKER_REGISTERED: u16 = 0b1_0000_0000;
+/// The unique [`Task`](crate::Task) handle gave out the output (by its await or
+/// `try_take`). Kept here rather than in the handle, which every spawner keeps: 24 bytes
+/// instead of 32 a handle (a million kept handles touched 8 MB less in the spawn row).
+const TAKEN: u16 = 0b10_0000_0000;
 
 /// What a task gives async-task when it finishes: its outcome if its only handle is
 /// async-task's own, `None` otherwise (the shared handle part got it, or nobody wants it).
@@ -167,6 +171,15 @@ impl TaskMeta {
 
     pub(crate) fn set_joined(&self, on: bool) {
         self.set(JOINED, on);
+    }
+
+    /// Whether the unique handle gave out the output.
+    pub(crate) fn taken(&self) -> bool {
+        self.has(TAKEN)
+    }
+
+    pub(crate) fn mark_taken(&self) {
+        self.set(TAKEN, true);
     }
 
     /// What the task failed with, when async-task holds no outcome for it: a closing

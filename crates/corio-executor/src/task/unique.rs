@@ -55,10 +55,9 @@ pub struct Task<T> {
     join: Option<Join<T>>,
     /// The task's metadata, in the allocation that `join` keeps alive.
     meta: NonNull<TaskMeta>,
-    /// Whether the task awaiting this handle is suspended in that await.
+    /// Whether the task awaiting this handle is suspended in that await. (Whether the
+    /// output was handed out is a flag of the metadata, see `TaskMeta::taken`.)
     mark: AwaitMark,
-    /// The output was handed out (by the await or [`Task::try_take`]).
-    taken: bool,
 }
 
 impl<T> Task<T> {
@@ -69,7 +68,6 @@ impl<T> Task<T> {
             join: Some(Join::new(join)),
             meta,
             mark: AwaitMark::new(),
-            taken: false,
         }
     }
 
@@ -192,7 +190,7 @@ impl<T> Task<T> {
     /// assert_eq!(task.try_take(), None);
     /// ```
     pub fn try_take(&mut self) -> Option<Result<T, TaskError>> {
-        if self.taken || !self.meta().is_done() {
+        if self.meta().taken() || !self.meta().is_done() {
             return None;
         }
         let meta = self.meta;
@@ -200,7 +198,7 @@ impl<T> Task<T> {
         // mutably meanwhile).
         let meta = unsafe { meta.as_ref() };
         let out = self.join.as_mut()?.fetch_now(meta)?;
-        self.taken = true;
+        meta.mark_taken();
         self.mark.clear();
         if out.is_err() {
             meta.mark_retrieved();
@@ -224,9 +222,9 @@ impl<T> Task<T> {
     /// assert_eq!(other.result(), Some(Ok(7)));
     /// ```
     pub fn share(mut self) -> SharedTask<T> {
+        let taken = self.meta().taken();
         let join = self.join.take();
         let meta = self.meta;
-        let taken = self.taken;
         // `self` has no handle any more: its drop does nothing.
         drop(self);
         match join {
@@ -281,7 +279,6 @@ impl<T> Task<T> {
             join: self.join.take(),
             meta: self.meta,
             mark: std::mem::take(&mut self.mark),
-            taken: self.taken,
         }
     }
 }
@@ -291,12 +288,12 @@ impl<T: 'static> Future for Task<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        assert!(
-            !this.taken,
-            "a corio Task was polled after it gave its output"
-        );
         // SAFETY: as in `Task::meta`.
         let meta = unsafe { this.meta.as_ref() };
+        assert!(
+            !meta.taken(),
+            "a corio Task was polled after it gave its output"
+        );
         if !meta.is_done()
             && let Some(misuse) = crate::task::await_misuse(meta)
         {
@@ -311,7 +308,7 @@ impl<T: 'static> Future for Task<T> {
             return Poll::Pending;
         };
         this.mark.clear();
-        this.taken = true;
+        meta.mark_taken();
         if out.is_err() {
             meta.mark_retrieved();
         }
@@ -332,7 +329,7 @@ impl<T> Drop for Task<T> {
             meta.request_cancel();
         }
         // The only handle: a panic nobody looked at is reported now.
-        if !self.taken && meta.state() == State::Panicked && !meta.retrieved() {
+        if !meta.taken() && meta.state() == State::Panicked && !meta.retrieved() {
             match join.fetch_now(meta) {
                 Some(Err(TaskError::Panicked(panic))) => report_unretrieved(meta, panic.message()),
                 // async-task does not hold the outcome yet (see `panic_in_flight`).
