@@ -14,8 +14,15 @@ use corio_runtime::{CallbackOutput, EventLoop};
 mod sealed {
     // `pub` in a private module: nameable by no one outside.
     #[allow(unreachable_pub)]
-    pub trait Sealed {}
-    impl Sealed for corio_runtime::EventLoop {}
+    pub trait Sealed {
+        /// The loop the methods run on.
+        fn event_loop(&self) -> &corio_runtime::EventLoop;
+    }
+    impl Sealed for corio_runtime::EventLoop {
+        fn event_loop(&self) -> &corio_runtime::EventLoop {
+            self
+        }
+    }
 }
 
 /// asyncio's low-level socket and descriptor methods on the loop: `sock_recv`,
@@ -72,7 +79,9 @@ pub trait LoopSockExt: sealed::Sealed {
     /// # Examples
     ///
     /// See [`LoopSockExt`].
-    async fn sock_recv(&self, sock: &impl AsFd, nbytes: usize) -> io::Result<Vec<u8>>;
+    async fn sock_recv(&self, sock: &impl AsFd, nbytes: usize) -> io::Result<Vec<u8>> {
+        sock::recv(self.event_loop(), sock.as_fd(), nbytes).await
+    }
 
     /// Receives into `buf` (asyncio's `sock_recv_into`); returns how many bytes.
     ///
@@ -102,7 +111,9 @@ pub trait LoopSockExt: sealed::Sealed {
     /// })??;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    async fn sock_recv_into(&self, sock: &impl AsFd, buf: &mut [u8]) -> io::Result<usize>;
+    async fn sock_recv_into(&self, sock: &impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
+        sock::recv_into(self.event_loop(), sock.as_fd(), buf).await
+    }
 
     /// Sends all of `data` (asyncio's `sock_sendall`), waiting for room as needed.
     ///
@@ -118,7 +129,9 @@ pub trait LoopSockExt: sealed::Sealed {
     /// # Examples
     ///
     /// See [`LoopSockExt`].
-    async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()>;
+    async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()> {
+        sock::sendall(self.event_loop(), sock.as_fd(), data).await
+    }
 
     /// Sends `count` bytes of `file` from `offset` (to its end with `None`) over a
     /// connected stream socket (asyncio's `sock_sendfile`); returns the bytes sent.
@@ -185,7 +198,17 @@ pub trait LoopSockExt: sealed::Sealed {
         offset: u64,
         count: Option<u64>,
         fallback: bool,
-    ) -> Result<u64, crate::SendfileError>;
+    ) -> Result<u64, crate::SendfileError> {
+        sendfile::sock_sendfile(
+            self.event_loop(),
+            sock.as_fd(),
+            file,
+            offset,
+            count,
+            fallback,
+        )
+        .await
+    }
 
     /// Receives a datagram of at most `nbytes` bytes and its sender (asyncio's
     /// `sock_recvfrom`).
@@ -223,7 +246,12 @@ pub trait LoopSockExt: sealed::Sealed {
         &self,
         sock: &std::net::UdpSocket,
         nbytes: usize,
-    ) -> io::Result<(Vec<u8>, std::net::SocketAddr)>;
+    ) -> io::Result<(Vec<u8>, std::net::SocketAddr)> {
+        let mut buf = vec![0; nbytes];
+        let (n, from) = sock::recvfrom_into(self.event_loop(), sock, &mut buf).await?;
+        buf.truncate(n);
+        Ok((buf, from))
+    }
 
     /// Receives a datagram into `buf` and returns its length and sender (asyncio's
     /// `sock_recvfrom_into`).
@@ -243,7 +271,9 @@ pub trait LoopSockExt: sealed::Sealed {
         &self,
         sock: &std::net::UdpSocket,
         buf: &mut [u8],
-    ) -> io::Result<(usize, std::net::SocketAddr)>;
+    ) -> io::Result<(usize, std::net::SocketAddr)> {
+        sock::recvfrom_into(self.event_loop(), sock, buf).await
+    }
 
     /// Sends a datagram to `addr` (asyncio's `sock_sendto`); returns the bytes sent.
     ///
@@ -263,7 +293,9 @@ pub trait LoopSockExt: sealed::Sealed {
         sock: &std::net::UdpSocket,
         data: &[u8],
         addr: std::net::SocketAddr,
-    ) -> io::Result<usize>;
+    ) -> io::Result<usize> {
+        sock::sendto(self.event_loop(), sock, data, addr).await
+    }
 
     /// Accepts a connection on a listening socket (asyncio's `sock_accept`); the new
     /// socket is non-blocking and close-on-exec.
@@ -282,7 +314,9 @@ pub trait LoopSockExt: sealed::Sealed {
     async fn sock_accept(
         &self,
         sock: &socket2::Socket,
-    ) -> io::Result<(socket2::Socket, socket2::SockAddr)>;
+    ) -> io::Result<(socket2::Socket, socket2::SockAddr)> {
+        sock::accept(self.event_loop(), sock).await
+    }
 
     /// Connects a socket (asyncio's `sock_connect`), waiting for the handshake.
     ///
@@ -302,7 +336,9 @@ pub trait LoopSockExt: sealed::Sealed {
         &self,
         sock: &socket2::Socket,
         addr: impl Into<socket2::SockAddr>,
-    ) -> io::Result<()>;
+    ) -> io::Result<()> {
+        sock::connect(self.event_loop(), sock, &addr.into()).await
+    }
 
     /// Calls `callback` on the loop whenever `fd` is readable (asyncio's `add_reader`):
     /// once per loop iteration for as long as it stays readable (level-triggered), until
@@ -347,7 +383,9 @@ pub trait LoopSockExt: sealed::Sealed {
         &self,
         fd: &impl AsFd,
         callback: impl FnMut() -> R + 'static,
-    ) -> io::Result<()>;
+    ) -> io::Result<()> {
+        fd_watch::add(self.event_loop(), fd.as_fd(), fd_watch::Dir::Read, callback)
+    }
 
     /// Calls `callback` on the loop whenever `fd` is writable (asyncio's `add_writer`);
     /// the write twin of [`add_reader`](LoopSockExt::add_reader).
@@ -384,7 +422,14 @@ pub trait LoopSockExt: sealed::Sealed {
         &self,
         fd: &impl AsFd,
         callback: impl FnMut() -> R + 'static,
-    ) -> io::Result<()>;
+    ) -> io::Result<()> {
+        fd_watch::add(
+            self.event_loop(),
+            fd.as_fd(),
+            fd_watch::Dir::Write,
+            callback,
+        )
+    }
 
     /// Stops watching `fd` for reading (asyncio's `remove_reader`); true if a reader was
     /// set.
@@ -392,7 +437,9 @@ pub trait LoopSockExt: sealed::Sealed {
     /// # Examples
     ///
     /// See [`add_reader`](LoopSockExt::add_reader).
-    fn remove_reader(&self, fd: &impl AsRawFd) -> bool;
+    fn remove_reader(&self, fd: &impl AsRawFd) -> bool {
+        fd_watch::remove(self.event_loop(), fd.as_raw_fd(), fd_watch::Dir::Read)
+    }
 
     /// Stops watching `fd` for writing (asyncio's `remove_writer`); true if a writer was
     /// set.
@@ -400,97 +447,10 @@ pub trait LoopSockExt: sealed::Sealed {
     /// # Examples
     ///
     /// See [`add_writer`](LoopSockExt::add_writer).
-    fn remove_writer(&self, fd: &impl AsRawFd) -> bool;
-}
-
-impl LoopSockExt for EventLoop {
-    async fn sock_recv(&self, sock: &impl AsFd, nbytes: usize) -> io::Result<Vec<u8>> {
-        sock::recv(self, sock.as_fd(), nbytes).await
-    }
-
-    async fn sock_recv_into(&self, sock: &impl AsFd, buf: &mut [u8]) -> io::Result<usize> {
-        sock::recv_into(self, sock.as_fd(), buf).await
-    }
-
-    async fn sock_sendall(&self, sock: &impl AsFd, data: &[u8]) -> io::Result<()> {
-        sock::sendall(self, sock.as_fd(), data).await
-    }
-
-    async fn sock_sendfile(
-        &self,
-        sock: &impl AsFd,
-        file: &std::fs::File,
-        offset: u64,
-        count: Option<u64>,
-        fallback: bool,
-    ) -> Result<u64, crate::SendfileError> {
-        sendfile::sock_sendfile(self, sock.as_fd(), file, offset, count, fallback).await
-    }
-
-    async fn sock_recvfrom(
-        &self,
-        sock: &std::net::UdpSocket,
-        nbytes: usize,
-    ) -> io::Result<(Vec<u8>, std::net::SocketAddr)> {
-        let mut buf = vec![0; nbytes];
-        let (n, from) = sock::recvfrom_into(self, sock, &mut buf).await?;
-        buf.truncate(n);
-        Ok((buf, from))
-    }
-
-    async fn sock_recvfrom_into(
-        &self,
-        sock: &std::net::UdpSocket,
-        buf: &mut [u8],
-    ) -> io::Result<(usize, std::net::SocketAddr)> {
-        sock::recvfrom_into(self, sock, buf).await
-    }
-
-    async fn sock_sendto(
-        &self,
-        sock: &std::net::UdpSocket,
-        data: &[u8],
-        addr: std::net::SocketAddr,
-    ) -> io::Result<usize> {
-        sock::sendto(self, sock, data, addr).await
-    }
-
-    async fn sock_accept(
-        &self,
-        sock: &socket2::Socket,
-    ) -> io::Result<(socket2::Socket, socket2::SockAddr)> {
-        sock::accept(self, sock).await
-    }
-
-    async fn sock_connect(
-        &self,
-        sock: &socket2::Socket,
-        addr: impl Into<socket2::SockAddr>,
-    ) -> io::Result<()> {
-        sock::connect(self, sock, &addr.into()).await
-    }
-
-    fn add_reader<R: CallbackOutput + 'static>(
-        &self,
-        fd: &impl AsFd,
-        callback: impl FnMut() -> R + 'static,
-    ) -> io::Result<()> {
-        fd_watch::add(self, fd.as_fd(), fd_watch::Dir::Read, callback)
-    }
-
-    fn add_writer<R: CallbackOutput + 'static>(
-        &self,
-        fd: &impl AsFd,
-        callback: impl FnMut() -> R + 'static,
-    ) -> io::Result<()> {
-        fd_watch::add(self, fd.as_fd(), fd_watch::Dir::Write, callback)
-    }
-
-    fn remove_reader(&self, fd: &impl AsRawFd) -> bool {
-        fd_watch::remove(self, fd.as_raw_fd(), fd_watch::Dir::Read)
-    }
-
     fn remove_writer(&self, fd: &impl AsRawFd) -> bool {
-        fd_watch::remove(self, fd.as_raw_fd(), fd_watch::Dir::Write)
+        fd_watch::remove(self.event_loop(), fd.as_raw_fd(), fd_watch::Dir::Write)
     }
 }
+
+// Every method's one body is the trait's default above, on the loop that `Sealed` hands out.
+impl LoopSockExt for EventLoop {}

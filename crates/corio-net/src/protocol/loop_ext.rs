@@ -63,7 +63,10 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
     where
         P: Protocol,
-        F: FnOnce() -> P;
+        F: FnOnce() -> P,
+    {
+        connect_accepted_socket(factory, sock)
+    }
 
     /// [`Transport::sendfile`], asyncio's spelling: `loop.sendfile(transport, file, offset,
     /// count, fallback)`.
@@ -86,7 +89,9 @@ pub trait ProtocolLoopExt {
         offset: u64,
         count: Option<u64>,
         fallback: bool,
-    ) -> impl Future<Output = Result<u64, SendfileError>>;
+    ) -> impl Future<Output = Result<u64, SendfileError>> {
+        transport.sendfile(file, offset, count, fallback)
+    }
 
     /// [`create_connection`] on this loop.
     ///
@@ -108,7 +113,10 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
     where
         P: Protocol,
-        F: FnOnce() -> P;
+        F: FnOnce() -> P,
+    {
+        create_connection(factory, addr)
+    }
 
     /// [`create_server`] on this loop.
     ///
@@ -130,7 +138,10 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
-        F: FnMut() -> P + 'static;
+        F: FnMut() -> P + 'static,
+    {
+        create_server(factory, addr)
+    }
 
     /// [`create_unix_connection`] on this loop.
     ///
@@ -152,7 +163,10 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
     where
         P: Protocol,
-        F: FnOnce() -> P;
+        F: FnOnce() -> P,
+    {
+        create_unix_connection(factory, path)
+    }
 
     /// [`create_unix_server`] on this loop.
     ///
@@ -174,7 +188,10 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<Server, EndpointError>>
     where
         P: Protocol,
-        F: FnMut() -> P + 'static;
+        F: FnMut() -> P + 'static,
+    {
+        create_unix_server(factory, path)
+    }
 
     /// [`create_datagram_endpoint`] on this loop.
     ///
@@ -197,7 +214,11 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<(DatagramTransport, Rc<RefCell<P>>), EndpointError>>
     where
         P: DatagramProtocol,
-        F: FnOnce() -> P;
+        F: FnOnce() -> P,
+    {
+        create_datagram_endpoint(factory, local_addr, remote_addr)
+    }
+
     /// [`connect_read_pipe`] on this loop.
     ///
     /// # Errors
@@ -218,7 +239,10 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
     where
         P: Protocol,
-        F: FnOnce() -> P;
+        F: FnOnce() -> P,
+    {
+        connect_read_pipe(factory, pipe)
+    }
 
     /// [`connect_write_pipe`] on this loop.
     ///
@@ -240,115 +264,12 @@ pub trait ProtocolLoopExt {
     ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
     where
         P: BaseProtocol,
-        F: FnOnce() -> P;
-}
-
-impl ProtocolLoopExt for EventLoop {
-    fn connect_accepted_socket<P, F>(
-        &self,
-        factory: F,
-        sock: impl StreamSocket,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P,
-    {
-        connect_accepted_socket(factory, sock)
-    }
-
-    fn sendfile(
-        &self,
-        transport: &Transport,
-        file: &std::fs::File,
-        offset: u64,
-        count: Option<u64>,
-        fallback: bool,
-    ) -> impl Future<Output = Result<u64, SendfileError>> {
-        transport.sendfile(file, offset, count, fallback)
-    }
-
-    fn create_connection<P, F>(
-        &self,
-        factory: F,
-        addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P,
-    {
-        create_connection(factory, addr)
-    }
-
-    fn create_server<P, F>(
-        &self,
-        factory: F,
-        addr: impl crate::ToSocketAddrs,
-    ) -> impl Future<Output = Result<Server, EndpointError>>
-    where
-        P: Protocol,
-        F: FnMut() -> P + 'static,
-    {
-        create_server(factory, addr)
-    }
-
-    fn create_unix_connection<P, F>(
-        &self,
-        factory: F,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P,
-    {
-        create_unix_connection(factory, path)
-    }
-
-    fn create_unix_server<P, F>(
-        &self,
-        factory: F,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<Server, EndpointError>>
-    where
-        P: Protocol,
-        F: FnMut() -> P + 'static,
-    {
-        create_unix_server(factory, path)
-    }
-
-    fn create_datagram_endpoint<P, F>(
-        &self,
-        factory: F,
-        local_addr: Option<impl crate::ToSocketAddrs>,
-        remote_addr: Option<impl crate::ToSocketAddrs>,
-    ) -> impl Future<Output = Result<(DatagramTransport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: DatagramProtocol,
-        F: FnOnce() -> P,
-    {
-        create_datagram_endpoint(factory, local_addr, remote_addr)
-    }
-
-    fn connect_read_pipe<P, F>(
-        &self,
-        factory: F,
-        pipe: impl Into<OwnedFd>,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: Protocol,
-        F: FnOnce() -> P,
-    {
-        connect_read_pipe(factory, pipe)
-    }
-
-    fn connect_write_pipe<P, F>(
-        &self,
-        factory: F,
-        pipe: impl Into<OwnedFd>,
-    ) -> impl Future<Output = Result<(Transport, Rc<RefCell<P>>), EndpointError>>
-    where
-        P: BaseProtocol,
         F: FnOnce() -> P,
     {
         connect_write_pipe(factory, pipe)
     }
 }
+
+// Every method's one body is the trait's default above: each forwards to its free function
+// and needs nothing of `self`, so the loop's impl is empty.
+impl ProtocolLoopExt for EventLoop {}
