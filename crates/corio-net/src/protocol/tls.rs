@@ -2,16 +2,18 @@
 //! `create_server`), through the rustls streams of [`crate::tls`].
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::io;
+use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use std::path::Path;
-
+use futures_io::{AsyncRead, AsyncWrite};
 use rustls::{ClientConfig, ServerConfig};
 
 use super::driver::Plain;
 use super::endpoints::{attach, create_server_with, create_unix_server_with, names};
-use super::{EndpointError, Protocol, Transport};
+use super::{EndpointError, Protocol, SocketAddress, Transport};
 use crate::family::Connection;
 use crate::streams::ConnectionGuard;
 use crate::tls::{ClientTls, ServerTls};
@@ -103,9 +105,7 @@ where
     P: Protocol,
     F: FnOnce() -> P,
 {
-    let tls = ClientTls::new(config, server_name);
-    tls.check_name()?;
-    connect_tls(TcpStream::connect(addr).await?, factory, &tls).await
+    connect_then_tls(TcpStream::connect(addr), factory, config, server_name).await
 }
 
 /// [`create_server`](super::create_server) over TLS (asyncio's `create_server(...,
@@ -213,9 +213,7 @@ where
     P: Protocol,
     F: FnOnce() -> P,
 {
-    let tls = ClientTls::new(config, server_name);
-    tls.check_name()?;
-    connect_tls(UnixStream::connect(path).await?, factory, &tls).await
+    connect_then_tls(UnixStream::connect(path), factory, config, server_name).await
 }
 
 /// [`create_unix_server`](super::create_unix_server) over TLS (asyncio's
@@ -245,6 +243,24 @@ where
     create_unix_server_with(factory, path, ServerOptions::new().tls(config)).await
 }
 
+/// Both families' `create_*tls_connection`: checks `server_name` before `connect` runs
+/// (a name no certificate can carry fails with no socket made), then [`connect_tls`].
+async fn connect_then_tls<C, P, F>(
+    connect: impl Future<Output = io::Result<C>>,
+    factory: F,
+    config: Arc<ClientConfig>,
+    server_name: &str,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    C: Connection,
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let tls = ClientTls::new(config, server_name);
+    tls.check_name()?;
+    connect_tls(connect.await?, factory, &tls).await
+}
+
 /// The client handshake on a connection of either family, then the protocol on it.
 pub(super) async fn connect_tls<C, P, F>(
     conn: C,
@@ -256,11 +272,7 @@ where
     P: Protocol,
     F: FnOnce() -> P,
 {
-    let names = names(&conn);
-    let stream = tls.handshake(conn).await?;
-    let protocol = Rc::new(RefCell::new(factory()));
-    let transport = attach(stream, Plain(protocol.clone()), names, None, None)?;
-    Ok((transport, protocol))
+    run_after(names(&conn), tls.handshake(conn), factory, None).await
 }
 
 /// The server handshake on an accepted connection, then a protocol on it.
@@ -275,8 +287,23 @@ where
     P: Protocol,
     F: FnOnce() -> P,
 {
-    let names = names(&conn);
-    let stream = tls.handshake(conn).await?;
+    run_after(names(&conn), tls.handshake(conn), factory, guard).await
+}
+
+/// Either side's end of a connection: once `handshake` is done, a protocol made by
+/// `factory` runs on the decrypted stream (no protocol is made if the handshake fails).
+async fn run_after<S, P, F>(
+    names: (Option<SocketAddress>, Option<SocketAddress>),
+    handshake: impl Future<Output = io::Result<S>>,
+    factory: F,
+    guard: Option<ConnectionGuard>,
+) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + 'static,
+    P: Protocol,
+    F: FnOnce() -> P,
+{
+    let stream = handshake.await?;
     let protocol = Rc::new(RefCell::new(factory()));
     let transport = attach(stream, Plain(protocol.clone()), names, None, guard)?;
     Ok((transport, protocol))
