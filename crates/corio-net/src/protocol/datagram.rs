@@ -8,11 +8,11 @@ use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use corio_reactor::Async;
 
-use super::transport::DEFAULT_HIGH_WATER;
+use super::control::{Control, Flow};
 use super::{DatagramProtocol, TransportError};
 
 /// The largest UDP payload: every datagram fits the receive buffer whole.
@@ -77,21 +77,8 @@ struct DatagramState {
     queue: RefCell<VecDeque<(Vec<u8>, Option<SocketAddr>)>>,
     /// Bytes in `queue`.
     queued: Cell<usize>,
-    high: Cell<usize>,
-    low: Cell<usize>,
-    protocol_paused: Cell<bool>,
-    closing: Cell<bool>,
-    aborted: Cell<bool>,
-    lost: Cell<bool>,
-    waker: RefCell<Option<Waker>>,
-}
-
-impl DatagramState {
-    fn wake(&self) {
-        if let Some(w) = self.waker.borrow().as_ref() {
-            w.wake_by_ref();
-        }
-    }
+    /// Close and abort, the task's waker, the flow-control marks.
+    ctl: Control,
 }
 
 impl DatagramTransport {
@@ -108,7 +95,7 @@ impl DatagramTransport {
     /// See [`DatagramTransport`].
     pub fn sendto(&self, data: &[u8], addr: Option<SocketAddr>) -> Result<(), TransportError> {
         let s = &self.inner;
-        if s.closing.get() || s.aborted.get() || s.lost.get() {
+        if s.ctl.is_closing() {
             return Err(TransportError::Closing);
         }
         match (s.peer, addr) {
@@ -128,7 +115,7 @@ impl DatagramTransport {
         let addr = if s.peer.is_some() { None } else { addr };
         s.queue.borrow_mut().push_back((data.to_vec(), addr));
         s.queued.set(s.queued.get() + data.len());
-        s.wake();
+        s.ctl.wake();
         Ok(())
     }
 
@@ -138,8 +125,7 @@ impl DatagramTransport {
     ///
     /// See [`DatagramTransport`].
     pub fn close(&self) {
-        self.inner.closing.set(true);
-        self.inner.wake();
+        self.inner.ctl.close();
     }
 
     /// Closes the endpoint now, dropping the queue; `connection_lost(None)` follows.
@@ -148,8 +134,7 @@ impl DatagramTransport {
     ///
     /// See [`DatagramTransport`].
     pub fn abort(&self) {
-        self.inner.aborted.set(true);
-        self.inner.wake();
+        self.inner.ctl.abort();
     }
 
     /// Whether `close()`/`abort()` was called or the endpoint is gone.
@@ -158,8 +143,7 @@ impl DatagramTransport {
     ///
     /// See [`DatagramTransport`].
     pub fn is_closing(&self) -> bool {
-        let s = &self.inner;
-        s.closing.get() || s.aborted.get() || s.lost.get()
+        self.inner.ctl.is_closing()
     }
 
     /// Bytes queued and not yet sent.
@@ -216,13 +200,7 @@ pub(crate) fn start<P: DatagramProtocol>(
         peer,
         queue: RefCell::new(VecDeque::new()),
         queued: Cell::new(0),
-        high: Cell::new(DEFAULT_HIGH_WATER),
-        low: Cell::new(DEFAULT_HIGH_WATER / 4),
-        protocol_paused: Cell::new(false),
-        closing: Cell::new(false),
-        aborted: Cell::new(false),
-        lost: Cell::new(false),
-        waker: RefCell::new(None),
+        ctl: Control::new(),
     });
     let transport = DatagramTransport {
         inner: state.clone(),
@@ -247,10 +225,9 @@ struct DatagramDriver<P> {
 impl<P: DatagramProtocol> DatagramDriver<P> {
     fn finish(&mut self) -> Poll<()> {
         self.done = true;
-        self.state.lost.set(true);
+        self.state.ctl.set_lost();
         self.state.queue.borrow_mut().clear();
         self.state.queued.set(0);
-        self.state.waker.borrow_mut().take();
         self.protocol.borrow_mut().connection_lost(None);
         Poll::Ready(())
     }
@@ -288,13 +265,10 @@ impl<P: DatagramProtocol> DatagramDriver<P> {
     }
 
     fn flow_control(&mut self) {
-        let size = self.state.queued.get();
-        if !self.state.protocol_paused.get() && size > self.state.high.get() {
-            self.state.protocol_paused.set(true);
-            self.protocol.borrow_mut().pause_writing();
-        } else if self.state.protocol_paused.get() && size <= self.state.low.get() {
-            self.state.protocol_paused.set(false);
-            self.protocol.borrow_mut().resume_writing();
+        match self.state.ctl.flow_control(self.state.queued.get()) {
+            Some(Flow::Pause) => self.protocol.borrow_mut().pause_writing(),
+            Some(Flow::Resume) => self.protocol.borrow_mut().resume_writing(),
+            None => {}
         }
     }
 }
@@ -307,19 +281,19 @@ impl<P: DatagramProtocol> Future for DatagramDriver<P> {
         if this.done {
             return Poll::Ready(());
         }
-        *this.state.waker.borrow_mut() = Some(cx.waker().clone());
+        this.state.ctl.register(cx.waker());
         let mut received = 0;
         loop {
-            if this.state.aborted.get() {
+            if this.state.ctl.aborted.get() {
                 return this.finish();
             }
             this.flow_control();
             let sent_all = this.poll_send(cx).is_ready();
             this.flow_control();
-            if this.state.aborted.get() || (sent_all && this.state.closing.get()) {
+            if this.state.ctl.aborted.get() || (sent_all && this.state.ctl.closing.get()) {
                 return this.finish();
             }
-            if this.state.closing.get() {
+            if this.state.ctl.closing.get() {
                 return Poll::Pending;
             }
             if received == RECV_BUDGET {

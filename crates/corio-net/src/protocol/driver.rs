@@ -10,6 +10,7 @@ use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
 
+use super::control::Flow;
 use super::transport::TransportState;
 use super::{BaseProtocol, BufferedProtocol, Protocol};
 
@@ -131,10 +132,9 @@ where
     fn finish(&mut self, error: Option<io::Error>) -> Poll<()> {
         self.stream = None;
         self.state.raw.borrow_mut().take();
-        self.state.lost.set(true);
+        self.state.ctl.set_lost();
         self.state.buf.borrow_mut().clear();
         self.state.sent.set(0);
-        self.state.waker.borrow_mut().take();
         if let Some(w) = self.state.sendfile_waker.borrow_mut().take() {
             w.wake();
         }
@@ -180,13 +180,10 @@ where
     /// Pauses or resumes the protocol's writing against the marks (asyncio's
     /// `_maybe_pause_protocol` / `_maybe_resume_protocol`).
     fn flow_control(&mut self) {
-        let size = self.state.pending();
-        if !self.state.protocol_paused.get() && size > self.state.high.get() {
-            self.state.protocol_paused.set(true);
-            self.protocol.cell().borrow_mut().pause_writing();
-        } else if self.state.protocol_paused.get() && size <= self.state.low.get() {
-            self.state.protocol_paused.set(false);
-            self.protocol.cell().borrow_mut().resume_writing();
+        match self.state.ctl.flow_control(self.state.pending()) {
+            Some(Flow::Pause) => self.protocol.cell().borrow_mut().pause_writing(),
+            Some(Flow::Resume) => self.protocol.cell().borrow_mut().resume_writing(),
+            None => {}
         }
     }
 }
@@ -203,15 +200,10 @@ where
         if this.stream.is_none() {
             return Poll::Ready(());
         }
-        {
-            let mut waker = this.state.waker.borrow_mut();
-            if !waker.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
-                *waker = Some(cx.waker().clone());
-            }
-        }
+        this.state.ctl.register(cx.waker());
         let mut reads = 0;
         loop {
-            if this.state.aborted.get() {
+            if this.state.ctl.aborted.get() {
                 return this.finish(None);
             }
             // A write queued by a callback may have crossed the high-water mark.
@@ -224,15 +216,15 @@ where
             this.flow_control();
             // A `sendfile` waits for the queue to drain to the low mark (or to empty):
             // wake it only then, or a full socket would bounce the two tasks.
-            if this.state.pending() <= this.state.low.get()
+            if this.state.pending() <= this.state.ctl.low.get()
                 && let Some(w) = this.state.sendfile_waker.borrow_mut().take()
             {
                 w.wake();
             }
-            if this.state.aborted.get() {
+            if this.state.ctl.aborted.get() {
                 return this.finish(None);
             }
-            if flushed && this.state.closing.get() {
+            if flushed && this.state.ctl.closing.get() {
                 // Shut the writing side before closing: for TLS this sends close_notify,
                 // which a peer needs to tell a clean end from a truncation. An error here
                 // changes nothing: the connection closes anyway.
@@ -257,7 +249,7 @@ where
                 // Both directions are shut: nothing more can happen on this connection.
                 return this.finish(None);
             }
-            if this.eof_read || this.state.reading_paused.get() || this.state.closing.get() {
+            if this.eof_read || this.state.reading_paused.get() || this.state.ctl.closing.get() {
                 return Poll::Pending;
             }
             if reads == READ_BUDGET {
@@ -271,7 +263,7 @@ where
                 Poll::Ready(Ok(0)) => {
                     this.eof_read = true;
                     if !this.protocol.eof() {
-                        this.state.closing.set(true);
+                        this.state.ctl.closing.set(true);
                     }
                 }
                 Poll::Ready(Ok(_)) => reads += 1,

@@ -27,6 +27,7 @@
 //! See [`Transport`] for a TCP echo, [`DatagramTransport`] for a UDP echo.
 
 mod accepted;
+mod control;
 mod datagram;
 mod driver;
 mod endpoints;

@@ -34,7 +34,7 @@ impl Drop for Session<'_> {
         if self.resume_reading {
             self.state.reading_paused.set(false);
         }
-        self.state.wake();
+        self.state.ctl.wake();
     }
 }
 
@@ -42,7 +42,7 @@ impl Session<'_> {
     /// Waits until at most `limit` bytes are queued (the task sends them meanwhile).
     async fn drained_to(&self, limit: usize) -> Result<(), SendfileError> {
         poll_fn(|cx| {
-            if self.state.lost.get() || self.state.aborted.get() {
+            if self.state.ctl.lost.get() || self.state.ctl.aborted.get() {
                 return Poll::Ready(Err(SendfileError::Closing));
             }
             if self.state.pending() <= limit {
@@ -89,7 +89,7 @@ impl Sink for TransportSink<'_> {
         }
         let state = self.session.state;
         poll_fn(|cx| {
-            if state.lost.get() || state.aborted.get() {
+            if state.ctl.lost.get() || state.ctl.aborted.get() {
                 return Poll::Ready(Err(io::Error::new(
                     io::ErrorKind::ConnectionAborted,
                     "the transport was closed during sendfile",
@@ -105,11 +105,11 @@ impl Sink for TransportSink<'_> {
     async fn send_copy(&self, data: &[u8]) -> Result<(), SendfileError> {
         // The fallback writes through the queue: the task must flush it again.
         if self.session.state.sendfile_active.replace(false) {
-            self.session.state.wake();
+            self.session.state.ctl.wake();
         }
         // asyncio's fallback protocol waits while the writer is paused, then writes.
         self.session
-            .drained_to(self.session.state.low.get())
+            .drained_to(self.session.state.ctl.low.get())
             .await?;
         self.transport
             .write(data)

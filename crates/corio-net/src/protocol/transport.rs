@@ -5,12 +5,9 @@ use std::fmt;
 use std::rc::Rc;
 use std::task::Waker;
 
+use super::control::{Control, DEFAULT_HIGH_WATER};
 use super::{SocketAddress, TransportError};
 use crate::family::RawSocket;
-
-/// asyncio's default high-water mark for a transport's write buffer (64 KiB); the low-water
-/// mark defaults to a quarter of the high one.
-pub(crate) const DEFAULT_HIGH_WATER: usize = 64 * 1024;
 
 /// A connection's transport (asyncio's `Transport` of a socket): the protocol's handle for
 /// writing, closing, and flow control. Clones share the connection.
@@ -74,23 +71,12 @@ pub(crate) struct TransportState {
     pub(crate) buf: RefCell<Vec<u8>>,
     /// How much of `buf` the task has sent; `buf` is compacted when it empties.
     pub(crate) sent: Cell<usize>,
-    /// Flow-control marks: the protocol is paused above `high` and resumed at `low` or below.
-    pub(crate) high: Cell<usize>,
-    pub(crate) low: Cell<usize>,
-    /// `pause_writing` was called and `resume_writing` not yet.
-    pub(crate) protocol_paused: Cell<bool>,
+    /// Close and abort, the task's waker, the flow-control marks.
+    pub(crate) ctl: Control,
     /// `pause_reading` was called (and `resume_reading` not yet).
     pub(crate) reading_paused: Cell<bool>,
-    /// `close()` was called: send what is queued, then close.
-    pub(crate) closing: Cell<bool>,
-    /// `abort()` was called: close now, dropping what is queued.
-    pub(crate) aborted: Cell<bool>,
     /// `write_eof()` was called: shut the writing side once the queue is sent.
     pub(crate) eof_requested: Cell<bool>,
-    /// The connection is gone (`connection_lost` ran or is running).
-    pub(crate) lost: Cell<bool>,
-    /// The transport task's waker, to run it when a handle changed something.
-    pub(crate) waker: RefCell<Option<Waker>>,
     pub(crate) peername: Option<SocketAddress>,
     pub(crate) sockname: Option<SocketAddress>,
     /// The socket under a plain (not TLS) connection, for a zero-copy `sendfile`; taken
@@ -126,15 +112,9 @@ impl TransportState {
         TransportState {
             buf: RefCell::new(Vec::new()),
             sent: Cell::new(0),
-            high: Cell::new(DEFAULT_HIGH_WATER),
-            low: Cell::new(DEFAULT_HIGH_WATER / 4),
-            protocol_paused: Cell::new(false),
+            ctl: Control::new(),
             reading_paused: Cell::new(false),
-            closing: Cell::new(false),
-            aborted: Cell::new(false),
             eof_requested: Cell::new(false),
-            lost: Cell::new(false),
-            waker: RefCell::new(None),
             peername,
             sockname,
             raw: RefCell::new(raw),
@@ -148,13 +128,6 @@ impl TransportState {
     /// Bytes queued and not yet sent.
     pub(crate) fn pending(&self) -> usize {
         self.buf.borrow().len() - self.sent.get()
-    }
-
-    /// Runs the transport task (it re-reads every flag when it runs).
-    pub(crate) fn wake(&self) {
-        if let Some(w) = self.waker.borrow().as_ref() {
-            w.wake_by_ref();
-        }
     }
 }
 
@@ -184,7 +157,7 @@ impl Transport {
         if s.eof_requested.get() {
             return Err(TransportError::AfterEof);
         }
-        if s.closing.get() || s.aborted.get() || s.lost.get() {
+        if s.ctl.is_closing() {
             return Err(TransportError::Closing);
         }
         if data.is_empty() {
@@ -192,8 +165,8 @@ impl Transport {
         }
         let was_empty = s.pending() == 0;
         s.buf.borrow_mut().extend_from_slice(data);
-        if was_empty || s.pending() > s.high.get() {
-            s.wake();
+        if was_empty || s.pending() > s.ctl.high.get() {
+            s.ctl.wake();
         }
         Ok(())
     }
@@ -224,8 +197,7 @@ impl Transport {
     ///
     /// See [`Transport`].
     pub fn close(&self) {
-        self.inner.closing.set(true);
-        self.inner.wake();
+        self.inner.ctl.close();
     }
 
     /// Closes the transport now, dropping what is queued (asyncio's `abort`); the protocol's
@@ -235,8 +207,7 @@ impl Transport {
     ///
     /// See [`Transport`].
     pub fn abort(&self) {
-        self.inner.aborted.set(true);
-        self.inner.wake();
+        self.inner.ctl.abort();
     }
 
     /// Whether `close()` or `abort()` was called or the connection is lost.
@@ -245,8 +216,7 @@ impl Transport {
     ///
     /// See [`Transport`].
     pub fn is_closing(&self) -> bool {
-        let s = &self.inner;
-        s.closing.get() || s.aborted.get() || s.lost.get()
+        self.inner.ctl.is_closing()
     }
 
     /// Shuts the writing side once the queued bytes are sent (asyncio's `write_eof`); the
@@ -260,11 +230,11 @@ impl Transport {
     pub fn write_eof(&self) {
         match self.inner.kind.get() {
             Kind::ReadPipe => return,
-            Kind::WritePipe => self.inner.closing.set(true),
+            Kind::WritePipe => self.inner.ctl.closing.set(true),
             Kind::Socket => {}
         }
         self.inner.eof_requested.set(true);
-        self.inner.wake();
+        self.inner.ctl.wake();
     }
 
     /// Whether [`write_eof`](Transport::write_eof) is supported: for TCP and Unix stream
@@ -298,7 +268,7 @@ impl Transport {
     /// See [`Transport`].
     pub fn resume_reading(&self) {
         if self.inner.reading_paused.replace(false) {
-            self.inner.wake();
+            self.inner.ctl.wake();
         }
     }
 
@@ -340,7 +310,7 @@ impl Transport {
     ///
     /// See [`Transport`].
     pub fn get_write_buffer_limits(&self) -> (usize, usize) {
-        (self.inner.low.get(), self.inner.high.get())
+        (self.inner.ctl.low.get(), self.inner.ctl.high.get())
     }
 
     /// Sets the flow-control marks (asyncio's `set_write_buffer_limits`): with `high` alone,
@@ -368,10 +338,10 @@ impl Transport {
         if high < low {
             return Err(TransportError::InvalidLimits { high, low });
         }
-        self.inner.high.set(high);
-        self.inner.low.set(low);
+        self.inner.ctl.high.set(high);
+        self.inner.ctl.low.set(low);
         // The task pauses or resumes the protocol against the new marks.
-        self.inner.wake();
+        self.inner.ctl.wake();
         Ok(())
     }
 
