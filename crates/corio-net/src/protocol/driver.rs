@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use futures_io::{AsyncRead, AsyncWrite};
 
 use super::control::Flow;
-use super::transport::TransportState;
+use super::transport::{Kind, TransportState};
 use super::{BaseProtocol, BufferedProtocol, Protocol};
 
 /// How much a [`Protocol`]'s transport reads at once (asyncio's selector transport reads
@@ -55,13 +55,8 @@ impl<P: Protocol> Shared for Plain<P> {
         if scratch.len() < READ_SIZE {
             scratch.resize(READ_SIZE, 0);
         }
-        match Pin::new(stream).poll_read(cx, scratch) {
-            Poll::Ready(Ok(n)) if n > 0 => {
-                self.0.borrow_mut().data_received(&scratch[..n]);
-                Poll::Ready(Ok(n))
-            }
-            other => other,
-        }
+        let read = Pin::new(stream).poll_read(cx, scratch);
+        delivered(read, |n| self.0.borrow_mut().data_received(&scratch[..n]))
     }
     fn eof(&self) -> bool {
         self.0.borrow_mut().eof_received()
@@ -87,17 +82,26 @@ impl<P: BufferedProtocol> Shared for Buffered<P> {
                 "get_buffer() returned an empty buffer",
             )));
         }
-        match Pin::new(stream).poll_read(cx, buf) {
-            Poll::Ready(Ok(n)) if n > 0 => {
-                p.buffer_updated(n);
-                Poll::Ready(Ok(n))
-            }
-            other => other,
-        }
+        let read = Pin::new(stream).poll_read(cx, buf);
+        delivered(read, |n| p.buffer_updated(n))
     }
     fn eof(&self) -> bool {
         BufferedProtocol::eof_received(&mut *self.0.borrow_mut())
     }
+}
+
+/// `read`, after `deliver` handed the protocol the `n > 0` bytes it read; end-of-file, an
+/// error and `Pending` pass through untouched.
+fn delivered(
+    read: Poll<io::Result<usize>>,
+    deliver: impl FnOnce(usize),
+) -> Poll<io::Result<usize>> {
+    if let Poll::Ready(Ok(n)) = read
+        && n > 0
+    {
+        deliver(n);
+    }
+    read
 }
 
 /// The transport task: owns the socket; ends after calling `connection_lost`.
@@ -262,7 +266,10 @@ where
             match this.protocol.receive(&mut this.scratch, stream, cx) {
                 Poll::Ready(Ok(0)) => {
                     this.eof_read = true;
-                    if !this.protocol.eof() {
+                    // On a read pipe, end-of-file always ends the transport: asyncio ignores
+                    // `eof_received`'s answer there (no other direction to keep open).
+                    let keep_open = this.protocol.eof();
+                    if !keep_open || this.state.kind.get() == Kind::ReadPipe {
                         this.state.ctl.closing.set(true);
                     }
                 }

@@ -16,30 +16,6 @@ use super::pipe_io::{PipeReader, PipeWriter, register};
 use super::transport::{Kind, TransportState};
 use super::{BaseProtocol, EndpointError, Protocol, Transport};
 
-/// A [`Protocol`] on a read pipe: as on a socket, except that end-of-file always ends the
-/// transport (asyncio ignores `eof_received`'s answer on a pipe: there is no other
-/// direction to keep open).
-struct ReadSide<P>(Plain<P>);
-
-impl<P: Protocol> Shared for ReadSide<P> {
-    type P = P;
-    fn cell(&self) -> &RefCell<P> {
-        self.0.cell()
-    }
-    fn receive<S: AsyncRead + Unpin>(
-        &self,
-        scratch: &mut Vec<u8>,
-        stream: &mut S,
-        cx: &mut Context<'_>,
-    ) -> Poll<io::Result<usize>> {
-        self.0.receive(scratch, stream, cx)
-    }
-    fn eof(&self) -> bool {
-        self.0.eof();
-        false
-    }
-}
-
 /// A [`BaseProtocol`] on a write pipe: the "read" is the hang-up watch of [`PipeWriter`],
 /// which ends the transport without calling the protocol (asyncio's write pipe protocol
 /// has no `eof_received`): `connection_lost(None)`, or a broken-pipe error if bytes were
@@ -144,7 +120,9 @@ where
 {
     let (io, _) = register(pipe.into())?;
     let protocol = Rc::new(RefCell::new(factory()));
-    let side = ReadSide(Plain(protocol.clone()));
+    // A read pipe's protocol is a socket's: the task knows the pipe by its kind (end-of-file
+    // always ends it).
+    let side = Plain(protocol.clone());
     let transport = attach_state(PipeReader(io), side, pipe_state(Kind::ReadPipe), None)?;
     Ok((transport, protocol))
 }
