@@ -74,13 +74,20 @@ pub(crate) fn poll_send_file(
     })
 }
 
+/// asyncio's `SENDFILE_FALLBACK_READBUFFER_SIZE` (256 KiB): the fallback's read size for
+/// `sock_sendfile` and the stream sockets' `sendfile`.
+pub(crate) const SOCK_FALLBACK_CHUNK: usize = 256 * 1024;
+
 /// The largest `sendfile(2)` call (Linux caps one at 2 GiB less a page anyway).
 const MAX_CALL: usize = 1 << 30;
 
 /// Where the bytes go: a socket's zero-copy step, and a plain write for the fallback.
 pub(crate) trait Sink {
-    /// Whether the zero-copy path can be tried at all (not for a TLS transport).
-    fn native(&self) -> Result<(), SendfileError>;
+    /// Whether the zero-copy path can be tried at all: always on a socket (the default),
+    /// not for a TLS transport.
+    fn native(&self) -> Result<(), SendfileError> {
+        Ok(())
+    }
     /// One `sendfile(2)` from `file` at `*offset` of at most `len` bytes, waiting for room
     /// in the socket while it would block; advances `*offset`.
     async fn send_file(

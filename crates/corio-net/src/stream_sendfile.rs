@@ -7,19 +7,12 @@ use std::io;
 use std::os::fd::BorrowedFd;
 
 use crate::family::Connection;
-use crate::sendfile::{Sink, poll_send_file, send};
+use crate::sendfile::{SOCK_FALLBACK_CHUNK, Sink, poll_send_file, send};
 use crate::{SendfileError, TcpStream, UnixStream};
-
-/// The fallback's read size: asyncio's `SENDFILE_FALLBACK_READBUFFER_SIZE`, 256 KiB.
-const FALLBACK_CHUNK: usize = 256 * 1024;
 
 struct StreamSink<'a, C>(&'a C);
 
 impl<C: Connection> Sink for StreamSink<'_, C> {
-    fn native(&self) -> Result<(), SendfileError> {
-        Ok(())
-    }
-
     async fn send_file(
         &self,
         file: BorrowedFd<'_>,
@@ -103,7 +96,7 @@ macro_rules! stream_sendfile {
                     offset,
                     count,
                     fallback,
-                    FALLBACK_CHUNK,
+                    SOCK_FALLBACK_CHUNK,
                 )
                 .await
             }

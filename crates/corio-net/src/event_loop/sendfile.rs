@@ -10,10 +10,7 @@ use socket2::{SockRef, Type};
 
 use super::sock;
 use crate::SendfileError;
-use crate::sendfile::{Sink, send};
-
-/// asyncio's `SENDFILE_FALLBACK_READBUFFER_SIZE` for `sock_sendfile`: 256 KiB.
-const FALLBACK_CHUNK: usize = 256 * 1024;
+use crate::sendfile::{SOCK_FALLBACK_CHUNK, Sink, send};
 
 struct SockSink<'a> {
     lp: &'a EventLoop,
@@ -21,10 +18,6 @@ struct SockSink<'a> {
 }
 
 impl Sink for SockSink<'_> {
-    fn native(&self) -> Result<(), SendfileError> {
-        Ok(())
-    }
-
     async fn send_file(
         &self,
         file: BorrowedFd<'_>,
@@ -67,7 +60,7 @@ pub(super) async fn sock_sendfile(
         offset,
         count,
         fallback,
-        FALLBACK_CHUNK,
+        SOCK_FALLBACK_CHUNK,
     )
     .await
 }
