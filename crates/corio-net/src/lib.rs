@@ -89,6 +89,7 @@ struct ReadmeDoctests;
 mod error;
 mod event_loop;
 mod family;
+mod fd_impls;
 #[cfg(feature = "hyper")]
 #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
