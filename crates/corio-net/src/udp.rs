@@ -1,6 +1,7 @@
 //! [`UdpSocket`]: UDP datagrams.
 
 use std::fmt;
+use std::future::ready;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsRawFd;
@@ -10,7 +11,7 @@ use corio_reactor::Async;
 use socket2::{Domain, Protocol, Type};
 
 use crate::resolve::{ToSocketAddrs, resolve};
-use crate::socket::new_socket;
+use crate::socket::{new_socket, try_each};
 
 /// A UDP socket, registered with the running loop's reactor. All methods take `&self`:
 /// share it (`Rc`/`Arc`) between a sending and a receiving task.
@@ -51,15 +52,10 @@ impl UdpSocket {
     ///
     /// See [`UdpSocket`].
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<UdpSocket> {
-        let addrs = resolve(&addr).await?;
-        let mut last = None;
-        for addr in addrs {
-            match UdpSocket::bind_addr(addr) {
-                Ok(s) => return Ok(s),
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::InvalidInput)))
+        try_each(resolve(&addr).await?, |addr| {
+            ready(UdpSocket::bind_addr(addr))
+        })
+        .await
     }
 
     fn bind_addr(addr: SocketAddr) -> io::Result<UdpSocket> {

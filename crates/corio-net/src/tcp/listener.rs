@@ -1,6 +1,7 @@
 //! [`TcpListener`]: accepts TCP connections.
 
 use std::fmt;
+use std::future::ready;
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
@@ -11,7 +12,7 @@ use socket2::{Domain, Protocol, Type};
 use crate::TcpStream;
 use crate::family::{Acceptor, poll_next_conn};
 use crate::resolve::{ToSocketAddrs, resolve};
-use crate::socket::new_socket;
+use crate::socket::{new_socket, try_each};
 
 /// The listen backlog corio uses (asyncio uses 100; the kernel caps it at `somaxconn`).
 pub(crate) const DEFAULT_BACKLOG: i32 = 1024;
@@ -62,15 +63,10 @@ impl TcpListener {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-        let addrs = resolve(&addr).await?;
-        let mut last = None;
-        for addr in addrs {
-            match TcpListener::bind_addr(addr, DEFAULT_BACKLOG, false) {
-                Ok(l) => return Ok(l),
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::InvalidInput)))
+        try_each(resolve(&addr).await?, |addr| {
+            ready(TcpListener::bind_addr(addr, DEFAULT_BACKLOG, false))
+        })
+        .await
     }
 
     /// Binds to one address, with the given backlog and `SO_REUSEPORT` choice.
