@@ -74,15 +74,14 @@ pub(crate) fn poll_send_file(
     })
 }
 
-/// asyncio's `SENDFILE_FALLBACK_READBUFFER_SIZE` (256 KiB): the fallback's read size for
-/// `sock_sendfile` and the stream sockets' `sendfile`.
-pub(crate) const SOCK_FALLBACK_CHUNK: usize = 256 * 1024;
-
 /// The largest `sendfile(2)` call (Linux caps one at 2 GiB less a page anyway).
 const MAX_CALL: usize = 1 << 30;
 
 /// Where the bytes go: a socket's zero-copy step, and a plain write for the fallback.
 pub(crate) trait Sink {
+    /// The fallback's read size: asyncio's `SENDFILE_FALLBACK_READBUFFER_SIZE` (256 KiB) for
+    /// `sock_sendfile` and the stream sockets (the default); a transport's is smaller.
+    const FALLBACK_CHUNK: usize = 256 * 1024;
     /// Whether the zero-copy path can be tried at all: always on a socket (the default),
     /// not for a TLS transport.
     fn native(&self) -> Result<(), SendfileError> {
@@ -101,14 +100,13 @@ pub(crate) trait Sink {
 }
 
 /// asyncio's `sendfile`: the zero-copy path, then the fallback if allowed and the first
-/// `sendfile(2)` could not send anything. `chunk` is the fallback's read size.
+/// `sendfile(2)` could not send anything.
 pub(crate) async fn send<S: Sink>(
     sink: &S,
     file: &File,
     offset: u64,
     count: Option<u64>,
     fallback: bool,
-    chunk: usize,
 ) -> Result<u64, SendfileError> {
     if count == Some(0) {
         return Err(SendfileError::InvalidArgument(
@@ -118,7 +116,7 @@ pub(crate) async fn send<S: Sink>(
     match native(sink, file, offset, count).await {
         Err(SendfileError::NotAvailable(why)) if fallback => {
             log::debug!("sendfile falls back to reads and writes: {why}");
-            copy(sink, file, offset, count, chunk).await
+            copy(sink, file, offset, count, S::FALLBACK_CHUNK).await
         }
         other => other,
     }

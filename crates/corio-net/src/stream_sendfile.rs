@@ -7,7 +7,7 @@ use std::io;
 use std::os::fd::BorrowedFd;
 
 use crate::family::Connection;
-use crate::sendfile::{SOCK_FALLBACK_CHUNK, Sink, poll_send_file, send};
+use crate::sendfile::{Sink, poll_send_file, send};
 use crate::{SendfileError, TcpStream, UnixStream};
 
 struct StreamSink<'a, C>(&'a C);
@@ -90,15 +90,7 @@ macro_rules! stream_sendfile {
                 count: Option<u64>,
                 fallback: bool,
             ) -> Result<u64, SendfileError> {
-                send(
-                    &StreamSink(self),
-                    file,
-                    offset,
-                    count,
-                    fallback,
-                    SOCK_FALLBACK_CHUNK,
-                )
-                .await
+                send(&StreamSink(self), file, offset, count, fallback).await
             }
         }
     };

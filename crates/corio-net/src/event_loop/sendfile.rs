@@ -10,7 +10,7 @@ use socket2::{SockRef, Type};
 
 use super::sock;
 use crate::SendfileError;
-use crate::sendfile::{SOCK_FALLBACK_CHUNK, Sink, send};
+use crate::sendfile::{Sink, send};
 
 struct SockSink<'a> {
     lp: &'a EventLoop,
@@ -54,13 +54,5 @@ pub(super) async fn sock_sendfile(
             "the socket must be non-blocking",
         ));
     }
-    send(
-        &SockSink { lp, fd },
-        file,
-        offset,
-        count,
-        fallback,
-        SOCK_FALLBACK_CHUNK,
-    )
-    .await
+    send(&SockSink { lp, fd }, file, offset, count, fallback).await
 }

@@ -15,9 +15,6 @@ use crate::SendfileError;
 use crate::family::RawSocket;
 use crate::sendfile::{Sink, poll_send_file, send};
 
-/// asyncio's transport fallback reads 16 KiB at a time.
-const FALLBACK_CHUNK: usize = 16 * 1024;
-
 /// The transport while a `sendfile` runs: reading paused (asyncio pauses it too), and,
 /// while `sendfile(2)` writes to the socket itself, the task's own writes held back.
 /// Dropping it (done, failed or cancelled) puts things back.
@@ -64,6 +61,9 @@ struct TransportSink<'a> {
 }
 
 impl Sink for TransportSink<'_> {
+    /// asyncio's transport fallback reads 16 KiB at a time.
+    const FALLBACK_CHUNK: usize = 16 * 1024;
+
     fn native(&self) -> Result<(), SendfileError> {
         match self.raw {
             Some(_) => Ok(()),
@@ -203,6 +203,6 @@ impl Transport {
             raw: state.raw.borrow().clone(),
         };
         // A fallback's last chunk may still be queued: asyncio returns then too.
-        send(&sink, file, offset, count, fallback, FALLBACK_CHUNK).await
+        send(&sink, file, offset, count, fallback).await
     }
 }
