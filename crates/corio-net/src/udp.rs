@@ -61,9 +61,7 @@ impl UdpSocket {
     fn bind_addr(addr: SocketAddr) -> io::Result<UdpSocket> {
         let socket = new_socket(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
         socket.bind(&addr.into())?;
-        Ok(UdpSocket {
-            inner: Async::new(std::net::UdpSocket::from(socket))?,
-        })
+        UdpSocket::from_std(std::net::UdpSocket::from(socket))
     }
 
     /// Wraps a bound std socket.

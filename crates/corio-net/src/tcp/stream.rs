@@ -135,9 +135,7 @@ impl TcpStream {
             socket.bind(&local.into())?;
         }
         let inner = connect::<std::net::TcpStream>(socket, &addr.into()).await?;
-        Ok(TcpStream {
-            inner: Arc::new(inner),
-        })
+        Ok(TcpStream::from_async(inner))
     }
 
     /// Wraps a connected std stream, registering it with the running loop's reactor (it is
@@ -161,9 +159,7 @@ impl TcpStream {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        Ok(TcpStream {
-            inner: Arc::new(Async::new(stream)?),
-        })
+        Ok(TcpStream::from_async(Async::new(stream)?))
     }
 
     pub(crate) fn from_async(inner: Async<std::net::TcpStream>) -> TcpStream {

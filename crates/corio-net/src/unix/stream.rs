@@ -76,9 +76,7 @@ impl UnixStream {
         let addr = SockAddr::unix(path)?;
         let socket = new_socket(Domain::UNIX, Type::STREAM, None)?;
         let inner = connect::<std::os::unix::net::UnixStream>(socket, &addr).await?;
-        Ok(UnixStream {
-            inner: Arc::new(inner),
-        })
+        Ok(UnixStream::from_async(inner))
     }
 
     /// A connected pair of sockets (`socketpair(2)`).
@@ -115,9 +113,7 @@ impl UnixStream {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
-        Ok(UnixStream {
-            inner: Arc::new(Async::new(stream)?),
-        })
+        Ok(UnixStream::from_async(Async::new(stream)?))
     }
 
     pub(crate) fn from_async(inner: Async<std::os::unix::net::UnixStream>) -> UnixStream {
