@@ -174,11 +174,9 @@ where
     let tls = crate::tls::ServerTls::new(config);
     let conn = sock.into_connection()?;
     let handshake = async {
-        with_connection!(conn, |s| super::tls::accept_tls(s, &tls, factory, None)
-            .await)
+        with_connection!(conn, |s| {
+            super::tls::run_tls(s, |s| tls.handshake(s), factory, None).await
+        })
     };
-    match corio_runtime::timeout(crate::tls::DEFAULT_HANDSHAKE_TIMEOUT, handshake).await {
-        Ok(result) => result,
-        Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out").into()),
-    }
+    super::tls::within(crate::tls::DEFAULT_HANDSHAKE_TIMEOUT, handshake).await
 }

@@ -121,7 +121,7 @@ where
                 let make = || (factory.borrow_mut())();
                 let handshake = async {
                     with_connection!(conn, |s| {
-                        super::tls::accept_tls(s, &tls, make, Some(guard)).await
+                        super::tls::run_tls(s, |s| tls.handshake(s), make, Some(guard)).await
                     })
                 };
                 match corio_runtime::timeout(timeout, handshake).await {
@@ -286,13 +286,8 @@ where
 {
     #[cfg(feature = "tls")]
     if let Some(tls) = &options.tls {
-        let handshake = super::tls::connect_tls(conn, factory, tls);
-        return match corio_runtime::timeout(options.tls_handshake_timeout, handshake).await {
-            Ok(result) => result,
-            Err(_) => {
-                Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out").into())
-            }
-        };
+        let handshake = super::tls::run_tls(conn, |c| tls.handshake(c), factory, None);
+        return super::tls::within(options.tls_handshake_timeout, handshake).await;
     }
     #[cfg(not(feature = "tls"))]
     let _ = options;

@@ -7,16 +7,17 @@ use std::io;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_io::{AsyncRead, AsyncWrite};
 use rustls::{ClientConfig, ServerConfig};
 
 use super::driver::Plain;
 use super::endpoints::{attach, create_server_with, create_unix_server_with, names};
-use super::{EndpointError, Protocol, SocketAddress, Transport};
+use super::{EndpointError, Protocol, Transport};
 use crate::family::Connection;
 use crate::streams::ConnectionGuard;
-use crate::tls::{ClientTls, ServerTls};
+use crate::tls::ClientTls;
 use crate::{Server, ServerOptions, TcpStream, UnixStream};
 
 /// [`create_connection`](super::create_connection) over TLS (asyncio's
@@ -244,7 +245,7 @@ where
 }
 
 /// Both families' `create_*tls_connection`: checks `server_name` before `connect` runs
-/// (a name no certificate can carry fails with no socket made), then [`connect_tls`].
+/// (a name no certificate can carry fails with no socket made), then [`run_tls`].
 async fn connect_then_tls<C, P, F>(
     connect: impl Future<Output = io::Result<C>>,
     factory: F,
@@ -258,53 +259,38 @@ where
 {
     let tls = ClientTls::new(config, server_name);
     tls.check_name()?;
-    connect_tls(connect.await?, factory, &tls).await
+    run_tls(connect.await?, |c| tls.handshake(c), factory, None).await
 }
 
-/// The client handshake on a connection of either family, then the protocol on it.
-pub(super) async fn connect_tls<C, P, F>(
+/// The TLS handshake on a connection of either family, client's or server's (`handshake`
+/// runs it), then a protocol made by `factory` on the decrypted stream; no protocol is made
+/// if the handshake fails. `guard` counts a server's connection.
+pub(super) async fn run_tls<C, S, P, F>(
     conn: C,
-    factory: F,
-    tls: &ClientTls,
-) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
-where
-    C: Connection,
-    P: Protocol,
-    F: FnOnce() -> P,
-{
-    run_after(names(&conn), tls.handshake(conn), factory, None).await
-}
-
-/// The server handshake on an accepted connection, then a protocol on it.
-pub(super) async fn accept_tls<C, P, F>(
-    conn: C,
-    tls: &ServerTls,
+    handshake: impl AsyncFnOnce(C) -> io::Result<S>,
     factory: F,
     guard: Option<ConnectionGuard>,
 ) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
 where
     C: Connection,
-    P: Protocol,
-    F: FnOnce() -> P,
-{
-    run_after(names(&conn), tls.handshake(conn), factory, guard).await
-}
-
-/// Either side's end of a connection: once `handshake` is done, a protocol made by
-/// `factory` runs on the decrypted stream (no protocol is made if the handshake fails).
-async fn run_after<S, P, F>(
-    names: (Option<SocketAddress>, Option<SocketAddress>),
-    handshake: impl Future<Output = io::Result<S>>,
-    factory: F,
-    guard: Option<ConnectionGuard>,
-) -> Result<(Transport, Rc<RefCell<P>>), EndpointError>
-where
     S: AsyncRead + AsyncWrite + Unpin + 'static,
     P: Protocol,
     F: FnOnce() -> P,
 {
-    let stream = handshake.await?;
+    let names = names(&conn);
+    let stream = handshake(conn).await?;
     let protocol = Rc::new(RefCell::new(factory()));
     let transport = attach(stream, Plain(protocol.clone()), names, None, guard)?;
     Ok((transport, protocol))
+}
+
+/// `handshake` within `timeout`: a late one is a `TimedOut` error.
+pub(super) async fn within<T>(
+    timeout: Duration,
+    handshake: impl Future<Output = Result<T, EndpointError>>,
+) -> Result<T, EndpointError> {
+    match corio_runtime::timeout(timeout, handshake).await {
+        Ok(result) => result,
+        Err(_) => Err(io::Error::new(io::ErrorKind::TimedOut, "TLS handshake timed out").into()),
+    }
 }
