@@ -98,6 +98,7 @@ pub mod protocol;
 mod resolve;
 mod sendfile;
 mod socket;
+mod stream_methods;
 mod stream_sendfile;
 mod streams;
 mod tcp;

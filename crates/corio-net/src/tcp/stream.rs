@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::{Shutdown, SocketAddr};
+use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,86 +194,6 @@ impl TcpStream {
         crate::streams::open::tcp_streams(self, limit)
     }
 
-    /// The std stream underneath (still non-blocking), for options corio does not wrap.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # corio_runtime::run(async {
-    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
-    /// assert!(stream.get_ref().peer_addr().is_ok());
-    /// # std::io::Result::Ok(())
-    /// # })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn get_ref(&self) -> &std::net::TcpStream {
-        self.inner.get_ref()
-    }
-
-    /// The address of the peer (asyncio's `get_extra_info("peername")`).
-    ///
-    /// # Errors
-    ///
-    /// The OS error (e.g. `NotConnected` after a reset).
-    ///
-    /// # Examples
-    ///
-    /// See [`connect`](TcpStream::connect).
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.get_ref().peer_addr()
-    }
-
-    /// The local address (asyncio's `get_extra_info("sockname")`).
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # corio_runtime::run(async {
-    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
-    /// assert!(stream.local_addr()?.ip().is_loopback());
-    /// # std::io::Result::Ok(())
-    /// # })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.get_ref().local_addr()
-    }
-
-    /// Shuts the read half, the write half or both down. Shutting the write half sends FIN:
-    /// the peer reads end-of-file.
-    ///
-    /// # Errors
-    ///
-    /// The OS error (e.g. `NotConnected`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::net::Shutdown;
-    /// use futures_lite::AsyncReadExt;
-    ///
-    /// # corio_runtime::run(async {
-    /// let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (mut conn, _) = listener.accept().await?;
-    /// client.shutdown(Shutdown::Write)?;
-    /// let mut rest = Vec::new();
-    /// assert_eq!(conn.read_to_end(&mut rest).await?, 0); // EOF
-    /// # std::io::Result::Ok(())
-    /// # })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.get_ref().shutdown(how)
-    }
-
     /// Reads into `buf`, waiting for data; `Ok(0)` is end-of-file.
     ///
     /// # Errors
@@ -349,59 +269,6 @@ impl TcpStream {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read_with(|s| s.peek(buf)).await
-    }
-
-    /// Waits until the socket is readable (cached readiness: see
-    /// [`Async`](corio_reactor::Async)).
-    ///
-    /// # Errors
-    ///
-    /// The reactor's OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # corio_runtime::run(async {
-    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (conn, _) = listener.accept().await?;
-    /// client.write(b"x").await?;
-    /// conn.readable().await?;
-    /// # std::io::Result::Ok(())
-    /// # })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.inner.readable().await
-    }
-
-    /// Waits until the socket is writable.
-    ///
-    /// # Errors
-    ///
-    /// The reactor's OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # corio_runtime::run(async {
-    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = corio_net::TcpStream::connect(listener.local_addr()?).await?;
-    /// client.writable().await?;
-    /// # std::io::Result::Ok(())
-    /// # })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.inner.writable().await
     }
 
     /// Whether Nagle's algorithm is off (`TCP_NODELAY`).
@@ -615,27 +482,6 @@ impl TcpStream {
     /// See [`send_buffer_size`](TcpStream::send_buffer_size).
     pub fn set_send_buffer_size(&self, size: usize) -> io::Result<()> {
         SockRef::from(self.get_ref()).set_send_buffer_size(size)
-    }
-
-    /// Takes the pending socket error (`SO_ERROR`), if any.
-    ///
-    /// # Errors
-    ///
-    /// The OS error from reading it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # corio_runtime::run(async {
-    /// # let listener = corio_net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = corio_net::TcpStream::connect(listener.local_addr()?).await?;
-    /// assert!(stream.take_error()?.is_none());
-    /// # std::io::Result::Ok(())
-    /// # })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.get_ref().take_error()
     }
 
     /// Polls for read readiness (for `poll`-style code such as hyper's I/O glue).

@@ -2,9 +2,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::Shutdown;
 use std::os::fd::AsRawFd;
-use std::os::unix::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -146,73 +144,6 @@ impl UnixStream {
         crate::streams::open::unix_streams(self, limit)
     }
 
-    /// The std stream underneath (still non-blocking).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// corio_runtime::run(async {
-    ///     let (a, _b) = corio_net::UnixStream::pair()?;
-    ///     assert!(a.get_ref().local_addr().is_ok());
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn get_ref(&self) -> &std::os::unix::net::UnixStream {
-        self.inner.get_ref()
-    }
-
-    /// The peer's address.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// See [`from_std`](UnixStream::from_std).
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.get_ref().peer_addr()
-    }
-
-    /// The local address.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// See [`get_ref`](UnixStream::get_ref).
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.get_ref().local_addr()
-    }
-
-    /// Shuts the read half, the write half or both down.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use futures_lite::AsyncReadExt;
-    ///
-    /// corio_runtime::run(async {
-    ///     let (a, mut b) = corio_net::UnixStream::pair()?;
-    ///     a.shutdown(std::net::Shutdown::Write)?;
-    ///     let mut rest = Vec::new();
-    ///     assert_eq!(b.read_to_end(&mut rest).await?, 0);
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.get_ref().shutdown(how)
-    }
-
     /// Reads into `buf`, waiting for data; `Ok(0)` is end-of-file.
     ///
     /// # Errors
@@ -255,75 +186,6 @@ impl UnixStream {
     /// See [`read`](UnixStream::read).
     pub async fn write(&self, buf: &[u8]) -> io::Result<usize> {
         self.inner.write(buf).await
-    }
-
-    /// Waits until the socket is readable.
-    ///
-    /// # Errors
-    ///
-    /// The reactor's OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// corio_runtime::run(async {
-    ///     let (a, b) = corio_net::UnixStream::pair()?;
-    ///     a.write(b"x").await?;
-    ///     b.readable().await?;
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.inner.readable().await
-    }
-
-    /// Waits until the socket is writable.
-    ///
-    /// # Errors
-    ///
-    /// The reactor's OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// corio_runtime::run(async {
-    ///     let (a, _b) = corio_net::UnixStream::pair()?;
-    ///     a.writable().await?;
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.inner.writable().await
-    }
-
-    /// Takes the pending socket error (`SO_ERROR`), if any.
-    ///
-    /// # Errors
-    ///
-    /// The OS error from reading it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// corio_runtime::run(async {
-    ///     let (a, _b) = corio_net::UnixStream::pair()?;
-    ///     assert!(a.take_error()?.is_none());
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.get_ref().take_error()
     }
 }
 
