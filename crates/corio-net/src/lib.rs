@@ -86,6 +86,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod datagram_methods;
 mod error;
 mod event_loop;
 mod family;

@@ -33,7 +33,7 @@ use crate::socket::{new_socket, try_each};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct UdpSocket {
-    inner: Async<std::net::UdpSocket>,
+    pub(crate) inner: Async<std::net::UdpSocket>,
 }
 
 impl UdpSocket {
@@ -87,23 +87,6 @@ impl UdpSocket {
         })
     }
 
-    /// The std socket underneath (still non-blocking), for options corio does not wrap.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// corio_runtime::run(async {
-    ///     let socket = corio_net::UdpSocket::bind("127.0.0.1:0").await?;
-    ///     assert!(socket.get_ref().local_addr().is_ok());
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn get_ref(&self) -> &std::net::UdpSocket {
-        self.inner.get_ref()
-    }
-
     /// Sets the default peer: `send`/`recv` then talk to it only.
     ///
     /// # Errors
@@ -131,15 +114,10 @@ impl UdpSocket {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub async fn connect(&self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        let addrs = resolve(&addr).await?;
-        let mut last = None;
-        for addr in addrs {
-            match self.get_ref().connect(addr) {
-                Ok(()) => return Ok(()),
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::InvalidInput)))
+        try_each(resolve(&addr).await?, |addr| {
+            ready(self.get_ref().connect(addr))
+        })
+        .await
     }
 
     /// Sends a datagram to `addr`; returns the bytes sent.
@@ -158,24 +136,6 @@ impl UdpSocket {
     pub async fn send_to(&self, buf: &[u8], addr: impl ToSocketAddrs) -> io::Result<usize> {
         let addr = resolve(&addr).await?[0];
         self.inner.write_with(|s| s.send_to(buf, addr)).await
-    }
-
-    /// Receives a datagram; returns its length and sender. A datagram longer than `buf`
-    /// is truncated.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe: if cancelled, nothing was received.
-    ///
-    /// # Examples
-    ///
-    /// See [`UdpSocket`].
-    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.inner.read_with(|s| s.recv_from(buf)).await
     }
 
     /// Receives a datagram without removing it from the queue.
@@ -206,68 +166,6 @@ impl UdpSocket {
         self.inner.read_with(|s| s.peek_from(buf)).await
     }
 
-    /// Sends to the connected peer.
-    ///
-    /// # Errors
-    ///
-    /// The OS error (`NotConnected` without [`connect`](UdpSocket::connect);
-    /// `ConnectionRefused` after an ICMP port unreachable).
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// See [`connect`](UdpSocket::connect).
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write_with(|s| s.send(buf)).await
-    }
-
-    /// Receives from the connected peer.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// See [`connect`](UdpSocket::connect).
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read_with(|s| s.recv(buf)).await
-    }
-
-    /// Polls to receive a datagram (for datagram transports).
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::task::{Context, Waker};
-    ///
-    /// corio_runtime::run(async {
-    ///     let s = corio_net::UdpSocket::bind("127.0.0.1:0").await?;
-    ///     let mut buf = [0; 8];
-    ///     assert!(s.poll_recv_from(&mut Context::from_waker(Waker::noop()), &mut buf).is_pending());
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<(usize, SocketAddr)>> {
-        self.inner.poll_read_with(cx, |s| s.recv_from(buf))
-    }
-
     /// Polls to send a datagram to `addr`.
     ///
     /// # Errors
@@ -295,32 +193,6 @@ impl UdpSocket {
         addr: SocketAddr,
     ) -> Poll<io::Result<usize>> {
         self.inner.poll_write_with(cx, |s| s.send_to(buf, addr))
-    }
-
-    /// The local address.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// See [`UdpSocket`].
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.get_ref().local_addr()
-    }
-
-    /// The connected peer's address.
-    ///
-    /// # Errors
-    ///
-    /// `NotConnected` without [`connect`](UdpSocket::connect).
-    ///
-    /// # Examples
-    ///
-    /// See [`connect`](UdpSocket::connect).
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.get_ref().peer_addr()
     }
 
     /// `SO_BROADCAST`.

@@ -3,9 +3,7 @@
 use std::fmt;
 use std::io;
 use std::os::fd::AsRawFd;
-use std::os::unix::net::SocketAddr;
 use std::path::Path;
-use std::task::{Context, Poll};
 
 use corio_reactor::Async;
 
@@ -28,7 +26,7 @@ use corio_reactor::Async;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct UnixDatagram {
-    inner: Async<std::os::unix::net::UnixDatagram>,
+    pub(crate) inner: Async<std::os::unix::net::UnixDatagram>,
 }
 
 impl UnixDatagram {
@@ -153,134 +151,6 @@ impl UnixDatagram {
     pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
         let path = path.as_ref();
         self.inner.write_with(|s| s.send_to(buf, path)).await
-    }
-
-    /// Receives a datagram and its sender's address.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// See [`bind`](UnixDatagram::bind).
-    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.inner.read_with(|s| s.recv_from(buf)).await
-    }
-
-    /// Sends to the connected peer.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// See [`UnixDatagram`].
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write_with(|s| s.send(buf)).await
-    }
-
-    /// Receives from the connected peer.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel safe.
-    ///
-    /// # Examples
-    ///
-    /// See [`UnixDatagram`].
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read_with(|s| s.recv(buf)).await
-    }
-
-    /// Polls to receive a datagram (for datagram transports).
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::task::{Context, Waker};
-    ///
-    /// corio_runtime::run(async {
-    ///     let (a, _b) = corio_net::UnixDatagram::pair()?;
-    ///     let mut buf = [0; 4];
-    ///     assert!(a.poll_recv_from(&mut Context::from_waker(Waker::noop()), &mut buf).is_pending());
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<(usize, SocketAddr)>> {
-        self.inner.poll_read_with(cx, |s| s.recv_from(buf))
-    }
-
-    /// The local address.
-    ///
-    /// # Errors
-    ///
-    /// The OS error.
-    ///
-    /// # Examples
-    ///
-    /// See [`from_std`](UnixDatagram::from_std).
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.get_ref().local_addr()
-    }
-
-    /// The connected peer's address.
-    ///
-    /// # Errors
-    ///
-    /// `NotConnected` if not connected.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// corio_runtime::run(async {
-    ///     let (a, _b) = corio_net::UnixDatagram::pair()?;
-    ///     assert!(a.peer_addr().is_ok());
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.get_ref().peer_addr()
-    }
-
-    /// The std socket underneath (still non-blocking).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// corio_runtime::run(async {
-    ///     let (a, _b) = corio_net::UnixDatagram::pair()?;
-    ///     assert!(a.get_ref().local_addr().is_ok());
-    ///     std::io::Result::Ok(())
-    /// })??;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn get_ref(&self) -> &std::os::unix::net::UnixDatagram {
-        self.inner.get_ref()
     }
 }
 
