@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use super::channel::Channel;
+use super::channel::{Channel, End, Receivers};
 use super::error::TryRecvError;
 use super::future::Recv;
-use crate::sync::{Arc, Ordering};
+use crate::sync::Arc;
 
 /// The receiving half of an [mpmc](super) channel; clone it for more
 /// consumers (each value goes to one of them).
@@ -25,12 +25,14 @@ use crate::sync::{Arc, Ordering};
 /// # });
 /// ```
 pub struct Receiver<T> {
-    channel: Arc<Channel<T>>,
+    end: End<T, Receivers>,
 }
 
 impl<T> Receiver<T> {
     pub(super) fn new(channel: Arc<Channel<T>>) -> Self {
-        Self { channel }
+        Self {
+            end: End::new(channel),
+        }
     }
 
     /// Receives a value, waiting while the channel is empty.
@@ -57,7 +59,7 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub fn recv(&self) -> Recv<'_, T> {
-        Recv::new(&self.channel)
+        Recv::new(&self.end)
     }
 
     /// Receives a value if there is one, without waiting.
@@ -78,7 +80,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
-        self.channel.try_recv()
+        self.end.try_recv()
     }
 
     /// Closes the channel: sends fail from now on and give their value back;
@@ -97,7 +99,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn close(&self) -> bool {
-        self.channel.close()
+        self.end.close()
     }
 
     /// Whether the channel is closed.
@@ -112,7 +114,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.channel.queue.is_closed()
+        self.end.is_closed()
     }
 
     /// The number of values in the channel.
@@ -127,7 +129,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.channel.queue.len()
+        self.end.len()
     }
 
     /// Whether the channel holds no value.
@@ -141,7 +143,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.channel.queue.is_empty()
+        self.end.is_empty()
     }
 
     /// Whether the channel is full (never, if unbounded).
@@ -156,7 +158,7 @@ impl<T> Receiver<T> {
     /// assert!(rx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.channel.queue.is_full()
+        self.end.is_full()
     }
 
     /// The channel's capacity; `None` if unbounded.
@@ -170,7 +172,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.capacity(), None);
     /// ```
     pub fn capacity(&self) -> Option<usize> {
-        self.channel.queue.capacity()
+        self.end.capacity()
     }
 
     /// The number of live senders.
@@ -186,7 +188,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.sender_count(), 0);
     /// ```
     pub fn sender_count(&self) -> usize {
-        self.channel.sender_count()
+        self.end.sender_count()
     }
 
     /// The number of live receivers, this one included.
@@ -200,32 +202,21 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.receiver_count(), 1);
     /// ```
     pub fn receiver_count(&self) -> usize {
-        self.channel.receiver_count()
+        self.end.receiver_count()
     }
 }
 
 impl<T> Clone for Receiver<T> {
     /// Another receiver on the same channel.
     fn clone(&self) -> Self {
-        self.channel.receiver_count.fetch_add(1, Ordering::Relaxed);
-        Self::new(self.channel.clone())
-    }
-}
-
-impl<T> Drop for Receiver<T> {
-    fn drop(&mut self) {
-        if self.channel.receiver_count.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.channel.close();
+        Self {
+            end: self.end.clone(),
         }
     }
 }
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver")
-            .field("len", &self.len())
-            .field("capacity", &self.capacity())
-            .field("closed", &self.is_closed())
-            .finish()
+        self.end.fmt(f)
     }
 }

@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use super::channel::Channel;
+use super::channel::{Channel, End, Senders};
 use super::error::TrySendError;
 use super::future::Send;
-use crate::sync::{Arc, Ordering};
+use crate::sync::Arc;
 
 /// The sending half of an [mpmc](super) channel; clone it for more
 /// producers.
@@ -26,12 +26,14 @@ use crate::sync::{Arc, Ordering};
 /// assert_eq!(rx.len(), 2);
 /// ```
 pub struct Sender<T> {
-    channel: Arc<Channel<T>>,
+    end: End<T, Senders>,
 }
 
 impl<T> Sender<T> {
     pub(super) fn new(channel: Arc<Channel<T>>) -> Self {
-        Self { channel }
+        Self {
+            end: End::new(channel),
+        }
     }
 
     /// Sends a value, waiting while the channel is full.
@@ -58,7 +60,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub fn send(&self, value: T) -> Send<'_, T> {
-        Send::new(&self.channel, value)
+        Send::new(&self.end, value)
     }
 
     /// Sends a value if there is room, without waiting.
@@ -79,7 +81,7 @@ impl<T> Sender<T> {
     /// assert!(tx.try_send(2).unwrap_err().is_closed());
     /// ```
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
-        self.channel.try_send(value)
+        self.end.try_send(value)
     }
 
     /// Closes the channel: sends fail from now on, receivers drain what is
@@ -98,7 +100,7 @@ impl<T> Sender<T> {
     /// assert!(rx.try_recv().unwrap_err().is_closed());
     /// ```
     pub fn close(&self) -> bool {
-        self.channel.close()
+        self.end.close()
     }
 
     /// Whether the channel is closed.
@@ -114,7 +116,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.channel.queue.is_closed()
+        self.end.is_closed()
     }
 
     /// The number of values in the channel.
@@ -129,7 +131,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.channel.queue.len()
+        self.end.len()
     }
 
     /// Whether the channel holds no value.
@@ -143,7 +145,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.channel.queue.is_empty()
+        self.end.is_empty()
     }
 
     /// Whether the channel is full (never, if unbounded).
@@ -158,7 +160,7 @@ impl<T> Sender<T> {
     /// assert!(tx.is_full());
     /// ```
     pub fn is_full(&self) -> bool {
-        self.channel.queue.is_full()
+        self.end.is_full()
     }
 
     /// The channel's capacity; `None` if unbounded.
@@ -172,7 +174,7 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.capacity(), Some(8));
     /// ```
     pub fn capacity(&self) -> Option<usize> {
-        self.channel.queue.capacity()
+        self.end.capacity()
     }
 
     /// The number of live receivers.
@@ -188,7 +190,7 @@ impl<T> Sender<T> {
     /// # drop(rx2);
     /// ```
     pub fn receiver_count(&self) -> usize {
-        self.channel.receiver_count()
+        self.end.receiver_count()
     }
 
     /// The number of live senders, this one included.
@@ -202,32 +204,21 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.sender_count(), 1);
     /// ```
     pub fn sender_count(&self) -> usize {
-        self.channel.sender_count()
+        self.end.sender_count()
     }
 }
 
 impl<T> Clone for Sender<T> {
     /// Another sender on the same channel.
     fn clone(&self) -> Self {
-        self.channel.sender_count.fetch_add(1, Ordering::Relaxed);
-        Self::new(self.channel.clone())
-    }
-}
-
-impl<T> Drop for Sender<T> {
-    fn drop(&mut self) {
-        if self.channel.sender_count.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.channel.close();
+        Self {
+            end: self.end.clone(),
         }
     }
 }
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender")
-            .field("len", &self.len())
-            .field("capacity", &self.capacity())
-            .field("closed", &self.is_closed())
-            .finish()
+        self.end.fmt(f)
     }
 }
