@@ -1,6 +1,5 @@
 //! The state both ends of an mpmc channel share.
 
-use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
@@ -102,9 +101,6 @@ impl<T> Channel<T> {
 
 /// Which live-handle count an [`End`] is part of.
 pub(super) trait Side {
-    /// The `Debug` name of the public handle.
-    const NAME: &'static str;
-
     /// This side's count of live handles in `channel`.
     fn count<T>(channel: &Channel<T>) -> &AtomicUsize;
 }
@@ -114,8 +110,6 @@ pub(super) trait Side {
 pub(super) enum Senders {}
 
 impl Side for Senders {
-    const NAME: &'static str = "Sender";
-
     fn count<T>(channel: &Channel<T>) -> &AtomicUsize {
         &channel.sender_count
     }
@@ -126,8 +120,6 @@ impl Side for Senders {
 pub(super) enum Receivers {}
 
 impl Side for Receivers {
-    const NAME: &'static str = "Receiver";
-
     fn count<T>(channel: &Channel<T>) -> &AtomicUsize {
         &channel.receiver_count
     }
@@ -172,15 +164,5 @@ impl<T, S: Side> Drop for End<T, S> {
         if S::count(&self.channel).fetch_sub(1, Ordering::AcqRel) == 1 {
             self.channel.close();
         }
-    }
-}
-
-impl<T, S: Side> fmt::Debug for End<T, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(S::NAME)
-            .field("len", &self.len())
-            .field("capacity", &self.capacity())
-            .field("closed", &self.is_closed())
-            .finish()
     }
 }

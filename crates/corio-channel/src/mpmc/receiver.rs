@@ -5,6 +5,7 @@ use std::fmt;
 use super::channel::{Channel, End, Receivers};
 use super::error::TryRecvError;
 use super::future::Recv;
+use super::handle::handle_methods;
 use crate::sync::Arc;
 
 /// The receiving half of an [mpmc](super) channel; clone it for more
@@ -101,122 +102,6 @@ impl<T> Receiver<T> {
     pub fn close(&self) -> bool {
         self.end.close()
     }
-
-    /// Whether the channel is closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// drop(tx);
-    /// assert!(rx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.end.is_closed()
-    }
-
-    /// The number of values in the channel.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded();
-    /// tx.try_send(()).unwrap();
-    /// assert_eq!(rx.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.end.len()
-    }
-
-    /// Whether the channel holds no value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (_tx, rx) = mpmc::unbounded::<i32>();
-    /// assert!(rx.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.end.is_empty()
-    }
-
-    /// Whether the channel is full (never, if unbounded).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::bounded(1).unwrap();
-    /// tx.try_send(()).unwrap();
-    /// assert!(rx.is_full());
-    /// ```
-    pub fn is_full(&self) -> bool {
-        self.end.is_full()
-    }
-
-    /// The channel's capacity; `None` if unbounded.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (_tx, rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(rx.capacity(), None);
-    /// ```
-    pub fn capacity(&self) -> Option<usize> {
-        self.end.capacity()
-    }
-
-    /// The number of live senders.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(rx.sender_count(), 1);
-    /// drop(tx);
-    /// assert_eq!(rx.sender_count(), 0);
-    /// ```
-    pub fn sender_count(&self) -> usize {
-        self.end.sender_count()
-    }
-
-    /// The number of live receivers, this one included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (_tx, rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(rx.receiver_count(), 1);
-    /// ```
-    pub fn receiver_count(&self) -> usize {
-        self.end.receiver_count()
-    }
 }
 
-impl<T> Clone for Receiver<T> {
-    /// Another receiver on the same channel.
-    fn clone(&self) -> Self {
-        Self {
-            end: self.end.clone(),
-        }
-    }
-}
-
-impl<T> fmt::Debug for Receiver<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.end.fmt(f)
-    }
-}
+handle_methods!(Receiver, "receiver", "rx");

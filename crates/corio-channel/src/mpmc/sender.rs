@@ -5,6 +5,7 @@ use std::fmt;
 use super::channel::{Channel, End, Senders};
 use super::error::TrySendError;
 use super::future::Send;
+use super::handle::handle_methods;
 use crate::sync::Arc;
 
 /// The sending half of an [mpmc](super) channel; clone it for more
@@ -102,123 +103,6 @@ impl<T> Sender<T> {
     pub fn close(&self) -> bool {
         self.end.close()
     }
-
-    /// Whether the channel is closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// assert!(!tx.is_closed());
-    /// drop(rx);
-    /// assert!(tx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.end.is_closed()
-    }
-
-    /// The number of values in the channel.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::unbounded();
-    /// tx.try_send(()).unwrap();
-    /// assert_eq!(tx.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.end.len()
-    }
-
-    /// Whether the channel holds no value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::unbounded::<i32>();
-    /// assert!(tx.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.end.is_empty()
-    }
-
-    /// Whether the channel is full (never, if unbounded).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::bounded(1).unwrap();
-    /// tx.try_send(()).unwrap();
-    /// assert!(tx.is_full());
-    /// ```
-    pub fn is_full(&self) -> bool {
-        self.end.is_full()
-    }
-
-    /// The channel's capacity; `None` if unbounded.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::bounded::<i32>(8).unwrap();
-    /// assert_eq!(tx.capacity(), Some(8));
-    /// ```
-    pub fn capacity(&self) -> Option<usize> {
-        self.end.capacity()
-    }
-
-    /// The number of live receivers.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// let rx2 = rx.clone();
-    /// assert_eq!(tx.receiver_count(), 2);
-    /// # drop(rx2);
-    /// ```
-    pub fn receiver_count(&self) -> usize {
-        self.end.receiver_count()
-    }
-
-    /// The number of live senders, this one included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(tx.sender_count(), 1);
-    /// ```
-    pub fn sender_count(&self) -> usize {
-        self.end.sender_count()
-    }
 }
 
-impl<T> Clone for Sender<T> {
-    /// Another sender on the same channel.
-    fn clone(&self) -> Self {
-        Self {
-            end: self.end.clone(),
-        }
-    }
-}
-
-impl<T> fmt::Debug for Sender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.end.fmt(f)
-    }
-}
+handle_methods!(Sender, "sender", "tx");
