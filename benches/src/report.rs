@@ -163,7 +163,8 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          ```\n\n",
     );
     md.push_str(
-        "Each case is warmed up once per contender, then run 5 times (1 with `--quick`), the \
+        "Each case is warmed up once per contender, then run 5 times (1 with `--quick`; three times \
+         as many for the HTTP latency cases), the \
          contenders taking turns within each round so that a burst of load on the machine hits them \
          alike; the table shows medians. Each run builds a fresh runtime outside the timed region. \
          The harness is an ordinary release build (no LTO, no special codegen flags) and uses glibc's \
@@ -180,13 +181,28 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     let _ = writeln!(md, "- corio commit: `{}`", m.commit);
     let _ = writeln!(
         md,
-        "- Runs per case: {}{}",
+        "- Runs per case: {} ({} for the latency cases, `http_hyper` and `http_raw`){}",
         options.runs(),
+        options.runs() * crate::measure::LATENCY_RUNS_FACTOR,
         if options.quick {
             " (`--quick`: these numbers are a smoke run, not a measurement)"
         } else {
             ""
         }
+    );
+    let st = &m.stalls;
+    let _ = writeln!(
+        md,
+        "- Host preemption, probed before writing this page: a thread spinning on each core for \
+         {:.0} s saw {} gaps over 100 µs ({} over 1 ms, the longest {:.1} ms), {:.1} ms lost per \
+         core-second. This is why one run's p99 latency is noisy, and why the latency rows take \
+         the median of {} runs.",
+        st.window.as_secs_f64(),
+        st.over_100us,
+        st.over_1ms,
+        st.longest.as_secs_f64() * 1e3,
+        st.lost_per_sec.as_secs_f64() * 1e3,
+        options.runs() * crate::measure::LATENCY_RUNS_FACTOR,
     );
     md.push_str(
         "- The machine is shared and noisy (other builds may run at the same time): quote ratios, \
