@@ -286,6 +286,26 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          - The channel and lock rows compare the crates each ecosystem reaches for (tokio's own \
          primitives; async-channel and async-lock for smol), each on its own runtime.\n",
     );
+    md.push_str("\n## Tail latency (the HTTP rows)\n\n");
+    md.push_str(
+        "- **What decides one run's p99 here is the host, not the runtime.** This machine is a \
+         virtual machine whose host takes each vCPU away a few times a second for up to several \
+         milliseconds (the probe under *This run*). A stall of either the server's core or wrk's \
+         holds back the 64 requests then in flight, and whether such stalls touch more or fewer \
+         than 1% of a 2-second run's ~280,000 requests moves that run's p99 from about 0.7 ms to \
+         2-10 ms. With 5 runs a case, the `http_hyper_p99` ratio against tokio went from 0.90x to \
+         1.52x between invocations of the same code, so the latency cases take the median of 15 \
+         runs.\n\
+         - **Where the runtimes do differ is the body of the distribution.** Over 20 interleaved \
+         runs (`cargo xtask bench http_hyper --runs=20`, which prints p50/p75/p90/p99 for every \
+         run), hyper on corio against hyper on tokio current-thread, medians: p50 323 µs vs \
+         389, p75 443 vs 491, p90 582 vs 601, p99 1020 vs 1320. Both loops serve ready \
+         connections in the order epoll reports them, poll for I/O only when their run queue is \
+         empty (or every 61 ticks while busy) and wake about 10 connections per wait \
+         (perf's `syscalls:sys_exit_epoll_*` tracepoints: 9.6 events per wait for corio, 10.9 \
+         for tokio); the single wrk thread, not the server, is the bottleneck at ~140,000 \
+         requests/s.\n",
+    );
     md.push_str("\n## Where corio is behind, and why\n\n");
     md.push_str(
         "Measured with callgrind (`--only=corio`) and perf; the causes, not guesses. Rows within \
