@@ -300,8 +300,8 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          runs (`cargo xtask bench http_hyper --runs=20`, which prints p50/p75/p90/p99 for every \
          run), hyper on corio against hyper on tokio current-thread, medians: p50 323 µs vs \
          389, p75 443 vs 491, p90 582 vs 601, p99 1020 vs 1320. Both loops serve ready \
-         connections in the order epoll reports them, poll for I/O only when their run queue is \
-         empty (or every 61 ticks while busy) and wake about 10 connections per wait \
+         connections in the order epoll reports them, poll for I/O when their run queue is empty \
+         (and, while busy, tokio every 61 task polls, corio every 61 loop iterations), and wake about 10 connections per wait \
          (perf's `syscalls:sys_exit_epoll_*` tracepoints: 9.6 events per wait for corio, 10.9 \
          for tokio); the single wrk thread, not the server, is the bottleneck at ~140,000 \
          requests/s.\n",
