@@ -149,6 +149,7 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
         "cargo xtask bench                    # every row, 5 runs each, prints the table\n",
     );
     md.push_str("cargo xtask bench --quick            # 1 run each: a smoke test\n");
+    md.push_str("cargo xtask bench http --runs=20     # 20 runs (60 for the latency cases)\n");
     md.push_str("cargo xtask bench spawn sleep        # only the rows whose id contains `spawn` or `sleep`\n");
     md.push_str(
         "cargo xtask bench --write            # also rewrites this page and benchmarks.svg\n",
@@ -297,8 +298,8 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          1.52x between invocations of the same code, so the latency cases take the median of 15 \
          runs.\n\
          - **Where the runtimes do differ is the body of the distribution.** Over 20 interleaved \
-         runs (`cargo xtask bench http_hyper --runs=20`, which prints p50/p75/p90/p99 for every \
-         run), hyper on corio against hyper on tokio current-thread, medians: p50 323 µs vs \
+         runs (measured on 2026-12-01 before this page's run; every run prints its \
+         p50/p75/p90/p99, and `--runs=N` sets the count), hyper on corio against hyper on tokio current-thread, medians: p50 323 µs vs \
          389, p75 443 vs 491, p90 582 vs 601, p99 1020 vs 1320. Both loops serve ready \
          connections in the order epoll reports them, poll for I/O when their run queue is empty \
          (and, while busy, tokio every 61 task polls, corio every 61 loop iterations), and wake about 10 connections per wait \
