@@ -378,7 +378,7 @@ impl LocalExecutor {
         }
         let meta = runnable.metadata();
         let key = self.inner.tasks.borrow_mut().insert(meta);
-        meta.registry_key.set(key);
+        meta.set_registry_key(key);
         let task = Task::new(join);
         self.inner.push_local(Ready::Task(runnable));
         task

@@ -36,19 +36,18 @@ pub(crate) fn discard_entry(entry: Ready) {
 /// nothing (the executor is in the task's metadata), so that async-task stores nothing for
 /// it and makes no temporary waker around each call.
 pub(crate) fn schedule(runnable: TaskRunnable) {
-    let running = running_for(&runnable.metadata().shared);
+    let running = running_for(runnable.metadata().shared());
     // SAFETY: see `running_for`: we are inside a wake during the batch.
     if let Some(inner) = unsafe { running.as_ref() } {
         inner.push_local(Ready::Task(runnable));
         return;
     }
-    if let Some(inner) = local_inner(&runnable.metadata().shared) {
+    if let Some(inner) = local_inner(runnable.metadata().shared()) {
         inner.push_local(Ready::Task(runnable));
         return;
     }
-    let shared = &runnable.metadata().shared;
+    let shared = runnable.metadata().shared_arc();
     let owner = shared.owner;
-    let shared = shared.clone();
     if let Err(RemoteEntry::Task(runnable)) = shared.push(RemoteEntry::Task(runnable.into())) {
         // The executor is closed. A task's future may only be dropped on its own thread:
         // there, now; elsewhere it is kept for that thread to drop when the executor goes

@@ -31,7 +31,7 @@ unsafe impl Send for SendRunnable {}
 
 impl From<TaskRunnable> for SendRunnable {
     fn from(runnable: TaskRunnable) -> SendRunnable {
-        let owner = runnable.metadata().shared.owner;
+        let owner = runnable.metadata().shared().owner;
         SendRunnable {
             runnable: ManuallyDrop::new(runnable),
             owner,

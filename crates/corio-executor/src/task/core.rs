@@ -1,6 +1,7 @@
-use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::ptr::NonNull;
@@ -51,6 +52,8 @@ const WAKER_REGISTERED: u16 = 0b1_0000_0000;
 /// `try_take`). Kept here rather than in the handle, which every spawner keeps: 24 bytes
 /// instead of 32 a handle (a million kept handles touched 8 MB less in the spawn row).
 const TAKEN: u16 = 0b10_0000_0000;
+/// The task was shared: it has an entry in [`HANDLES`].
+const SHARED: u16 = 0b100_0000_0000;
 
 /// What a task gives async-task when it finishes: its outcome if its only handle is
 /// async-task's own, `None` otherwise (the shared handle part got it, or nobody wants it).
@@ -83,40 +86,150 @@ fn names() -> std::sync::MutexGuard<'static, BTreeMap<usize, String>> {
 /// so it lives in the task's one allocation, next to the future: a detached task costs that
 /// allocation, a registry slot and its place in the ready queue, nothing more.
 ///
-/// Threads: `shared` may be read from any thread (a wake from another thread schedules
-/// through it), and the whole value may be dropped on any thread (the last waker of a
-/// finished task may be dropped anywhere), so every field's drop is thread-safe. Everything
-/// else is read and written on the executor's thread only.
+/// Size: 30 bytes, aligned to 2 (the integers are byte arrays, the executor pointer is read
+/// by value), so that async-task's header (32 bytes of its own, this, and the 1-byte
+/// `propagate_panic` flag of its `std` feature) is 64 bytes, not 72 or 80: with a 40-byte
+/// future the task fits glibc's 112-byte chunk instead of the 128-byte one, with an 8-byte
+/// future the 80-byte chunk instead of the 96-byte one (16 bytes less a task, and fewer
+/// pages touched per spawn). The shared handles' pointer, which only shared tasks have, is
+/// kept out of it (see [`HANDLES`]).
+///
+/// Threads: [`TaskMeta::shared`] may be read from any thread (a wake from another thread
+/// schedules through it), and the whole value may be dropped on any thread (the last waker
+/// of a finished task may be dropped anywhere), so its drop is thread-safe. Everything else
+/// is read and written on the executor's thread only.
+#[repr(C, packed(2))]
 pub(crate) struct TaskMeta {
-    /// The executor's thread-safe part: where wakes go.
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) id: TaskId,
-    /// The [`SharedTask`](crate::SharedTask) handles' part (an `Rc<SharedInner<T>>`'s
-    /// pointee, type-erased), once the task was shared: the completing task puts its output
-    /// there and wakes its waiters and callbacks. Cleared by `SharedInner::drop` before the
-    /// pointee goes away.
-    pub(crate) handle: Cell<Option<NonNull<()>>>,
+    /// The executor's thread-safe part, where wakes go: an `Arc<Shared>`'s pointer
+    /// (`Arc::into_raw`), whose count `drop` gives back. Read by value, never by reference
+    /// (the field may be unaligned).
+    shared: NonNull<Shared>,
+    id: TaskId,
     /// The number of the task's last step (see [`context::TaskStep`]): an await that was
     /// polled in it is the one the task is suspended in (see [`AwaitMark`](crate::AwaitMark)).
-    /// In the allocation's slack: async-task's header with this field still fits glibc's
-    /// 112-byte chunk.
-    pub(crate) last_step: Cell<u64>,
+    last_step: Cell<[u8; 8]>,
     /// The task's key in the executor's registry of live tasks.
-    pub(crate) registry_key: Cell<u32>,
-    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`] and [`NAMED`].
+    registry_key: Cell<[u8; 4]>,
+    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`], [`NAMED`]...
     flags: Cell<u16>,
+}
+
+// async-task's header is 32 bytes plus the metadata plus a 1-byte flag, rounded up to 8:
+// 64 bytes only while the metadata is at most 31 bytes (see `TaskMeta`).
+const _: () = assert!(std::mem::size_of::<TaskMeta>() <= 31);
+
+thread_local! {
+    /// The [`SharedTask`](crate::SharedTask) handles' part of each task that was shared (an
+    /// `Rc<SharedInner<T>>`'s pointee, type-erased), by the address of the task's metadata: the
+    /// completing task puts its output there and wakes its waiters and callbacks. An entry is
+    /// removed by `SharedInner::drop` before the pointee goes away. Only shared tasks have one
+    /// (flag [`SHARED`]), so a table on the executor's thread (where the `Rc` lives) keeps the
+    /// pointer out of every task's metadata.
+    static HANDLES: RefCell<HashMap<usize, NonNull<()>, BuildHasherDefault<AddressHasher>>> =
+        RefCell::new(HashMap::default());
+}
+
+/// A hasher for the addresses of task metadata: distinct, 2-aligned, in a few regions. A
+/// multiplication spreads them over the table's bits (`std`'s SipHash would cost more than
+/// the rest of the lookup; no hashing crate is a dependency for this one use).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // The high bits pick hashbrown's bucket and control bytes: a Fibonacci multiply
+        // carries every address bit into them.
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 impl TaskMeta {
     pub(crate) fn new(id: TaskId, shared: Arc<Shared>) -> TaskMeta {
         TaskMeta {
-            shared,
+            shared: NonNull::new(Arc::into_raw(shared).cast_mut())
+                .expect("an Arc's pointer is not null"),
             id,
-            handle: Cell::new(None),
-            last_step: Cell::new(0),
-            registry_key: Cell::new(u32::MAX),
+            last_step: Cell::new(0u64.to_ne_bytes()),
+            registry_key: Cell::new(u32::MAX.to_ne_bytes()),
             flags: Cell::new(State::Pending as u16),
         }
+    }
+
+    /// The executor's thread-safe part.
+    pub(crate) fn shared(&self) -> &Shared {
+        let ptr = self.shared;
+        // SAFETY: `ptr` came from `Arc::into_raw` in `new`, and that count is given back only
+        // by `drop`: the `Shared` outlives `self`, hence the returned borrow.
+        unsafe { ptr.as_ref() }
+    }
+
+    /// A counted reference to the executor's thread-safe part (for code that outlives the
+    /// task's allocation).
+    pub(crate) fn shared_arc(&self) -> Arc<Shared> {
+        let ptr = self.shared.as_ptr().cast_const();
+        // SAFETY: `ptr` came from `Arc::into_raw` and its count is still held by `self` (see
+        // `shared`); the new count is the returned `Arc`'s.
+        unsafe {
+            Arc::increment_strong_count(ptr);
+            Arc::from_raw(ptr)
+        }
+    }
+
+    pub(crate) fn id(&self) -> TaskId {
+        self.id
+    }
+
+    pub(crate) fn last_step(&self) -> u64 {
+        u64::from_ne_bytes(self.last_step.get())
+    }
+
+    pub(crate) fn registry_key(&self) -> u32 {
+        u32::from_ne_bytes(self.registry_key.get())
+    }
+
+    pub(crate) fn set_registry_key(&self, key: u32) {
+        self.registry_key.set(key.to_ne_bytes());
+    }
+
+    /// Records the shared handles' part of the task (see [`HANDLES`]); on the executor's
+    /// thread.
+    pub(crate) fn set_handle(&self, ptr: NonNull<()>) {
+        let old = HANDLES.with(|h| h.borrow_mut().insert(self.addr(), ptr));
+        debug_assert!(old.is_none(), "a task was shared twice");
+        self.set(SHARED, true);
+    }
+
+    /// Forgets the shared handles' part of the task, if it has one.
+    pub(crate) fn clear_handle(&self) {
+        if self.has(SHARED) {
+            self.set(SHARED, false);
+            // During the thread's teardown the table may be gone, and with it the entry.
+            let _ = HANDLES.try_with(|h| h.borrow_mut().remove(&self.addr()));
+        }
+    }
+
+    fn handle(&self) -> Option<NonNull<()>> {
+        if !self.has(SHARED) {
+            return None;
+        }
+        HANDLES
+            .try_with(|h| h.borrow().get(&self.addr()).copied())
+            .ok()
+            .flatten()
+    }
+
+    fn addr(&self) -> usize {
+        std::ptr::from_ref(self).addr()
     }
 
     pub(crate) fn state(&self) -> State {
@@ -189,7 +302,7 @@ impl TaskMeta {
             State::Cancelled => Some(TaskError::Cancelled),
             State::Panicked => {
                 let panic = if self.has(FAILED) {
-                    failures().get(&std::ptr::from_ref(self).addr()).cloned()
+                    failures().get(&self.addr()).cloned()
                 } else {
                     None
                 };
@@ -202,7 +315,7 @@ impl TaskMeta {
     }
 
     fn remember_failure(&self, panic: Panic) {
-        let old = failures().insert(std::ptr::from_ref(self).addr(), panic);
+        let old = failures().insert(self.addr(), panic);
         self.set(FAILED, true);
         drop(old);
     }
@@ -230,23 +343,23 @@ impl TaskMeta {
             return false;
         }
         self.mark_cancel_requested();
-        let key = self.registry_key.get();
-        with_local_inner(&self.shared, |inner| inner.wake_task(key, self));
+        let key = self.registry_key();
+        with_local_inner(self.shared(), |inner| inner.wake_task(key, self));
         true
     }
 
     /// The name given with `set_name`, or `Task-N`.
     pub(crate) fn name(&self) -> String {
         if self.flags.get() & NAMED != 0
-            && let Some(name) = names().get(&std::ptr::from_ref(self).addr())
+            && let Some(name) = names().get(&self.addr())
         {
             return name.clone();
         }
-        self.id.default_name()
+        self.id().default_name()
     }
 
     pub(crate) fn set_name(&self, name: String) {
-        let old = names().insert(std::ptr::from_ref(self).addr(), name);
+        let old = names().insert(self.addr(), name);
         self.flags.set(self.flags.get() | NAMED);
         drop(old);
     }
@@ -263,10 +376,10 @@ impl TaskMeta {
             Err(_) => State::Panicked,
         };
         self.set_state(state);
-        let shared = self.handle.get().map(|ptr| {
+        let shared = self.handle().map(|ptr| {
             let ptr = ptr.cast::<SharedInner<T>>().as_ptr().cast_const();
-            // SAFETY: `handle` is set only while the `Rc<SharedInner<T>>` it points into is
-            // alive (its drop clears it first), with this task's output type `T` (set by
+            // SAFETY: the handle is recorded only while the `Rc<SharedInner<T>>` it points into
+            // is alive (its drop clears it first), with this task's output type `T` (set by
             // `Task::share`, whose `Task<F::Output>` it is). We are on the executor's thread,
             // where that Rc lives. Taking a strong count of our own keeps it alive while the
             // wakers below run code that may drop the last handle.
@@ -278,8 +391,8 @@ impl TaskMeta {
         // The registry forgets the task before any user code runs below (a hook, a waker):
         // if that code panics, the unwinding may free the task, and the registry must not
         // be left pointing at it.
-        let key = self.registry_key.get();
-        with_local_inner(&self.shared, |inner| inner.unregister_task(key, self));
+        let key = self.registry_key();
+        with_local_inner(self.shared(), |inner| inner.unregister_task(key, self));
         if let Some(shared) = shared {
             SharedInner::finish(&shared, out);
             return None;
@@ -290,7 +403,7 @@ impl TaskMeta {
         // Nobody can ever look at this outcome: report a panic now (asyncio reports an
         // exception never retrieved when the task is collected).
         if let Err(TaskError::Panicked(panic)) = &out {
-            with_local_inner(&self.shared, |inner| {
+            with_local_inner(self.shared(), |inner| {
                 inner.report(ExecutorEvent::UnretrievedPanic {
                     task: &self.name(),
                     message: panic.message(),
@@ -304,12 +417,16 @@ impl TaskMeta {
 
 impl Drop for TaskMeta {
     fn drop(&mut self) {
+        let shared = self.shared.as_ptr().cast_const();
+        // SAFETY: the count taken by `Arc::into_raw` in `new`, given back once, here; the
+        // borrows `shared()` gave out ended with the borrow of `self`.
+        drop(unsafe { Arc::from_raw(shared) });
         if self.flags.get() & NAMED != 0 {
-            let name = names().remove(&std::ptr::from_ref(self).addr());
+            let name = names().remove(&self.addr());
             drop(name);
         }
         if self.has(FAILED) {
-            let message = failures().remove(&std::ptr::from_ref(self).addr());
+            let message = failures().remove(&self.addr());
             drop(message);
         }
     }
@@ -395,7 +512,7 @@ where
         };
         let slow = context::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
-        meta.last_step.set(step);
+        meta.last_step.set(step.to_ne_bytes());
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
         let elapsed = started.map(|s| s.elapsed());
         let result = match polled {
@@ -405,8 +522,8 @@ where
                     // registry keeps a reference (tasks that end in their first step, the
                     // common case, never pay for it).
                     meta.set(WAKER_REGISTERED, true);
-                    let key = meta.registry_key.get();
-                    with_local_inner(&meta.shared, |inner| {
+                    let key = meta.registry_key();
+                    with_local_inner(meta.shared(), |inner| {
                         inner.set_task_waker(key, meta, cx.waker());
                     });
                 }
@@ -443,7 +560,7 @@ where
         // prints "<Task finished ...> took 0.207 seconds").
         if let (Some(threshold), Some(elapsed)) = (slow, elapsed)
             && elapsed > threshold
-            && let Some(inner) = local_inner(&meta.shared)
+            && let Some(inner) = local_inner(meta.shared())
         {
             inner.report(ExecutorEvent::SlowStep(&SlowStep {
                 kind: StepKind::Task(AnyTask::from_waker(cx.waker().clone())),
@@ -487,6 +604,6 @@ fn drop_future<F>(future: Pin<&mut Option<F>>) -> Option<Panic> {
 /// [`drop_future`] for a task that is cancelled (or closed) while suspended: the awaits it
 /// was suspended in see that the drop abandons them (see [`AwaitMark`](crate::AwaitMark)).
 fn drop_cancelled<F>(future: Pin<&mut Option<F>>, meta: &TaskMeta) -> Option<Panic> {
-    let _cancelling = context::enter_cancel_drop(meta.last_step.get());
+    let _cancelling = context::enter_cancel_drop(meta.last_step());
     drop_future(future)
 }
