@@ -1,7 +1,6 @@
-use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::future::Future;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::ptr::NonNull;
@@ -18,6 +17,7 @@ use crate::error::{Panic, TaskError};
 use crate::event::{ExecutorEvent, SlowStep, StepKind};
 use crate::remote::Shared;
 use crate::task::any::{AnyTask, TaskId};
+use crate::task::handles;
 use crate::task::raw::meta_of;
 use crate::task::shared::SharedInner;
 
@@ -52,8 +52,10 @@ const WAKER_REGISTERED: u16 = 0b1_0000_0000;
 /// `try_take`). Kept here rather than in the handle, which every spawner keeps: 24 bytes
 /// instead of 32 a handle (a million kept handles touched 8 MB less in the spawn row).
 const TAKEN: u16 = 0b10_0000_0000;
-/// The task was shared: it has an entry in [`HANDLES`].
-const SHARED: u16 = 0b100_0000_0000;
+/// The flags' bits; the high bits of [`TaskMeta::flags`] hold the low bits of the task's
+/// handles' slot (see [`handles`]).
+const FLAG_BITS: u32 = 11;
+const FLAG_MASK: u16 = (1 << FLAG_BITS) - 1;
 
 /// What a task gives async-task when it finishes: its outcome if its only handle is
 /// async-task's own, `None` otherwise (the shared handle part got it, or nobody wants it).
@@ -86,72 +88,61 @@ fn names() -> std::sync::MutexGuard<'static, BTreeMap<usize, String>> {
 /// so it lives in the task's one allocation, next to the future: a detached task costs that
 /// allocation, a registry slot and its place in the ready queue, nothing more.
 ///
-/// Size: 30 bytes, aligned to 2 (the integers are byte arrays, the executor pointer is read
-/// by value), so that async-task's header (32 bytes of its own, this, and the 1-byte
-/// `propagate_panic` flag of its `std` feature) is 64 bytes, not 72 or 80: with a 40-byte
-/// future the task fits glibc's 112-byte chunk instead of the 128-byte one, with an 8-byte
-/// future the 80-byte chunk instead of the 96-byte one (16 bytes less a task, and fewer
-/// pages touched per spawn). The shared handles' pointer, which only shared tasks have, is
-/// kept out of it (see [`HANDLES`]).
+/// Size: 31 bytes, aligned to 1 (packed: the integers are byte arrays, the executor pointer
+/// and the id are read by value), so that async-task's header (32 bytes of its own, this,
+/// and the 1-byte `propagate_panic` flag of its `std` feature) is 64 bytes, not 80: with a
+/// 40-byte future the task fits glibc's 112-byte chunk instead of the 128-byte one, with an
+/// 8-byte future the 80-byte chunk instead of the 96-byte one (16 bytes less a task, and
+/// fewer pages touched per spawn). For that, step numbers have 48 bits, and the shared
+/// handles' part, which only shared tasks have, is found through a slab (see [`handles`]).
 ///
 /// Threads: [`TaskMeta::shared`] may be read from any thread (a wake from another thread
 /// schedules through it), and the whole value may be dropped on any thread (the last waker
 /// of a finished task may be dropped anywhere), so its drop is thread-safe. Everything else
 /// is read and written on the executor's thread only.
-#[repr(C, packed(2))]
+#[repr(C, packed)]
 pub(crate) struct TaskMeta {
     /// The executor's thread-safe part, where wakes go: an `Arc<Shared>`'s pointer
     /// (`Arc::into_raw`), whose count `drop` gives back. Read by value, never by reference
     /// (the field may be unaligned).
     shared: NonNull<Shared>,
     id: TaskId,
-    /// The number of the task's last step (see [`context::TaskStep`]): an await that was
-    /// polled in it is the one the task is suspended in (see [`AwaitMark`](crate::AwaitMark)).
-    last_step: Cell<[u8; 8]>,
+    /// The number of the task's last step (see [`context::TaskStep`]), 48 bits (step
+    /// numbers wrap there): an await that was polled in it is the one the task is
+    /// suspended in (see [`AwaitMark`](crate::AwaitMark)).
+    last_step: Cell<[u8; 6]>,
+    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`], [`NAMED`]... in
+    /// the low [`FLAG_BITS`]; the low bits of the handles' slot above them. At an even
+    /// offset, as the key at a multiple of 4 (async-task puts the metadata at a multiple of
+    /// 8), so that neither is split across words.
+    flags: Flags,
     /// The task's key in the executor's registry of live tasks.
     registry_key: Cell<[u8; 4]>,
-    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`], [`NAMED`]...
-    flags: Cell<u16>,
+    /// The high 24 bits of the handles' slot (see [`handles`]): 0 for a task that was
+    /// never shared.
+    slot_high: Cell<[u8; 3]>,
+}
+
+/// A `Cell<u16>` of alignment 1, for the packed [`TaskMeta`].
+struct Flags(Cell<[u8; 2]>);
+
+impl Flags {
+    #[inline]
+    fn get(&self) -> u16 {
+        u16::from_ne_bytes(self.0.get())
+    }
+
+    #[inline]
+    fn set(&self, bits: u16) {
+        self.0.set(bits.to_ne_bytes());
+    }
 }
 
 // async-task's header is 32 bytes plus the metadata plus a 1-byte flag, rounded up to 8:
-// 64 bytes only while the metadata is at most 31 bytes (see `TaskMeta`).
+// 64 bytes only while the metadata is at most 31 bytes (see `TaskMeta`). 5 spare bits of
+// the flags' 16 plus 24 make the slot's 29.
 const _: () = assert!(std::mem::size_of::<TaskMeta>() <= 31);
-
-thread_local! {
-    /// The [`SharedTask`](crate::SharedTask) handles' part of each task that was shared (an
-    /// `Rc<SharedInner<T>>`'s pointee, type-erased), by the address of the task's metadata: the
-    /// completing task puts its output there and wakes its waiters and callbacks. An entry is
-    /// removed by `SharedInner::drop` before the pointee goes away. Only shared tasks have one
-    /// (flag [`SHARED`]), so a table on the executor's thread (where the `Rc` lives) keeps the
-    /// pointer out of every task's metadata.
-    static HANDLES: RefCell<HashMap<usize, NonNull<()>, BuildHasherDefault<AddressHasher>>> =
-        RefCell::new(HashMap::default());
-}
-
-/// A hasher for the addresses of task metadata: distinct, 2-aligned, in a few regions. A
-/// multiplication spreads them over the table's bits (`std`'s SipHash would cost more than
-/// the rest of the lookup; no hashing crate is a dependency for this one use).
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        // The high bits pick hashbrown's bucket and control bytes: a Fibonacci multiply
-        // carries every address bit into them.
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
+const _: () = assert!(handles::MAX_SLOT < 1 << (16 - FLAG_BITS + 24));
 
 impl TaskMeta {
     pub(crate) fn new(id: TaskId, shared: Arc<Shared>) -> TaskMeta {
@@ -159,13 +150,15 @@ impl TaskMeta {
             shared: NonNull::new(Arc::into_raw(shared).cast_mut())
                 .expect("an Arc's pointer is not null"),
             id,
-            last_step: Cell::new(0u64.to_ne_bytes()),
+            last_step: Cell::new([0; 6]),
+            flags: Flags(Cell::new((State::Pending as u16).to_ne_bytes())),
             registry_key: Cell::new(u32::MAX.to_ne_bytes()),
-            flags: Cell::new(State::Pending as u16),
+            slot_high: Cell::new([0; 3]),
         }
     }
 
     /// The executor's thread-safe part.
+    #[inline]
     pub(crate) fn shared(&self) -> &Shared {
         let ptr = self.shared;
         // SAFETY: `ptr` came from `Arc::into_raw` in `new`, and that count is given back only
@@ -185,47 +178,72 @@ impl TaskMeta {
         }
     }
 
+    #[inline]
     pub(crate) fn id(&self) -> TaskId {
         self.id
     }
 
+    #[inline]
     pub(crate) fn last_step(&self) -> u64 {
-        u64::from_ne_bytes(self.last_step.get())
+        let [a, b, c, d, e, f] = self.last_step.get();
+        u64::from_le_bytes([a, b, c, d, e, f, 0, 0])
     }
 
+    #[inline]
+    /// Keeps the low 48 bits of `step` (see [`context::MAX_STEP`]).
+    fn set_last_step(&self, step: u64) {
+        let [a, b, c, d, e, f, ..] = step.to_le_bytes();
+        self.last_step.set([a, b, c, d, e, f]);
+    }
+
+    #[inline]
     pub(crate) fn registry_key(&self) -> u32 {
         u32::from_ne_bytes(self.registry_key.get())
     }
 
+    #[inline]
     pub(crate) fn set_registry_key(&self, key: u32) {
         self.registry_key.set(key.to_ne_bytes());
     }
 
-    /// Records the shared handles' part of the task (see [`HANDLES`]); on the executor's
-    /// thread.
+    /// The task's slot in [`handles`], 0 if none.
+    fn slot(&self) -> u32 {
+        let [a, b, c] = self.slot_high.get();
+        let high = u32::from_le_bytes([a, b, c, 0]);
+        (high << (16 - FLAG_BITS)) | u32::from(self.flags.get() >> FLAG_BITS)
+    }
+
+    fn set_slot(&self, slot: u32) {
+        debug_assert!(slot <= handles::MAX_SLOT);
+        let low = u16::try_from(slot & ((1 << (16 - FLAG_BITS)) - 1)).unwrap_or(0);
+        self.flags
+            .set((self.flags.get() & FLAG_MASK) | (low << FLAG_BITS));
+        let [a, b, c, _] = (slot >> (16 - FLAG_BITS)).to_le_bytes();
+        self.slot_high.set([a, b, c]);
+    }
+
+    /// Records the shared handles' part of the task; on the executor's thread.
     pub(crate) fn set_handle(&self, ptr: NonNull<()>) {
-        let old = HANDLES.with(|h| h.borrow_mut().insert(self.addr(), ptr));
-        debug_assert!(old.is_none(), "a task was shared twice");
-        self.set(SHARED, true);
+        debug_assert_eq!(self.slot(), 0, "a task was shared twice");
+        self.set_slot(handles::insert(ptr));
     }
 
     /// Forgets the shared handles' part of the task, if it has one.
     pub(crate) fn clear_handle(&self) {
-        if self.has(SHARED) {
-            self.set(SHARED, false);
-            // During the thread's teardown the table may be gone, and with it the entry.
-            let _ = HANDLES.try_with(|h| h.borrow_mut().remove(&self.addr()));
+        let slot = self.slot();
+        if slot != 0 {
+            self.set_slot(0);
+            handles::remove(slot);
         }
     }
 
+    #[inline]
     fn handle(&self) -> Option<NonNull<()>> {
-        if !self.has(SHARED) {
+        // Most tasks were never shared: two loads and no slot arithmetic for them.
+        if self.flags.get() >> FLAG_BITS == 0 && self.slot_high.get() == [0; 3] {
             return None;
         }
-        HANDLES
-            .try_with(|h| h.borrow().get(&self.addr()).copied())
-            .ok()
-            .flatten()
+        handles::get(self.slot())
     }
 
     fn addr(&self) -> usize {
@@ -512,7 +530,7 @@ where
         };
         let slow = context::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
-        meta.last_step.set(step.to_ne_bytes());
+        meta.set_last_step(step);
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
         let elapsed = started.map(|s| s.elapsed());
         let result = match polled {
@@ -606,4 +624,39 @@ fn drop_future<F>(future: Pin<&mut Option<F>>) -> Option<Panic> {
 fn drop_cancelled<F>(future: Pin<&mut Option<F>>, meta: &TaskMeta) -> Option<Panic> {
     let _cancelling = context::enter_cancel_drop(meta.last_step());
     drop_future(future)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{LocalExecutor, park};
+
+    /// The handles' slot shares its word with the flags: neither may disturb the other.
+    #[test]
+    fn the_slot_and_the_flags_keep_apart() {
+        let (_parker, unparker) = park::pair();
+        let ex = LocalExecutor::new(unparker);
+        let task = ex.spawn_local(std::future::pending::<()>());
+        let meta = task.meta();
+        for slot in [1, 31, 32, 0x12_3456, handles::MAX_SLOT] {
+            meta.set_slot(slot);
+            assert_eq!(meta.slot(), slot);
+            meta.mark_retrieved();
+            meta.set(TAKEN, true);
+            meta.set_state(State::Panicked);
+            assert_eq!(meta.slot(), slot);
+            assert!(meta.retrieved() && meta.taken() && meta.state() == State::Panicked);
+            meta.set_slot(0);
+            assert!(meta.retrieved() && meta.taken() && meta.state() == State::Panicked);
+            meta.flags.set(State::Pending as u16);
+            assert_eq!(meta.slot(), 0);
+        }
+        assert!(meta.id().as_u64() > 0);
+        meta.set_last_step(context::MAX_STEP);
+        assert_eq!(meta.last_step(), context::MAX_STEP);
+        meta.set_last_step(context::MAX_STEP + 5);
+        assert_eq!(meta.last_step(), 4);
+        drop(task);
+        ex.close();
+    }
 }

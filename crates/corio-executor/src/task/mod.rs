@@ -5,6 +5,7 @@
 
 mod any;
 pub(crate) mod core;
+mod handles;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod shared;

@@ -91,7 +91,7 @@ impl<T: 'static> SharedInner<T> {
             // records the task; done-callbacks go through call_soon (asyncio).
             entries.notify(|cb| {
                 let task = handle.clone();
-                inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || {
+                inner.push_local(Ready::callback(CallbackCell::new_dyn(move || {
                     cb(&task);
                 })));
             });
@@ -460,7 +460,7 @@ impl<T: 'static> SharedTask<T> {
             match local_inner(self.meta().shared()) {
                 Some(inner) if !inner.is_closed() => {
                     let task = self.clone();
-                    inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || {
+                    inner.push_local(Ready::callback(CallbackCell::new_dyn(move || {
                         callback(&task);
                     })));
                 }
