@@ -1,7 +1,9 @@
-//! What the numbers were measured on: cores, CPU model, date, toolchain, commit.
+//! What the numbers were measured on: cores, CPU model, date, toolchain, commit, and how
+//! often the host takes the CPU away (which is what makes tail latency noisy here).
 
 use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[derive(Debug)]
 pub(crate) struct Machine {
@@ -10,12 +12,78 @@ pub(crate) struct Machine {
     pub(crate) date: String,
     pub(crate) rustc: String,
     pub(crate) commit: String,
+    pub(crate) stalls: Stalls,
+}
+
+/// What a thread spinning on each core saw: gaps in its clock readings, i.e. times when the
+/// kernel or the hypervisor ran something else on that core.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Stalls {
+    /// How long each core was watched.
+    pub(crate) window: Duration,
+    /// Gaps over 100 µs, summed over the cores.
+    pub(crate) over_100us: usize,
+    /// Gaps over 1 ms, summed over the cores.
+    pub(crate) over_1ms: usize,
+    /// The longest gap on any core.
+    pub(crate) longest: Duration,
+    /// Time lost to gaps over 100 µs, per core per second watched.
+    pub(crate) lost_per_sec: Duration,
+}
+
+/// The gap a clock reading may leave before it counts as a stall.
+const STALL_THRESHOLD: Duration = Duration::from_micros(100);
+
+/// Watches every core at once for `window`, each with a thread that reads the clock in a
+/// tight loop (pinning is left to the scheduler: with one spinner per core, each gets one).
+fn probe_stalls(cores: usize, window: Duration) -> Stalls {
+    let spinners: Vec<_> = (0..cores)
+        .map(|_| {
+            thread::spawn(move || {
+                let start = Instant::now();
+                let mut prev = start;
+                let (mut over_100us, mut over_1ms) = (0, 0);
+                let (mut longest, mut lost) = (Duration::ZERO, Duration::ZERO);
+                while prev - start < window {
+                    let now = Instant::now();
+                    let gap = now - prev;
+                    if gap > STALL_THRESHOLD {
+                        over_100us += 1;
+                        lost += gap;
+                        if gap > Duration::from_millis(1) {
+                            over_1ms += 1;
+                        }
+                    }
+                    longest = longest.max(gap);
+                    prev = now;
+                }
+                (over_100us, over_1ms, longest, lost)
+            })
+        })
+        .collect();
+    let mut stalls = Stalls {
+        window,
+        ..Stalls::default()
+    };
+    let mut lost = Duration::ZERO;
+    for spinner in spinners {
+        let (a, b, longest, l) = spinner.join().expect("a stall probe thread");
+        stalls.over_100us += a;
+        stalls.over_1ms += b;
+        stalls.longest = stalls.longest.max(longest);
+        lost += l;
+    }
+    let core_secs = window.as_secs_f64() * cores.max(1) as f64;
+    stalls.lost_per_sec = lost.div_f64(core_secs);
+    stalls
 }
 
 impl Machine {
     pub(crate) fn probe() -> Machine {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Machine {
-            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            cores,
+            stalls: probe_stalls(cores, Duration::from_secs(2)),
             cpu: cpu_model().unwrap_or_else(|| "unknown".to_owned()),
             date: today_utc(),
             rustc: command_line("rustc", &["-V"]).unwrap_or_else(|| "unknown".to_owned()),

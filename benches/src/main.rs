@@ -1,10 +1,11 @@
 //! corio's comparison benchmarks: corio's event loop against tokio's current-thread runtime
 //! and smol's `LocalExecutor`, side by side in one run (`cargo xtask bench`).
 //!
-//! Usage: `corio-benches [FILTER]... [--quick] [--write]`
+//! Usage: `corio-benches [FILTER]... [--quick] [--runs=N] [--write]`
 //!
 //! - `FILTER`: run only the rows whose id contains one of these strings.
 //! - `--quick`: one measured run per case instead of five (a smoke run).
+//! - `--runs=N`: N measured runs per case (three times N for the latency cases).
 //! - `--write`: rewrite `docs/benchmarks.md` and `docs/benchmarks.svg` from this run.
 //! - `--only=corio|tokio|smol`: run a single contender, e.g. under `perf record` or
 //!   `valgrind --tool=callgrind` (a competitor alone prints no table).
@@ -42,7 +43,7 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("error: {message}");
             eprintln!(
-                "usage: corio-benches [FILTER]... [--quick] [--write] [--only=corio|tokio|smol]"
+                "usage: corio-benches [FILTER]... [--quick] [--runs=N] [--write] [--only=corio|tokio|smol]"
             );
             return ExitCode::from(2);
         }

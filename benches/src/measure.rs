@@ -51,11 +51,20 @@ pub(crate) struct Contender {
     pub(crate) bench: Bench,
 }
 
+/// How many times more runs a [`Repeat::Latency`] case makes than a timed one.
+pub(crate) const LATENCY_RUNS_FACTOR: usize = 3;
+
 /// How a case is repeated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Repeat {
     /// Warm up once, then run N times (N = 5, or 1 with `--quick`).
     Timed,
+    /// Tail latency under load: warm up once, then run 3N times (15, or 3 with `--quick`). On
+    /// a virtual machine the host preempts each vCPU for up to several milliseconds a few
+    /// times a second (see the machine's stall probe in the report), and whether such
+    /// stalls touch more or fewer than 1% of a run's requests moves one run's p99 by 2-10x;
+    /// 5 runs' median flipped a ratio from 0.9x to 1.5x between invocations of the same code.
+    Latency,
     /// Peak RSS in a fresh child process: no warm-up (it is a fresh process anyway), and at
     /// most 3 runs, since the number hardly varies.
     Memory,
@@ -114,6 +123,8 @@ pub(crate) struct Options {
     pub(crate) write: bool,
     /// `--only=corio|tokio|smol`: run one contender (for profiling it alone).
     pub(crate) only: Option<String>,
+    /// `--runs=N`: measured runs per timed case (default 5, or 1 with `--quick`).
+    pub(crate) runs: Option<usize>,
 }
 
 impl Options {
@@ -130,6 +141,13 @@ impl Options {
                     }
                     options.only = Some(side.to_owned());
                 }
+                runs if runs.starts_with("--runs=") => {
+                    let n = &runs["--runs=".len()..];
+                    match n.parse::<usize>() {
+                        Ok(n) if n > 0 => options.runs = Some(n),
+                        _ => return Err(format!("--runs takes a positive count, not {n:?}")),
+                    }
+                }
                 flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
                 filter => options.filters.push(filter.to_owned()),
             }
@@ -139,7 +157,7 @@ impl Options {
 
     /// Measured runs per timed case.
     pub(crate) fn runs(&self) -> usize {
-        if self.quick { 1 } else { 5 }
+        self.runs.unwrap_or(if self.quick { 1 } else { 5 })
     }
 
     fn selects(&self, metric: &Metric) -> bool {
@@ -242,13 +260,14 @@ pub(crate) fn run_all(cases: &[Case], options: &Options) -> Vec<RowResult> {
             }
             continue;
         }
-        let runs = match case.repeat {
-            Repeat::Timed => {
-                for (_, c) in &contenders {
-                    (c.bench)();
-                }
-                options.runs()
+        if case.repeat != Repeat::Memory {
+            for (_, c) in &contenders {
+                (c.bench)();
             }
+        }
+        let runs = match case.repeat {
+            Repeat::Timed => options.runs(),
+            Repeat::Latency => options.runs() * LATENCY_RUNS_FACTOR,
             Repeat::Memory => options.runs().min(3),
         };
         // samples[contender][metric][run]
@@ -358,5 +377,8 @@ mod tests {
         assert!(o.quick && o.write);
         assert_eq!(o.runs(), 1);
         assert!(Options::parse(&["--fast".to_owned()]).is_err());
+        let o = Options::parse(&["--quick".to_owned(), "--runs=9".to_owned()]).unwrap();
+        assert_eq!(o.runs(), 9);
+        assert!(Options::parse(&["--runs=0".to_owned()]).is_err());
     }
 }

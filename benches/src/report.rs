@@ -149,6 +149,7 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
         "cargo xtask bench                    # every row, 5 runs each, prints the table\n",
     );
     md.push_str("cargo xtask bench --quick            # 1 run each: a smoke test\n");
+    md.push_str("cargo xtask bench http --runs=20     # 20 runs (60 for the latency cases)\n");
     md.push_str("cargo xtask bench spawn sleep        # only the rows whose id contains `spawn` or `sleep`\n");
     md.push_str(
         "cargo xtask bench --write            # also rewrites this page and benchmarks.svg\n",
@@ -163,7 +164,8 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          ```\n\n",
     );
     md.push_str(
-        "Each case is warmed up once per contender, then run 5 times (1 with `--quick`), the \
+        "Each case is warmed up once per contender, then run 5 times (1 with `--quick`; three times \
+         as many for the HTTP latency cases), the \
          contenders taking turns within each round so that a burst of load on the machine hits them \
          alike; the table shows medians. Each run builds a fresh runtime outside the timed region. \
          The harness is an ordinary release build (no LTO, no special codegen flags) and uses glibc's \
@@ -180,13 +182,28 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
     let _ = writeln!(md, "- corio commit: `{}`", m.commit);
     let _ = writeln!(
         md,
-        "- Runs per case: {}{}",
+        "- Runs per case: {} ({} for the latency cases, `http_hyper` and `http_raw`){}",
         options.runs(),
+        options.runs() * crate::measure::LATENCY_RUNS_FACTOR,
         if options.quick {
             " (`--quick`: these numbers are a smoke run, not a measurement)"
         } else {
             ""
         }
+    );
+    let st = &m.stalls;
+    let _ = writeln!(
+        md,
+        "- Host preemption, probed before writing this page: a thread spinning on each core for \
+         {:.0} s saw {} gaps over 100 µs ({} over 1 ms, the longest {:.1} ms), {:.1} ms lost per \
+         core-second. This is why one run's p99 latency is noisy, and why the latency rows take \
+         the median of {} runs.",
+        st.window.as_secs_f64(),
+        st.over_100us,
+        st.over_1ms,
+        st.longest.as_secs_f64() * 1e3,
+        st.lost_per_sec.as_secs_f64() * 1e3,
+        options.runs() * crate::measure::LATENCY_RUNS_FACTOR,
     );
     md.push_str(
         "- The machine is shared and noisy (other builds may run at the same time): quote ratios, \
@@ -269,6 +286,26 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
          row says more about what corio's callbacks save than about the executors.\n\
          - The channel and lock rows compare the crates each ecosystem reaches for (tokio's own \
          primitives; async-channel and async-lock for smol), each on its own runtime.\n",
+    );
+    md.push_str("\n## Tail latency (the HTTP rows)\n\n");
+    md.push_str(
+        "- **What decides one run's p99 here is the host, not the runtime.** This machine is a \
+         virtual machine whose host takes each vCPU away a few times a second for up to several \
+         milliseconds (the probe under *This run*). A stall of either the server's core or wrk's \
+         holds back the 64 requests then in flight, and whether such stalls touch more or fewer \
+         than 1% of a 2-second run's ~280,000 requests moves that run's p99 from about 0.7 ms to \
+         2-10 ms. With 5 runs a case, the `http_hyper_p99` ratio against tokio went from 0.90x to \
+         1.52x between invocations of the same code, so the latency cases take the median of 15 \
+         runs.\n\
+         - **Where the runtimes do differ is the body of the distribution.** Over 20 interleaved \
+         runs (measured on 2026-12-01 before this page's run; every run prints its \
+         p50/p75/p90/p99, and `--runs=N` sets the count), hyper on corio against hyper on tokio current-thread, medians: p50 323 µs vs \
+         389, p75 443 vs 491, p90 582 vs 601, p99 1020 vs 1320. Both loops serve ready \
+         connections in the order epoll reports them, poll for I/O when their run queue is empty \
+         (and, while busy, tokio every 61 task polls, corio every 61 loop iterations), and wake about 10 connections per wait \
+         (perf's `syscalls:sys_exit_epoll_*` tracepoints: 9.6 events per wait for corio, 10.9 \
+         for tokio); the single wrk thread, not the server, is the bottleneck at ~140,000 \
+         requests/s.\n",
     );
     md.push_str("\n## Where corio is behind, and why\n\n");
     md.push_str(

@@ -150,9 +150,7 @@ fn to_thread_tokio() -> Vec<Sample> {
 }
 
 fn to_thread_smol() -> Vec<Sample> {
-    let warm: Vec<_> = (0..WARM_UP)
-        .map(|i| blocking::unblock(move || i))
-        .collect();
+    let warm: Vec<_> = (0..WARM_UP).map(|i| blocking::unblock(move || i)).collect();
     futures_lite::future::block_on(async {
         for w in warm {
             w.await;
@@ -235,7 +233,10 @@ fn process_pool_corio() -> Vec<Sample> {
         }
         in_flight.push_back(pool.submit(&ADD_ONE, i).unwrap());
     }
-    sum += in_flight.iter().map(|f| f.result(None).unwrap()).sum::<u64>();
+    sum += in_flight
+        .iter()
+        .map(|f| f.result(None).unwrap())
+        .sum::<u64>();
     let timing = clock.stop();
     assert_eq!(sum, PROCESS_JOBS * (PROCESS_JOBS + 1) / 2);
     drop(pool);

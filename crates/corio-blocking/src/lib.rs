@@ -55,6 +55,7 @@
 
 mod error;
 mod future;
+mod job_queue;
 mod pool;
 #[cfg(unix)]
 #[cfg_attr(docsrs, doc(cfg(unix)))]

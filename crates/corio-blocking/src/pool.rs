@@ -5,7 +5,6 @@
 //! Jobs are `async-task` runnables: one allocation a job holds the closure, its output
 //! slot and the waker of whoever awaits it, and dropping a queued runnable cancels it.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,6 +14,7 @@ use std::time::Duration;
 use async_task::Runnable;
 
 use crate::error::{FutureError, Panic, SubmitError};
+use crate::job_queue::{JobQueue, Staffing};
 use crate::unblock::Unblock;
 
 /// Python's default for `ThreadPoolExecutor` and asyncio's default executor:
@@ -41,23 +41,7 @@ pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
 type Initializer = Arc<dyn Fn() + Send + Sync>;
 
 /// The queue and the thread counts, under one lock.
-struct Queue {
-    jobs: VecDeque<Runnable>,
-    /// Threads alive (running a job, idle, or starting).
-    threads: usize,
-    /// Threads parked on `work` and not yet claimed by a notify.
-    idle: usize,
-    /// Threads running a job. The others (`threads - busy - idle`) are starting or just
-    /// finished a job: each will look at the queue before it parks.
-    busy: usize,
-    /// Notifies sent and not yet consumed by a waking thread (a wake without one is
-    /// spurious or a timeout).
-    notified: usize,
-    /// No new jobs; threads exit once the queue is empty.
-    shutdown: bool,
-    /// Set when an initializer panicked: the pool refuses jobs and fails queued ones.
-    broken: Option<Arc<str>>,
-}
+type Queue = JobQueue<Runnable>;
 
 pub(crate) struct PoolInner {
     queue: Mutex<Queue>,
@@ -213,15 +197,7 @@ impl ThreadPoolBuilder {
     /// See [`ThreadPoolBuilder`].
     pub fn build(self) -> ThreadPool {
         let inner = Arc::new(PoolInner {
-            queue: Mutex::new(Queue {
-                jobs: VecDeque::new(),
-                threads: 0,
-                idle: 0,
-                busy: 0,
-                notified: 0,
-                shutdown: false,
-                broken: None,
-            }),
+            queue: Mutex::new(JobQueue::new()),
             work: Condvar::new(),
             exited: Condvar::new(),
             queued: AtomicUsize::new(0),
@@ -484,27 +460,13 @@ impl PoolInner {
     /// else a busy one takes it when done.
     fn push(self: &Arc<Self>, runnable: Runnable) -> Result<(), (Runnable, SubmitError)> {
         let mut queue = self.lock();
-        if let Some(why) = &queue.broken {
-            let why = why.clone();
-            return Err((runnable, SubmitError::Broken(why)));
-        }
-        if queue.shutdown {
-            return Err((runnable, SubmitError::Shutdown));
-        }
-        queue.jobs.push_back(runnable);
+        let staffing = queue.push(runnable, self.max_threads)?;
         self.queued.fetch_add(1, Ordering::Relaxed);
-        if queue.idle > 0 {
-            queue.idle -= 1;
-            queue.notified += 1;
-            drop(queue);
-            self.work.notify_one();
-        } else if queue.threads < self.max_threads
-            && queue.jobs.len() > queue.threads - queue.busy - queue.idle
-        {
-            // More jobs than threads about to look at the queue.
-            queue.threads += 1;
-            drop(queue);
-            self.start_thread();
+        drop(queue);
+        match staffing {
+            Staffing::NotifyOne => self.work.notify_one(),
+            Staffing::StartThread => self.start_thread(),
+            Staffing::None => {}
         }
         Ok(())
     }
@@ -543,9 +505,8 @@ impl PoolInner {
         }
         let mut queue = self.lock();
         loop {
-            if let Some(runnable) = queue.jobs.pop_front() {
+            if let Some(runnable) = queue.take() {
                 self.queued.fetch_sub(1, Ordering::Relaxed);
-                queue.busy += 1;
                 drop(queue);
                 // The job's own panics are caught inside it; this guards the rest (a
                 // panicking waker, say) so the thread survives.
@@ -577,16 +538,9 @@ impl PoolInner {
                     false,
                 ),
             };
-            if queue.notified > 0 {
-                // Claimed by a push, which took `idle` down for us.
-                queue.notified -= 1;
-            } else if timed_out && queue.jobs.is_empty() {
-                queue.idle -= 1;
+            // Unclaimed after the keep-alive with nothing queued: this thread exits.
+            if !queue.woken() && timed_out && queue.jobs.is_empty() {
                 break;
-            } else {
-                // Spurious wake, shutdown, or a timeout with work queued: still counted idle
-                // until here.
-                queue.idle -= 1;
             }
         }
         queue.threads -= 1;

@@ -229,22 +229,11 @@ impl ThreadPoolExecutor {
         A: Send + 'static,
         T: Send + 'static,
     {
-        let deadline = timeout.into().and_then(|t| Instant::now().checked_add(t));
         let f = std::sync::Arc::new(f);
-        let mut futures = std::collections::VecDeque::new();
-        for item in items {
+        MapResults::submit_all(items, timeout.into(), |item| {
             let f = f.clone();
-            match self.submit(move || f(item)) {
-                Ok(fut) => futures.push_back(fut),
-                Err(e) => {
-                    for fut in futures {
-                        fut.cancel();
-                    }
-                    return Err(e);
-                }
-            }
-        }
-        Ok(MapResults::new(futures, deadline))
+            self.submit(move || f(item))
+        })
     }
 
     /// Stops taking jobs (Python's `shutdown`). With `cancel_futures`, the jobs not yet
@@ -326,11 +315,28 @@ pub struct MapResults<T> {
 }
 
 impl<T> MapResults<T> {
-    pub(crate) fn new(
-        futures: std::collections::VecDeque<ConcurrentFuture<T>>,
-        deadline: Option<Instant>,
-    ) -> MapResults<T> {
-        MapResults { futures, deadline }
+    /// What both pools' `map` do: submits one job per item with `submit`, all at once and
+    /// in order, the `timeout` counting from now. If a submission fails, cancels the jobs
+    /// already submitted and returns its error.
+    pub(crate) fn submit_all<A>(
+        items: impl IntoIterator<Item = A>,
+        timeout: Option<Duration>,
+        mut submit: impl FnMut(A) -> Result<ConcurrentFuture<T>, SubmitError>,
+    ) -> Result<MapResults<T>, SubmitError> {
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let mut futures = std::collections::VecDeque::new();
+        for item in items {
+            match submit(item) {
+                Ok(fut) => futures.push_back(fut),
+                Err(e) => {
+                    for fut in futures {
+                        fut.cancel();
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        Ok(MapResults { futures, deadline })
     }
 }
 

@@ -307,7 +307,12 @@ pub trait SubprocessLoopExt {
         P: SubprocessProtocol,
         F: FnOnce() -> P,
         I: IntoIterator<Item = S>,
-        S: AsRef<std::ffi::OsStr>;
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut command = Command::new(program);
+        command.args(args);
+        self.subprocess_command(protocol_factory, &mut piped(command))
+    }
 
     /// Runs `cmd` through `/bin/sh -c`, stdio piped (asyncio's `loop.subprocess_shell`).
     ///
@@ -325,7 +330,10 @@ pub trait SubprocessLoopExt {
     ) -> Result<(SubprocessTransport, Rc<RefCell<P>>), ProcessError>
     where
         P: SubprocessProtocol,
-        F: FnOnce() -> P;
+        F: FnOnce() -> P,
+    {
+        self.subprocess_command(protocol_factory, &mut piped(Command::shell(cmd)))
+    }
 
     /// Runs `command` with its own stdio settings.
     ///
@@ -368,35 +376,6 @@ fn piped(mut command: Command) -> Command {
 }
 
 impl SubprocessLoopExt for EventLoop {
-    fn subprocess_exec<P, F, I, S>(
-        &self,
-        protocol_factory: F,
-        program: impl AsRef<std::ffi::OsStr>,
-        args: I,
-    ) -> Result<(SubprocessTransport, Rc<RefCell<P>>), ProcessError>
-    where
-        P: SubprocessProtocol,
-        F: FnOnce() -> P,
-        I: IntoIterator<Item = S>,
-        S: AsRef<std::ffi::OsStr>,
-    {
-        let mut command = Command::new(program);
-        command.args(args);
-        self.subprocess_command(protocol_factory, &mut piped(command))
-    }
-
-    fn subprocess_shell<P, F>(
-        &self,
-        protocol_factory: F,
-        cmd: impl AsRef<std::ffi::OsStr>,
-    ) -> Result<(SubprocessTransport, Rc<RefCell<P>>), ProcessError>
-    where
-        P: SubprocessProtocol,
-        F: FnOnce() -> P,
-    {
-        self.subprocess_command(protocol_factory, &mut piped(Command::shell(cmd)))
-    }
-
     fn subprocess_command<P, F>(
         &self,
         protocol_factory: F,

@@ -3,11 +3,11 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Waker, ready};
 
 use crate::error::{BrokenBarrier, InvalidParties};
 use crate::shim::{self, Mutex};
-use crate::wait_list::WaitList;
+use crate::wait_list::{HasWaker, WaitList};
 use crate::wake_list::WakeList;
 
 /// asyncio's `Barrier`: `parties` tasks wait until all of them have arrived.
@@ -61,6 +61,12 @@ struct Waiter {
     /// Outcome, set when the node is unlinked: the round completed (`Ok`) or
     /// was broken by `abort`/`reset`.
     outcome: Option<Result<usize, BrokenBarrier>>,
+}
+
+impl HasWaker for Waiter {
+    fn waker(&mut self) -> &mut Option<Waker> {
+        &mut self.waker
+    }
 }
 
 impl Barrier {
@@ -266,15 +272,7 @@ impl Future for BarrierWait<'_> {
         let barrier = self.barrier;
         let mut state = shim::lock(&barrier.state);
         if let Some(key) = self.key {
-            if state.waiting.is_linked(key) {
-                let waiter = state.waiting.get_mut(key);
-                match &waiter.waker {
-                    Some(w) if w.will_wake(cx.waker()) => {}
-                    _ => waiter.waker = Some(cx.waker().clone()),
-                }
-                return Poll::Pending;
-            }
-            let waiter = state.waiting.remove(key);
+            let waiter = ready!(state.waiting.poll_remove(key, cx));
             drop(state);
             self.key = None;
             self.done = true;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Waker, ready};
 
 use crate::acquire::Acquire;
 use crate::error::{ConditionError, NotAcquired};
@@ -582,17 +582,7 @@ impl Future for Notified<'_> {
         let Some(key) = self.key else {
             return Poll::Ready(());
         };
-        let mut list = shim::lock(&self.cond.waiters);
-        if list.is_linked(key) {
-            let slot = list.get_mut(key);
-            match slot {
-                Some(w) if w.will_wake(cx.waker()) => {}
-                _ => *slot = Some(cx.waker().clone()),
-            }
-            return Poll::Pending;
-        }
-        list.remove(key);
-        drop(list);
+        ready!(shim::lock(&self.cond.waiters).poll_remove(key, cx));
         self.key = None;
         Poll::Ready(())
     }
@@ -602,10 +592,9 @@ impl Drop for Notified<'_> {
     fn drop(&mut self) {
         let Some(key) = self.key.take() else { return };
         let mut list = shim::lock(&self.cond.waiters);
-        let notified = !list.is_linked(key);
-        list.remove(key);
+        let (_, linked) = list.remove_was_linked(key);
         drop(list);
-        if notified {
+        if !linked {
             // Notified but never observed: give the wakeup to the next waiter.
             self.cond.notify_waiters(1);
         }

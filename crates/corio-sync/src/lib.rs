@@ -65,6 +65,7 @@ mod error;
 mod event;
 mod lock;
 mod mutex;
+mod raw_acquire;
 mod raw_lock;
 mod raw_semaphore;
 mod rwlock;

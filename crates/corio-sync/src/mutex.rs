@@ -156,13 +156,23 @@ impl<T> From<T> for Mutex<T> {
 
 impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = f.debug_struct("Mutex");
-        match self.try_lock() {
-            Some(guard) => d.field("data", &&*guard),
-            None => d.field("data", &format_args!("<locked>")),
-        };
-        d.finish()
+        fmt_data(f, "Mutex", self.try_lock().as_deref())
     }
+}
+
+/// The `Debug` of a lock that owns its data (`Mutex`, `RwLock`): the data if
+/// it could be read without waiting, else `<locked>`.
+pub(crate) fn fmt_data<T: ?Sized + fmt::Debug>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    data: Option<&T>,
+) -> fmt::Result {
+    let mut d = f.debug_struct(name);
+    match data {
+        Some(data) => d.field("data", &data),
+        None => d.field("data", &format_args!("<locked>")),
+    };
+    d.finish()
 }
 
 /// Future of [`Mutex::lock`]; resolves to a [`MutexGuard`].

@@ -40,10 +40,11 @@
 //! races with the hand-off can never make the waiter's guard adopt a newer
 //! holding.
 
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Waker, ready};
 
+use crate::raw_acquire::{RawAcquisition, RawQueue};
 use crate::shim::{self, AtomicU64, Mutex, Ordering};
-use crate::wait_list::WaitList;
+use crate::wait_list::{HasWaker, WaitList};
 
 const LOCKED: u64 = 1;
 const HAS_WAITERS: u64 = 1 << 1;
@@ -65,6 +66,12 @@ struct Waiter {
     guarded: bool,
     /// The holding's word once the lock was handed to this waiter.
     granted: Held,
+}
+
+impl HasWaker for Waiter {
+    fn waker(&mut self) -> &mut Option<Waker> {
+        &mut self.waker
+    }
 }
 
 /// Error of a release: the lock was not held (by hand), or the holding is
@@ -219,14 +226,24 @@ impl RawLock {
             waker.wake();
         }
     }
+}
+
+/// Acquisitions ask whether the holding will belong to a guard, and hold the
+/// holding's word.
+impl RawQueue for RawLock {
+    type Request = bool;
+    type Output = Held;
+    const POLLED_AFTER_COMPLETION: &'static str = "lock future polled after completion";
+
+    #[inline]
+    fn try_now(&self, guarded: bool) -> Option<Held> {
+        self.try_lock(guarded)
+    }
 
     /// The slow path of an acquisition: the lock was taken when we looked, or
     /// we already wait in `key`.
-    ///
-    /// `key` is `None` before the first wait and after completion; while it
-    /// is `Some`, the owner must call [`cancel`](Self::cancel) if it gives up.
     #[inline(never)]
-    pub(crate) fn poll_acquire(
+    fn poll_acquire(
         &self,
         guarded: bool,
         key: &mut Option<usize>,
@@ -234,16 +251,8 @@ impl RawLock {
     ) -> Poll<Held> {
         let mut list = shim::lock(&self.waiters);
         if let Some(k) = *key {
-            if list.is_linked(k) {
-                let waiter = list.get_mut(k);
-                match &waiter.waker {
-                    Some(w) if w.will_wake(cx.waker()) => {}
-                    _ => waiter.waker = Some(cx.waker().clone()),
-                }
-                return Poll::Pending;
-            }
             // Unlinked means handed over: the lock is ours.
-            let held = list.remove(k).granted;
+            let held = ready!(list.poll_remove(k, cx)).granted;
             *key = None;
             return Poll::Ready(held);
         }
@@ -281,10 +290,9 @@ impl RawLock {
     /// on), so that no wakeup is lost.
     #[cold]
     #[inline(never)]
-    pub(crate) fn cancel(&self, key: usize) {
+    fn cancel(&self, key: usize) {
         let mut list = shim::lock(&self.waiters);
-        let was_linked = list.is_linked(key);
-        let waiter = list.remove(key);
+        let (waiter, was_linked) = list.remove_was_linked(key);
         if was_linked {
             if list.is_empty() {
                 // We were the last waiter: the flag is ours to drop.
@@ -320,50 +328,4 @@ fn next_generation(state: u64) -> u64 {
 }
 
 /// The progress of one acquisition of a [`RawLock`]; cancels itself on drop.
-#[derive(Debug)]
-pub(crate) struct RawLockAcquire<'a> {
-    lock: &'a RawLock,
-    /// Whether the holding will belong to a guard.
-    guarded: bool,
-    /// The lock was handed to the caller of `poll`.
-    done: bool,
-    /// Queue slot while waiting (see [`RawLock::poll_acquire`]).
-    key: Option<usize>,
-}
-
-impl<'a> RawLockAcquire<'a> {
-    #[inline]
-    pub(crate) fn new(lock: &'a RawLock, guarded: bool) -> Self {
-        RawLockAcquire {
-            lock,
-            guarded,
-            done: false,
-            key: None,
-        }
-    }
-
-    /// Polls for the lock; the fast path (free lock, first poll) is inlined.
-    #[inline]
-    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Held> {
-        if self.key.is_none()
-            && !self.done
-            && let Some(held) = self.lock.try_lock(self.guarded)
-        {
-            self.done = true;
-            return Poll::Ready(held);
-        }
-        assert!(!self.done, "lock future polled after completion");
-        let poll = self.lock.poll_acquire(self.guarded, &mut self.key, cx);
-        self.done = poll.is_ready();
-        poll
-    }
-}
-
-impl Drop for RawLockAcquire<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
-            self.lock.cancel(key);
-        }
-    }
-}
+pub(crate) type RawLockAcquire<'a> = RawAcquisition<'a, RawLock>;

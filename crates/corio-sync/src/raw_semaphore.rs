@@ -27,10 +27,11 @@
 //! The uncontended acquire is one compare-and-swap; the uncontended release is
 //! one compare-and-swap; neither allocates nor takes the waiter lock.
 
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll, Waker, ready};
 
+use crate::raw_acquire::{RawAcquisition, RawQueue};
 use crate::shim::{self, AtomicUsize, Mutex, MutexGuard, Ordering};
-use crate::wait_list::WaitList;
+use crate::wait_list::{HasWaker, WaitList};
 use crate::wake_list::WakeList;
 
 const HAS_WAITERS: usize = 1;
@@ -47,6 +48,12 @@ struct Waiter {
     requested: usize,
     /// Permits still to be handed over; the rest are held by this node.
     missing: usize,
+}
+
+impl HasWaker for Waiter {
+    fn waker(&mut self) -> &mut Option<Waker> {
+        &mut self.waker
+    }
 }
 
 /// Permit counter with a FIFO hand-off queue; see the module docs.
@@ -244,30 +251,25 @@ impl RawSemaphore {
             }
         }
     }
+}
+
+/// Acquisitions ask for a number of permits.
+impl RawQueue for RawSemaphore {
+    type Request = usize;
+    type Output = ();
+    const POLLED_AFTER_COMPLETION: &'static str = "acquire future polled after completion";
+
+    #[inline]
+    fn try_now(&self, n: usize) -> Option<()> {
+        self.try_acquire(n).then_some(())
+    }
 
     /// Polls an acquisition of `n` permits whose progress is kept in `key`.
-    ///
-    /// `key` is `None` before the first poll and after completion; while it is
-    /// `Some`, the owner must call [`cancel`](Self::cancel) if it gives up.
     #[inline(never)]
-    pub(crate) fn poll_acquire(
-        &self,
-        n: usize,
-        key: &mut Option<usize>,
-        cx: &mut Context<'_>,
-    ) -> Poll<()> {
+    fn poll_acquire(&self, n: usize, key: &mut Option<usize>, cx: &mut Context<'_>) -> Poll<()> {
         if let Some(k) = *key {
-            let mut list = shim::lock(&self.waiters);
-            if list.is_linked(k) {
-                let waiter = list.get_mut(k);
-                match &waiter.waker {
-                    Some(w) if w.will_wake(cx.waker()) => {}
-                    _ => waiter.waker = Some(cx.waker().clone()),
-                }
-                return Poll::Pending;
-            }
             // Unlinked means granted: every permit was handed to us.
-            list.remove(k);
+            ready!(shim::lock(&self.waiters).poll_remove(k, cx));
             *key = None;
             return Poll::Ready(());
         }
@@ -309,10 +311,9 @@ impl RawSemaphore {
     /// permit already handed to it, so that no wakeup is lost.
     #[cold]
     #[inline(never)]
-    pub(crate) fn cancel(&self, key: usize) {
+    fn cancel(&self, key: usize) {
         let mut list = shim::lock(&self.waiters);
-        let was_linked = list.is_linked(key);
-        let waiter = list.remove(key);
+        let (waiter, was_linked) = list.remove_was_linked(key);
         let held = waiter.requested - waiter.missing;
         if was_linked && list.is_empty() {
             // We were the last waiter: drop the flag (and any held permits
@@ -335,52 +336,4 @@ fn checked_add_permits(state: usize, n: usize) -> usize {
 /// The progress of one acquisition of `n` permits; cancels itself on drop.
 ///
 /// Every public acquire future wraps one of these.
-#[derive(Debug)]
-pub(crate) struct RawAcquire<'a> {
-    sem: &'a RawSemaphore,
-    n: usize,
-    /// Queue slot while waiting (see [`RawSemaphore::poll_acquire`]).
-    key: Option<usize>,
-    /// The permits were handed to the caller of `poll`.
-    done: bool,
-}
-
-impl<'a> RawAcquire<'a> {
-    #[inline]
-    pub(crate) fn new(sem: &'a RawSemaphore, n: usize) -> Self {
-        RawAcquire {
-            sem,
-            n,
-            key: None,
-            done: false,
-        }
-    }
-
-    /// The semaphore this acquisition is for.
-    pub(crate) fn semaphore(&self) -> &'a RawSemaphore {
-        self.sem
-    }
-
-    /// Polls for the permits; the fast path (free permits, first poll) is
-    /// inlined.
-    #[inline]
-    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if self.key.is_none() && !self.done && self.sem.try_acquire(self.n) {
-            self.done = true;
-            return Poll::Ready(());
-        }
-        assert!(!self.done, "acquire future polled after completion");
-        let poll = self.sem.poll_acquire(self.n, &mut self.key, cx);
-        self.done = poll.is_ready();
-        poll
-    }
-}
-
-impl Drop for RawAcquire<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
-            self.sem.cancel(key);
-        }
-    }
-}
+pub(crate) type RawAcquire<'a> = RawAcquisition<'a, RawSemaphore>;

@@ -8,6 +8,7 @@ use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::mutex::fmt_data;
 use crate::raw_semaphore::{RawAcquire, RawSemaphore};
 
 /// Readers that may hold the lock at once. A writer takes all of them.
@@ -182,12 +183,7 @@ impl<T> From<T> for RwLock<T> {
 
 impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = f.debug_struct("RwLock");
-        match self.try_read() {
-            Some(guard) => d.field("data", &&*guard),
-            None => d.field("data", &format_args!("<locked>")),
-        };
-        d.finish()
+        fmt_data(f, "RwLock", self.try_read().as_deref())
     }
 }
 

@@ -413,7 +413,7 @@ impl<'a> Future for AcquirePermit<'a> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<SemaphorePermit<'a>> {
         let bound = self.bound;
         self.raw.poll(cx).map(|()| SemaphorePermit {
-            raw: self.raw.semaphore(),
+            raw: self.raw.queue(),
             bound,
         })
     }

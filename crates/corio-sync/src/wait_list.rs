@@ -12,6 +12,8 @@
 //!
 //! [`remove`]: WaitList::remove
 
+use std::task::{Context, Poll, Waker};
+
 use slab::Slab;
 
 #[derive(Debug)]
@@ -120,12 +122,51 @@ impl<T> WaitList<T> {
         self.nodes.remove(key).value
     }
 
+    /// [`remove`](Self::remove), also saying whether the node was still
+    /// linked (waiting) rather than served: what a waiter that gives up
+    /// needs to know to pass on what it was handed.
+    pub(crate) fn remove_was_linked(&mut self, key: usize) -> (T, bool) {
+        let linked = self.is_linked(key);
+        (self.remove(key), linked)
+    }
+
     pub(crate) fn get(&self, key: usize) -> &T {
         &self.nodes[key].value
     }
 
     pub(crate) fn get_mut(&mut self, key: usize) -> &mut T {
         &mut self.nodes[key].value
+    }
+}
+
+/// A waiter node that keeps the waker of the task waiting in it.
+pub(crate) trait HasWaker {
+    /// The waker slot, taken by whoever serves the node.
+    fn waker(&mut self) -> &mut Option<Waker>;
+}
+
+impl HasWaker for Option<Waker> {
+    fn waker(&mut self) -> &mut Option<Waker> {
+        self
+    }
+}
+
+impl<T: HasWaker> WaitList<T> {
+    /// Polls the node `key` for the future that pushed it: while it is
+    /// linked (still waiting), makes its waker `cx`'s (cloning only if the
+    /// stored one would wake another task) and returns `Pending`; once it is
+    /// unlinked (served), frees its slot and returns its value.
+    #[inline]
+    pub(crate) fn poll_remove(&mut self, key: usize, cx: &Context<'_>) -> Poll<T> {
+        if self.is_linked(key) {
+            let slot = self.get_mut(key).waker();
+            match slot {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => *slot = Some(cx.waker().clone()),
+            }
+            return Poll::Pending;
+        }
+        Poll::Ready(self.remove(key))
     }
 }
 

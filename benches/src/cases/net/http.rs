@@ -57,8 +57,8 @@ pub(super) fn cases() -> Vec<Case> {
                 label: "hyper + async-io (HyperIo)",
                 bench: || run(Server::HyperSmol),
             }),
-            repeat: Repeat::Timed,
-            note: "A server thread with its runtime serves `Hello, World!` with hyper 1.x's HTTP/1.1 connection (keep-alive, a task per connection, TCP_NODELAY); `wrk -t1 -c64 -d2s --latency` loads it from another process over loopback (each side has a core of this 2-core machine). The first row is wall µs per request (1e6 / wrk's Requests/sec); the second is wrk's 99th-percentile latency; the third is the CPU time the server's process used during the wrk run (every thread; wrk is another process) divided by the requests wrk completed, the steadier number on a loaded machine (a server that spins instead of sleeping shows up there). tokio uses hyper-util's TokioIo on a current-thread runtime with a LocalSet; smol uses async-io's Async<TcpStream> through corio-net's futures-io adapter (HyperIo), since hyper has no smol glue of its own. Needs `wrk` on PATH (apt-get install wrk).",
+            repeat: Repeat::Latency,
+            note: "A server thread with its runtime serves `Hello, World!` with hyper 1.x's HTTP/1.1 connection (keep-alive, a task per connection, TCP_NODELAY); `wrk -t1 -c64 -d2s --latency` loads it from another process over loopback (each side has a core of this 2-core machine); each contender makes 15 such runs, taking turns, since one run's p99 depends on how many of its requests the host's vCPU preemptions happen to touch. The first row is wall µs per request (1e6 / wrk's Requests/sec); the second is wrk's 99th-percentile latency; the third is the CPU time the server's process used during the wrk run (every thread; wrk is another process) divided by the requests wrk completed, the steadier number on a loaded machine (a server that spins instead of sleeping shows up there). tokio uses hyper-util's TokioIo on a current-thread runtime with a LocalSet; smol uses async-io's Async<TcpStream> through corio-net's futures-io adapter (HyperIo), since hyper has no smol glue of its own. Needs `wrk` on PATH (apt-get install wrk).",
         },
         Case {
             metrics: vec![
@@ -90,7 +90,7 @@ pub(super) fn cases() -> Vec<Case> {
                 label: "async-io Async<TcpStream>",
                 bench: || run(Server::RawSmol),
             }),
-            repeat: Repeat::Timed,
+            repeat: Repeat::Latency,
             note: "As the hyper row, but each connection is a loop that reads into a 4 KiB buffer, answers every complete request (ended by an empty line) with a fixed 13-byte plaintext response, and writes the answers in one write: the runtime's socket path with no HTTP library on top.",
         },
     ]
@@ -131,8 +131,15 @@ fn run(server: Server) -> Vec<Sample> {
     );
     let requests = parse_requests(&text).unwrap_or_else(|| panic!("no request count:\n{text}"));
     let cpu_per_request = cpu * 1e6 / requests;
+    // The whole distribution, for reading the medians' spread (p50-p90 are where the
+    // runtimes differ; p99 is where the host's preemptions show).
+    let percentiles: Vec<String> = [50, 75, 90]
+        .iter()
+        .filter_map(|p| percentile_us(&text, *p).map(|v| format!("p{p} {v:.0}")))
+        .collect();
     eprintln!(
-        "      {server:?}: {rps:.0} requests/s, p99 {p99:.0} µs, server CPU {cpu_per_request:.1} µs/request"
+        "      {server:?}: {rps:.0} requests/s, {} p99 {p99:.0} µs, server CPU {cpu_per_request:.1} µs/request",
+        percentiles.join(" ")
     );
     vec![
         Sample::plain(1e6 / rps),
@@ -149,11 +156,15 @@ fn parse_wrk(text: &str) -> Option<(f64, f64)> {
         .trim()
         .parse()
         .ok()?;
-    let p99 = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("99%"))
-        .and_then(|v| parse_duration_us(v.trim()))?;
-    Some((rps, p99))
+    Some((rps, percentile_us(text, 99)?))
+}
+
+/// A line of wrk's `--latency` distribution (`  99%  812.00us`), in µs.
+fn percentile_us(text: &str, percent: u32) -> Option<f64> {
+    let label = format!("{percent}%");
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix(label.as_str()))
+        .and_then(|v| parse_duration_us(v.trim()))
 }
 
 /// wrk's `N requests in ...` line.
@@ -343,6 +354,8 @@ mod tests {
         let text = "  Latency Distribution\n     50%  1.10ms\n     99%  812.00us\n  100 requests in 2.00s\nRequests/sec:  51234.56\n";
         assert_eq!(parse_wrk(text), Some((51234.56, 812.0)));
         assert_eq!(parse_requests(text), Some(100.0));
+        assert_eq!(percentile_us(text, 50), Some(1100.0));
+        assert_eq!(percentile_us(text, 90), None);
         assert_eq!(parse_duration_us("1.5ms"), Some(1500.0));
         assert_eq!(parse_duration_us("2.00s"), Some(2e6));
     }

@@ -1,11 +1,10 @@
 //! [`ProcessPoolExecutor`]: worker processes started on demand, one manager thread per
 //! worker that feeds it jobs from a shared queue and completes their futures.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -16,6 +15,7 @@ use super::wire::{Reply, Request};
 use super::{check_registered, serialize_args};
 use crate::error::{FutureError, SubmitError};
 use crate::future::ConcurrentFuture;
+use crate::job_queue::{JobQueue, Staffing};
 use crate::thread_executor::MapResults;
 
 /// Where a job's serialised result goes: its future, which deserialises it.
@@ -49,16 +49,9 @@ struct Job {
 }
 
 struct State {
-    jobs: VecDeque<Job>,
-    /// Manager threads (each owns one worker process, or is starting one).
-    managers: usize,
-    /// Managers waiting for a job and not yet claimed by a notify.
-    idle: usize,
-    notified: usize,
-    /// Managers running a job.
-    busy: usize,
-    shutdown: bool,
-    broken: Option<Arc<str>>,
+    /// The jobs, and the manager threads as `threads` (each owns one worker process, or
+    /// is starting one).
+    queue: JobQueue<Job>,
     /// The pids of the live workers.
     pids: Vec<u32>,
     /// Replace a worker after this many jobs (Python's `max_tasks_per_child`).
@@ -196,13 +189,7 @@ impl ProcessPoolExecutor {
         ProcessPoolExecutor {
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
-                    jobs: VecDeque::new(),
-                    managers: 0,
-                    idle: 0,
-                    notified: 0,
-                    busy: 0,
-                    shutdown: false,
-                    broken: None,
+                    queue: JobQueue::new(),
                     pids: Vec::new(),
                     max_tasks_per_child: None,
                 }),
@@ -317,20 +304,7 @@ impl ProcessPoolExecutor {
         A: Serialize,
         R: DeserializeOwned + Send + 'static,
     {
-        let deadline = timeout.into().and_then(|t| Instant::now().checked_add(t));
-        let mut futures = VecDeque::new();
-        for item in items {
-            match self.submit(function, item) {
-                Ok(fut) => futures.push_back(fut),
-                Err(e) => {
-                    for fut in futures {
-                        fut.cancel();
-                    }
-                    return Err(e);
-                }
-            }
-        }
-        Ok(MapResults::new(futures, deadline))
+        MapResults::submit_all(items, timeout.into(), |item| self.submit(function, item))
     }
 
     /// Stops taking jobs (Python's `shutdown`). With `cancel_futures`, the jobs not yet
@@ -363,9 +337,9 @@ impl ProcessPoolExecutor {
     pub fn shutdown(&self, wait: bool, cancel_futures: bool) {
         let cancelled: Vec<Job> = {
             let mut state = self.shared.lock();
-            state.shutdown = true;
+            state.queue.shutdown = true;
             if cancel_futures {
-                state.jobs.drain(..).collect()
+                state.queue.jobs.drain(..).collect()
             } else {
                 Vec::new()
             }
@@ -385,24 +359,14 @@ impl ProcessPoolExecutor {
     fn push(&self, job: Job) -> Result<(), SubmitError> {
         let shared = &self.shared;
         let mut state = shared.lock();
-        if let Some(why) = &state.broken {
-            return Err(SubmitError::Broken(why.clone()));
-        }
-        if state.shutdown {
-            return Err(SubmitError::Shutdown);
-        }
-        state.jobs.push_back(job);
-        if state.idle > 0 {
-            state.idle -= 1;
-            state.notified += 1;
-            drop(state);
-            shared.work.notify_one();
-        } else if state.managers < shared.max_workers
-            && state.jobs.len() > state.managers - state.busy - state.idle
-        {
-            state.managers += 1;
-            drop(state);
-            self.start_manager();
+        let pushed = state.queue.push(job, shared.max_workers);
+        drop(state);
+        // A refused job is dropped here, outside the lock.
+        let staffing = pushed.map_err(|(_, error)| error)?;
+        match staffing {
+            Staffing::NotifyOne => shared.work.notify_one(),
+            Staffing::StartThread => self.start_manager(),
+            Staffing::None => {}
         }
         Ok(())
     }
@@ -416,8 +380,8 @@ impl ProcessPoolExecutor {
             Ok(handle) => self.shared.threads().push(handle),
             Err(error) => {
                 let mut state = self.shared.lock();
-                state.managers -= 1;
-                if state.managers == 0 {
+                state.queue.threads -= 1;
+                if state.queue.threads == 0 {
                     let why: Arc<str> = format!("cannot start a manager thread: {error}").into();
                     drop(state);
                     self.shared.break_pool(why);
@@ -439,8 +403,8 @@ impl fmt::Debug for ProcessPoolExecutor {
         f.debug_struct("ProcessPoolExecutor")
             .field("max_workers", &self.shared.max_workers)
             .field("pids", &state.pids)
-            .field("queued", &state.jobs.len())
-            .field("shutdown", &state.shutdown)
+            .field("queued", &state.queue.jobs.len())
+            .field("shutdown", &state.queue.shutdown)
             .finish()
     }
 }
@@ -459,23 +423,18 @@ impl Shared {
     fn next_job(&self) -> Option<Job> {
         let mut state = self.lock();
         loop {
-            if let Some(job) = state.jobs.pop_front() {
-                state.busy += 1;
+            if let Some(job) = state.queue.take() {
                 return Some(job);
             }
-            if state.shutdown || state.broken.is_some() {
+            if state.queue.shutdown || state.queue.broken.is_some() {
                 return None;
             }
-            state.idle += 1;
+            state.queue.idle += 1;
             state = self
                 .work
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
-            if state.notified > 0 {
-                state.notified -= 1;
-            } else {
-                state.idle -= 1;
-            }
+            state.queue.woken();
         }
     }
 
@@ -524,7 +483,7 @@ impl Shared {
         let mut done = 0;
         while let Some(job) = self.next_job() {
             if !job.target.start() {
-                self.lock().busy -= 1;
+                self.lock().queue.busy -= 1;
                 continue;
             }
             let mut current = match worker.take() {
@@ -535,7 +494,7 @@ impl Shared {
                         w
                     }
                     Err(why) => {
-                        self.lock().busy -= 1;
+                        self.lock().queue.busy -= 1;
                         // Broken first: whoever sees this job fail must find the pool
                         // refusing new jobs.
                         self.break_pool(why.clone());
@@ -584,7 +543,7 @@ impl Shared {
                     let pid = current.pid();
                     self.forget(pid);
                     let status = current.reap();
-                    if !self.lock().shutdown {
+                    if !self.lock().queue.shutdown {
                         match self.start_worker() {
                             Ok(w) => {
                                 done = 0;
@@ -599,7 +558,7 @@ impl Shared {
                     })
                 }
             };
-            self.lock().busy -= 1;
+            self.lock().queue.busy -= 1;
             job.target.finish(outcome);
         }
         if let Some(w) = worker {
@@ -607,7 +566,7 @@ impl Shared {
             let _ = w.close();
             self.forget(pid);
         }
-        self.lock().managers -= 1;
+        self.lock().queue.threads -= 1;
     }
 
     fn forget(&self, pid: u32) {
@@ -619,8 +578,8 @@ impl Shared {
         log::error!("corio-blocking: process pool broken: {why}");
         let jobs: Vec<Job> = {
             let mut state = self.lock();
-            state.broken = Some(why.clone());
-            state.jobs.drain(..).collect()
+            state.queue.broken = Some(why.clone());
+            state.queue.jobs.drain(..).collect()
         };
         self.work.notify_all();
         for job in jobs {

@@ -44,6 +44,7 @@
 mod channel;
 mod error;
 mod future;
+mod handle;
 mod receiver;
 mod sender;
 

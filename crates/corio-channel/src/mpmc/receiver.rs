@@ -2,10 +2,11 @@
 
 use std::fmt;
 
-use super::channel::Channel;
+use super::channel::{Channel, End, Receivers};
 use super::error::TryRecvError;
 use super::future::Recv;
-use crate::sync::{Arc, Ordering};
+use super::handle::handle_methods;
+use crate::sync::Arc;
 
 /// The receiving half of an [mpmc](super) channel; clone it for more
 /// consumers (each value goes to one of them).
@@ -25,12 +26,14 @@ use crate::sync::{Arc, Ordering};
 /// # });
 /// ```
 pub struct Receiver<T> {
-    channel: Arc<Channel<T>>,
+    end: End<T, Receivers>,
 }
 
 impl<T> Receiver<T> {
     pub(super) fn new(channel: Arc<Channel<T>>) -> Self {
-        Self { channel }
+        Self {
+            end: End::new(channel),
+        }
     }
 
     /// Receives a value, waiting while the channel is empty.
@@ -57,7 +60,7 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub fn recv(&self) -> Recv<'_, T> {
-        Recv::new(&self.channel)
+        Recv::new(&self.end)
     }
 
     /// Receives a value if there is one, without waiting.
@@ -78,7 +81,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn try_recv(&self) -> Result<T, TryRecvError> {
-        self.channel.try_recv()
+        self.end.try_recv()
     }
 
     /// Closes the channel: sends fail from now on and give their value back;
@@ -97,135 +100,8 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
     pub fn close(&self) -> bool {
-        self.channel.close()
-    }
-
-    /// Whether the channel is closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// drop(tx);
-    /// assert!(rx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.channel.queue.is_closed()
-    }
-
-    /// The number of values in the channel.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded();
-    /// tx.try_send(()).unwrap();
-    /// assert_eq!(rx.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.channel.queue.len()
-    }
-
-    /// Whether the channel holds no value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (_tx, rx) = mpmc::unbounded::<i32>();
-    /// assert!(rx.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.channel.queue.is_empty()
-    }
-
-    /// Whether the channel is full (never, if unbounded).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::bounded(1).unwrap();
-    /// tx.try_send(()).unwrap();
-    /// assert!(rx.is_full());
-    /// ```
-    pub fn is_full(&self) -> bool {
-        self.channel.queue.is_full()
-    }
-
-    /// The channel's capacity; `None` if unbounded.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (_tx, rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(rx.capacity(), None);
-    /// ```
-    pub fn capacity(&self) -> Option<usize> {
-        self.channel.queue.capacity()
-    }
-
-    /// The number of live senders.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(rx.sender_count(), 1);
-    /// drop(tx);
-    /// assert_eq!(rx.sender_count(), 0);
-    /// ```
-    pub fn sender_count(&self) -> usize {
-        self.channel.sender_count()
-    }
-
-    /// The number of live receivers, this one included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (_tx, rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(rx.receiver_count(), 1);
-    /// ```
-    pub fn receiver_count(&self) -> usize {
-        self.channel.receiver_count()
+        self.end.close()
     }
 }
 
-impl<T> Clone for Receiver<T> {
-    /// Another receiver on the same channel.
-    fn clone(&self) -> Self {
-        self.channel.receiver_count.fetch_add(1, Ordering::Relaxed);
-        Self::new(self.channel.clone())
-    }
-}
-
-impl<T> Drop for Receiver<T> {
-    fn drop(&mut self) {
-        if self.channel.receiver_count.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.channel.close();
-        }
-    }
-}
-
-impl<T> fmt::Debug for Receiver<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver")
-            .field("len", &self.len())
-            .field("capacity", &self.capacity())
-            .field("closed", &self.is_closed())
-            .finish()
-    }
-}
+handle_methods!(Receiver, "receiver", "rx");

@@ -2,10 +2,11 @@
 
 use std::fmt;
 
-use super::channel::Channel;
+use super::channel::{Channel, End, Senders};
 use super::error::TrySendError;
 use super::future::Send;
-use crate::sync::{Arc, Ordering};
+use super::handle::handle_methods;
+use crate::sync::Arc;
 
 /// The sending half of an [mpmc](super) channel; clone it for more
 /// producers.
@@ -26,12 +27,14 @@ use crate::sync::{Arc, Ordering};
 /// assert_eq!(rx.len(), 2);
 /// ```
 pub struct Sender<T> {
-    channel: Arc<Channel<T>>,
+    end: End<T, Senders>,
 }
 
 impl<T> Sender<T> {
     pub(super) fn new(channel: Arc<Channel<T>>) -> Self {
-        Self { channel }
+        Self {
+            end: End::new(channel),
+        }
     }
 
     /// Sends a value, waiting while the channel is full.
@@ -58,7 +61,7 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub fn send(&self, value: T) -> Send<'_, T> {
-        Send::new(&self.channel, value)
+        Send::new(&self.end, value)
     }
 
     /// Sends a value if there is room, without waiting.
@@ -79,7 +82,7 @@ impl<T> Sender<T> {
     /// assert!(tx.try_send(2).unwrap_err().is_closed());
     /// ```
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
-        self.channel.try_send(value)
+        self.end.try_send(value)
     }
 
     /// Closes the channel: sends fail from now on, receivers drain what is
@@ -98,136 +101,8 @@ impl<T> Sender<T> {
     /// assert!(rx.try_recv().unwrap_err().is_closed());
     /// ```
     pub fn close(&self) -> bool {
-        self.channel.close()
-    }
-
-    /// Whether the channel is closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// assert!(!tx.is_closed());
-    /// drop(rx);
-    /// assert!(tx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.channel.queue.is_closed()
-    }
-
-    /// The number of values in the channel.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::unbounded();
-    /// tx.try_send(()).unwrap();
-    /// assert_eq!(tx.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.channel.queue.len()
-    }
-
-    /// Whether the channel holds no value.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::unbounded::<i32>();
-    /// assert!(tx.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.channel.queue.is_empty()
-    }
-
-    /// Whether the channel is full (never, if unbounded).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::bounded(1).unwrap();
-    /// tx.try_send(()).unwrap();
-    /// assert!(tx.is_full());
-    /// ```
-    pub fn is_full(&self) -> bool {
-        self.channel.queue.is_full()
-    }
-
-    /// The channel's capacity; `None` if unbounded.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::bounded::<i32>(8).unwrap();
-    /// assert_eq!(tx.capacity(), Some(8));
-    /// ```
-    pub fn capacity(&self) -> Option<usize> {
-        self.channel.queue.capacity()
-    }
-
-    /// The number of live receivers.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, rx) = mpmc::unbounded::<i32>();
-    /// let rx2 = rx.clone();
-    /// assert_eq!(tx.receiver_count(), 2);
-    /// # drop(rx2);
-    /// ```
-    pub fn receiver_count(&self) -> usize {
-        self.channel.receiver_count()
-    }
-
-    /// The number of live senders, this one included.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use corio_channel::mpmc;
-    ///
-    /// let (tx, _rx) = mpmc::unbounded::<i32>();
-    /// assert_eq!(tx.sender_count(), 1);
-    /// ```
-    pub fn sender_count(&self) -> usize {
-        self.channel.sender_count()
+        self.end.close()
     }
 }
 
-impl<T> Clone for Sender<T> {
-    /// Another sender on the same channel.
-    fn clone(&self) -> Self {
-        self.channel.sender_count.fetch_add(1, Ordering::Relaxed);
-        Self::new(self.channel.clone())
-    }
-}
-
-impl<T> Drop for Sender<T> {
-    fn drop(&mut self) {
-        if self.channel.sender_count.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.channel.close();
-        }
-    }
-}
-
-impl<T> fmt::Debug for Sender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender")
-            .field("len", &self.len())
-            .field("capacity", &self.capacity())
-            .field("closed", &self.is_closed())
-            .finish()
-    }
-}
+handle_methods!(Sender, "sender", "tx");

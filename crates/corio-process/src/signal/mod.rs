@@ -243,25 +243,30 @@ impl Signal {
     }
 }
 
-impl fmt::Debug for Signal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Signal {
+    /// Writes the signal's name, else its real-time name, else `unnamed` of
+    /// its number: what `Debug` and `Display` share.
+    fn fmt_name(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        unnamed: impl FnOnce(&mut fmt::Formatter<'_>, i32) -> fmt::Result,
+    ) -> fmt::Result {
         match self.name() {
             Some(name) => f.write_str(name),
-            None => self
-                .fmt_realtime(f)
-                .unwrap_or_else(|| write!(f, "Signal({})", self.0)),
+            None => self.fmt_realtime(f).unwrap_or_else(|| unnamed(f, self.0)),
         }
+    }
+}
+
+impl fmt::Debug for Signal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_name(f, |f, n| write!(f, "Signal({n})"))
     }
 }
 
 impl fmt::Display for Signal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => self
-                .fmt_realtime(f)
-                .unwrap_or_else(|| write!(f, "signal {}", self.0)),
-        }
+        self.fmt_name(f, |f, n| write!(f, "signal {n}"))
     }
 }
 
