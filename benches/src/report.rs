@@ -312,33 +312,33 @@ fn markdown(rows: &[RowResult], options: &Options, m: &Machine) -> String {
         "Measured with callgrind (`--only=corio`) and perf; the causes, not guesses. Rows within \
          ~10% of the best competitor (`chain`, `sleep_total` and `queue_4p4c` in recent runs) \
          swing either way between runs and are not listed.\n\n\
-         - **memory per task** (`mem_pending`, `mem_event`): a detached corio task is one \
-         async-task allocation, here of 120 bytes in a 128-byte glibc chunk: async-task's \
-         header is 80 bytes (its state, awaiter and vtable, corio's 40-byte `TaskMeta` — the \
-         executor pointer, id, handles' pointer, last step number, registry key and flags, \
-         which give `all_tasks()`, cancellation, names, done-callbacks and cancellation of the \
-         awaited task — and async-task's `propagate_panic` flag, there because smol enables \
-         async-task's `std` feature in this build), then the 40-byte slot shared by these \
-         rows' future and its output. Plus a 16-byte registry slot and, at the peak when \
-         every task waits for its first step, a 16-byte ready-queue entry (each 16.8 bytes a \
-         task with the vectors' doubling). smol's task has no metadata (a 96-byte chunk), an \
-         8-byte queue entry and a 24-byte `active` slab slot. A 32-byte `TaskMeta` would \
-         not change the chunk for this 40-byte future (only for 16- and 32-byte slots); an \
-         8-byte ready-queue entry (a thin callback pointer, so that a task step and a \
-         callback fit one tagged word) would save 8 bytes a task. Matching smol needs both \
-         that and a task allocation of corio's own.\n\
-         - **spawn, chain** (about 0.9x smol; 1.2-1.6x tokio): not instructions. Callgrind \
-         counts about the same per task on both sides (spawn 1271 corio / 1214 smol, chain \
-         1109 / 1082; malloc and free cost the same, one allocation per task). spawn's gap is \
-         page faults: corio touches about 150 bytes per live task (a 96-byte task chunk for \
-         this future, a 24-byte handle, a 16-byte registry slot, a 16-byte ready-queue \
-         entry), smol about 120, and perf counts about twice smol's faults; with glibc \
-         keeping freed memory (`GLIBC_TUNABLES=glibc.malloc.trim_threshold=4000000000:\
-         glibc.malloc.mmap_threshold=4000000000`) the row is at parity (0.99x). Shrinking \
-         `TaskMeta` \
-         by 16 bytes (an 80-byte chunk, as smol's) or not registering never-polled tasks \
-         would close most of it. chain (one live task) is at instruction parity too; its \
-         remaining gap is unexplained.\n",
+         - **memory per task** (`mem_pending`, `mem_event`; 0.95x and 0.88x smol): a \
+         detached corio task is one async-task allocation, here of 104 bytes in a 112-byte glibc \
+         chunk: async-task's header is 64 bytes (its state, awaiter and vtable, corio's 31-byte \
+         packed `TaskMeta` — the executor pointer, id, last step number (48 bits), registry \
+         key, flags and the slot of a shared task's handles, which give `all_tasks()`, \
+         cancellation, names, done-callbacks and cancellation of the awaited task — and \
+         async-task's `propagate_panic` flag, there because smol enables async-task's `std` \
+         feature in this build), then the 40-byte slot shared by these rows' future and its \
+         output. Plus a 16-byte registry slot and, at the peak when every task waits for its \
+         first step, an 8-byte ready-queue entry (a tagged word: a task step or a thin \
+         callback pointer), 16.8 and 8.4 bytes a task with the vectors' doubling: 137 bytes. \
+         smol: a 96-byte chunk (no metadata: a 40-byte header and its 8-byte schedule \
+         closure), an 8-byte queue entry and a 24-byte `active` slab slot, about 129 bytes. \
+         The 8 bytes left are the metadata: what precedes the future would shrink to smol's 48 \
+         bytes (its header and closure) only with a `TaskMeta` of at most 15 bytes, which \
+         leaves no room for the id, the registry key and the executor pointer. The event row \
+         adds the waiter: 64 bytes a task for `corio_sync::Event`, 48 for event_listener (the \
+         difference between the two rows).\n\
+         - **chain** (about 0.9x smol; 1.1x tokio): not instructions. Callgrind counts about \
+         the same per task on both sides (1105 corio / 1088 smol; malloc and free cost the \
+         same, one allocation per task), and only one task is alive at a time, so memory plays \
+         no part; its remaining gap is unexplained. (`spawn`, which was behind for its page \
+         faults, is ahead since the task header shrank by 16 bytes and the ready-queue entry \
+         by 8: about 128 bytes touched per live task (an 80-byte task chunk for this future, \
+         a 24-byte handle, a 16-byte registry slot, an 8-byte queue entry) instead of 152, \
+         smol about 120; alone (`--only`), corio's run went from 184 to 140 ms, smol's is \
+         167-171 ms.)\n",
     );
     md
 }

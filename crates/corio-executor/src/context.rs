@@ -33,7 +33,8 @@ struct Context {
     current: Cell<*const Waker>,
     /// The number of the task poll running now (0 outside a task's poll).
     step: Cell<u64>,
-    /// The last number handed out to a poll; numbers are never reused on a thread.
+    /// The last number handed out to a poll; numbers are never reused on a thread (but
+    /// tasks and awaits keep their low 48 bits, see [`MAX_STEP`]).
     steps: Cell<u64>,
     /// While a cancelled task's future is dropped: the number of the step the task was
     /// suspended in (0 otherwise).
@@ -216,9 +217,17 @@ pub(crate) fn with_current_meta<R>(f: impl FnOnce(Option<&TaskMeta>) -> R) -> R 
     })
 }
 
-/// The number of the task poll running now, 0 outside a task's poll.
+/// The mask of the step numbers' bits that tasks and awaits compare: a task's metadata keeps
+/// its last step in 48 bits. They repeat after 2^48 steps (about 85 days at the 38 million
+/// steps a second of the `yield` benchmark): an await left unpolled for exactly that many
+/// steps would be taken for the one its task is suspended in. A step whose low bits are 0
+/// counts as no step (an await polled in it is never taken for the suspended one).
+pub(crate) const MAX_STEP: u64 = (1 << 48) - 1;
+
+/// The number of the task poll running now (its low 48 bits, see [`MAX_STEP`]), 0 outside a
+/// task's poll.
 pub(crate) fn current_step() -> u64 {
-    CONTEXT.try_with(|c| c.step.get()).unwrap_or(0)
+    CONTEXT.try_with(|c| c.step.get()).unwrap_or(0) & MAX_STEP
 }
 
 /// The drop of a cancelled task's future, which was suspended in step `step`.

@@ -15,7 +15,7 @@ use crate::context::{self, Batch};
 use crate::error::panic_message;
 use crate::event::{ExecutorEvent, SlowStep, StepKind};
 use crate::park::{Park, Unpark};
-use crate::ready::{Ready, discard, discard_entry, schedule};
+use crate::ready::{Ready, Step, discard, discard_entry, schedule};
 use crate::registry::{Entry, Registry};
 use crate::remote::{Remote, RemoteEntry, Shared};
 use crate::task::core::{TaskFuture, TaskMeta};
@@ -45,9 +45,9 @@ impl Inner {
         self.closed.get()
     }
 
-    // Inlined: called out of line, the 16-byte entry went through the stack in two 8-byte
-    // stores and was read back as one 16-byte load, which stalled on store forwarding (two
-    // thirds of this function's time in a profile of the spawn row).
+    // Inlined: called out of line, the old 16-byte entry went through the stack in two
+    // 8-byte stores and was read back as one 16-byte load, which stalled on store forwarding
+    // (two thirds of this function's time in a profile of the spawn row).
     #[inline]
     pub(crate) fn push_local(&self, entry: Ready) {
         if self.closed.get() {
@@ -84,10 +84,7 @@ impl Inner {
             .borrow()
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| match r {
-                Ready::Task(r) => Some((std::ptr::from_ref(r.metadata()), i)),
-                Ready::Callback(_) => None,
-            })
+            .filter_map(|(i, r)| r.task_meta().map(|meta| (meta, i)))
             .collect()
     }
 
@@ -102,10 +99,7 @@ impl Inner {
             Entry::Unpolled(meta) => {
                 let queued = queued
                     .get(meta)
-                    .and_then(|&i| match self.local.borrow().get(i) {
-                        Some(Ready::Task(r)) => Some(r.waker()),
-                        _ => None,
-                    });
+                    .and_then(|&i| self.local.borrow().get(i).and_then(Ready::task_waker));
                 queued
                     .map(AnyTask::from_waker)
                     .or_else(|| current_task().filter(|t| std::ptr::eq(t.meta(), *meta)))
@@ -144,8 +138,8 @@ impl Inner {
         }
         while let Ok(entry) = self.shared.queue.pop() {
             self.push_local(match entry {
-                RemoteEntry::Task(r) => Ready::Task(r.into_inner()),
-                RemoteEntry::Callback(cb) => Ready::Callback(cb.into_local()),
+                RemoteEntry::Task(r) => Ready::task(r.into_inner()),
+                RemoteEntry::Callback(cb) => Ready::callback(cb.into_local()),
             });
         }
     }
@@ -378,9 +372,9 @@ impl LocalExecutor {
         }
         let meta = runnable.metadata();
         let key = self.inner.tasks.borrow_mut().insert(meta);
-        meta.registry_key.set(key);
+        meta.set_registry_key(key);
         let task = Task::new(join);
-        self.inner.push_local(Ready::Task(runnable));
+        self.inner.push_local(Ready::task(runnable));
         task
     }
 
@@ -414,7 +408,7 @@ impl LocalExecutor {
     /// See [`Handle`].
     pub fn call_soon<R: CallbackOutput>(&self, f: impl FnOnce() -> R + 'static) -> Handle {
         let cell = CallbackCell::new_dyn(f);
-        self.inner.push_local(Ready::Callback(cell.clone()));
+        self.inner.push_local(Ready::callback(cell.clone()));
         Handle { cell }
     }
 
@@ -431,7 +425,7 @@ impl LocalExecutor {
     /// assert_eq!(ex.run_batch(), 1);
     /// ```
     pub fn push_handle(&self, handle: &Handle) {
-        self.inner.push_local(Ready::Callback(handle.cell.clone()));
+        self.inner.push_local(Ready::callback(handle.cell.clone()));
     }
 
     /// Makes a callback handle without queueing it; see [`LocalExecutor::push_handle`].
@@ -493,11 +487,11 @@ impl LocalExecutor {
         let _batch = Batch::enter(inner, slow);
         for _ in 0..n {
             let entry = inner.local.borrow_mut().pop_front();
-            match entry {
-                Some(Ready::Task(runnable)) => {
+            match entry.map(Ready::take) {
+                Some(Step::Task(runnable)) => {
                     runnable.run();
                 }
-                Some(Ready::Callback(cb)) => inner.run_callback(|| cb.run(), cb.name(), slow),
+                Some(Step::Callback(cb)) => inner.run_callback(|| cb.run(), cb.name(), slow),
                 None => break,
             }
         }

@@ -3,13 +3,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use std::mem::ManuallyDrop;
-use std::rc::Rc;
 
 use std::sync::PoisonError;
 
 use concurrent_queue::ConcurrentQueue;
 
-use crate::callback::{CallbackOutput, LocalCallback};
+use crate::callback::{CallbackOutput, CallbackRc, LocalCallback};
 use crate::park::Unpark;
 use crate::task::raw::TaskRunnable;
 
@@ -31,7 +30,7 @@ unsafe impl Send for SendRunnable {}
 
 impl From<TaskRunnable> for SendRunnable {
     fn from(runnable: TaskRunnable) -> SendRunnable {
-        let owner = runnable.metadata().shared.owner;
+        let owner = runnable.metadata().shared().owner;
         SendRunnable {
             runnable: ManuallyDrop::new(runnable),
             owner,
@@ -166,8 +165,8 @@ impl LocalCallback for LocalEntry {
 
 impl ThreadsafeCallback {
     /// The entry for the local ready queue (on the executor's thread).
-    pub(crate) fn into_local(self: Arc<Self>) -> Rc<dyn LocalCallback> {
-        Rc::new(LocalEntry(self))
+    pub(crate) fn into_local(self: Arc<Self>) -> CallbackRc {
+        CallbackRc::new(LocalEntry(self))
     }
 
     fn cancel(&self) {
@@ -258,7 +257,7 @@ impl Remote {
             if inner.is_closed() {
                 return Err(Closed);
             }
-            inner.push_local(crate::ready::Ready::Callback(cb.clone().into_local()));
+            inner.push_local(crate::ready::Ready::callback(cb.clone().into_local()));
             return Ok(ThreadsafeHandle { cb });
         }
         self.shared

@@ -126,7 +126,7 @@ impl AnyTask {
     ///
     /// See [`AnyTask`].
     pub fn id(&self) -> TaskId {
-        self.meta().id
+        self.meta().id()
     }
 
     /// The task's name (`Task-N` unless set).

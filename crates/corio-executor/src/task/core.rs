@@ -17,6 +17,7 @@ use crate::error::{Panic, TaskError};
 use crate::event::{ExecutorEvent, SlowStep, StepKind};
 use crate::remote::Shared;
 use crate::task::any::{AnyTask, TaskId};
+use crate::task::handles;
 use crate::task::raw::meta_of;
 use crate::task::shared::SharedInner;
 
@@ -51,6 +52,10 @@ const WAKER_REGISTERED: u16 = 0b1_0000_0000;
 /// `try_take`). Kept here rather than in the handle, which every spawner keeps: 24 bytes
 /// instead of 32 a handle (a million kept handles touched 8 MB less in the spawn row).
 const TAKEN: u16 = 0b10_0000_0000;
+/// The flags' bits; the high bits of [`TaskMeta::flags`] hold the low bits of the task's
+/// handles' slot (see [`handles`]).
+const FLAG_BITS: u32 = 11;
+const FLAG_MASK: u16 = (1 << FLAG_BITS) - 1;
 
 /// What a task gives async-task when it finishes: its outcome if its only handle is
 /// async-task's own, `None` otherwise (the shared handle part got it, or nobody wants it).
@@ -83,40 +88,166 @@ fn names() -> std::sync::MutexGuard<'static, BTreeMap<usize, String>> {
 /// so it lives in the task's one allocation, next to the future: a detached task costs that
 /// allocation, a registry slot and its place in the ready queue, nothing more.
 ///
-/// Threads: `shared` may be read from any thread (a wake from another thread schedules
-/// through it), and the whole value may be dropped on any thread (the last waker of a
-/// finished task may be dropped anywhere), so every field's drop is thread-safe. Everything
-/// else is read and written on the executor's thread only.
+/// Size: 31 bytes, aligned to 1 (packed: the integers are byte arrays, the executor pointer
+/// and the id are read by value), so that async-task's header (32 bytes of its own, this,
+/// and the 1-byte `propagate_panic` flag of its `std` feature) is 64 bytes, not 80: with a
+/// 40-byte future the task fits glibc's 112-byte chunk instead of the 128-byte one, with an
+/// 8-byte future the 80-byte chunk instead of the 96-byte one (16 bytes less a task, and
+/// fewer pages touched per spawn). For that, step numbers have 48 bits, and the shared
+/// handles' part, which only shared tasks have, is found through a slab (see [`handles`]).
+///
+/// Threads: [`TaskMeta::shared`] may be read from any thread (a wake from another thread
+/// schedules through it), and the whole value may be dropped on any thread (the last waker
+/// of a finished task may be dropped anywhere), so its drop is thread-safe. Everything else
+/// is read and written on the executor's thread only.
+#[repr(C, packed)]
 pub(crate) struct TaskMeta {
-    /// The executor's thread-safe part: where wakes go.
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) id: TaskId,
-    /// The [`SharedTask`](crate::SharedTask) handles' part (an `Rc<SharedInner<T>>`'s
-    /// pointee, type-erased), once the task was shared: the completing task puts its output
-    /// there and wakes its waiters and callbacks. Cleared by `SharedInner::drop` before the
-    /// pointee goes away.
-    pub(crate) handle: Cell<Option<NonNull<()>>>,
-    /// The number of the task's last step (see [`context::TaskStep`]): an await that was
-    /// polled in it is the one the task is suspended in (see [`AwaitMark`](crate::AwaitMark)).
-    /// In the allocation's slack: async-task's header with this field still fits glibc's
-    /// 112-byte chunk.
-    pub(crate) last_step: Cell<u64>,
+    /// The executor's thread-safe part, where wakes go: an `Arc<Shared>`'s pointer
+    /// (`Arc::into_raw`), whose count `drop` gives back. Read by value, never by reference
+    /// (the field may be unaligned).
+    shared: NonNull<Shared>,
+    id: TaskId,
+    /// The number of the task's last step (see [`context::TaskStep`]), 48 bits (step
+    /// numbers wrap there): an await that was polled in it is the one the task is
+    /// suspended in (see [`AwaitMark`](crate::AwaitMark)).
+    last_step: Cell<[u8; 6]>,
+    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`], [`NAMED`]... in
+    /// the low [`FLAG_BITS`]; the low bits of the handles' slot above them. At an even
+    /// offset, as the key at a multiple of 4 (async-task puts the metadata at a multiple of
+    /// 8), so that neither is split across words.
+    flags: Flags,
     /// The task's key in the executor's registry of live tasks.
-    pub(crate) registry_key: Cell<u32>,
-    /// [`State`] in the low bits, plus [`CANCEL_REQUESTED`], [`RETRIEVED`] and [`NAMED`].
-    flags: Cell<u16>,
+    registry_key: Cell<[u8; 4]>,
+    /// The high 24 bits of the handles' slot (see [`handles`]): 0 for a task that was
+    /// never shared.
+    slot_high: Cell<[u8; 3]>,
 }
+
+/// A `Cell<u16>` of alignment 1, for the packed [`TaskMeta`].
+struct Flags(Cell<[u8; 2]>);
+
+impl Flags {
+    #[inline]
+    fn get(&self) -> u16 {
+        u16::from_ne_bytes(self.0.get())
+    }
+
+    #[inline]
+    fn set(&self, bits: u16) {
+        self.0.set(bits.to_ne_bytes());
+    }
+}
+
+// async-task's header is 32 bytes plus the metadata plus a 1-byte flag, rounded up to 8:
+// 64 bytes only while the metadata is at most 31 bytes (see `TaskMeta`). 5 spare bits of
+// the flags' 16 plus 24 make the slot's 29.
+const _: () = assert!(std::mem::size_of::<TaskMeta>() <= 31);
+const _: () = assert!(handles::MAX_SLOT < 1 << (16 - FLAG_BITS + 24));
 
 impl TaskMeta {
     pub(crate) fn new(id: TaskId, shared: Arc<Shared>) -> TaskMeta {
         TaskMeta {
-            shared,
+            shared: NonNull::new(Arc::into_raw(shared).cast_mut())
+                .expect("an Arc's pointer is not null"),
             id,
-            handle: Cell::new(None),
-            last_step: Cell::new(0),
-            registry_key: Cell::new(u32::MAX),
-            flags: Cell::new(State::Pending as u16),
+            last_step: Cell::new([0; 6]),
+            flags: Flags(Cell::new((State::Pending as u16).to_ne_bytes())),
+            registry_key: Cell::new(u32::MAX.to_ne_bytes()),
+            slot_high: Cell::new([0; 3]),
         }
+    }
+
+    /// The executor's thread-safe part.
+    #[inline]
+    pub(crate) fn shared(&self) -> &Shared {
+        let ptr = self.shared;
+        // SAFETY: `ptr` came from `Arc::into_raw` in `new`, and that count is given back only
+        // by `drop`: the `Shared` outlives `self`, hence the returned borrow.
+        unsafe { ptr.as_ref() }
+    }
+
+    /// A counted reference to the executor's thread-safe part (for code that outlives the
+    /// task's allocation).
+    pub(crate) fn shared_arc(&self) -> Arc<Shared> {
+        let ptr = self.shared.as_ptr().cast_const();
+        // SAFETY: `ptr` came from `Arc::into_raw` and its count is still held by `self` (see
+        // `shared`); the new count is the returned `Arc`'s.
+        unsafe {
+            Arc::increment_strong_count(ptr);
+            Arc::from_raw(ptr)
+        }
+    }
+
+    #[inline]
+    pub(crate) fn id(&self) -> TaskId {
+        self.id
+    }
+
+    #[inline]
+    pub(crate) fn last_step(&self) -> u64 {
+        let [a, b, c, d, e, f] = self.last_step.get();
+        u64::from_le_bytes([a, b, c, d, e, f, 0, 0])
+    }
+
+    #[inline]
+    /// Keeps the low 48 bits of `step` (see [`context::MAX_STEP`]).
+    fn set_last_step(&self, step: u64) {
+        let [a, b, c, d, e, f, ..] = step.to_le_bytes();
+        self.last_step.set([a, b, c, d, e, f]);
+    }
+
+    #[inline]
+    pub(crate) fn registry_key(&self) -> u32 {
+        u32::from_ne_bytes(self.registry_key.get())
+    }
+
+    #[inline]
+    pub(crate) fn set_registry_key(&self, key: u32) {
+        self.registry_key.set(key.to_ne_bytes());
+    }
+
+    /// The task's slot in [`handles`], 0 if none.
+    fn slot(&self) -> u32 {
+        let [a, b, c] = self.slot_high.get();
+        let high = u32::from_le_bytes([a, b, c, 0]);
+        (high << (16 - FLAG_BITS)) | u32::from(self.flags.get() >> FLAG_BITS)
+    }
+
+    fn set_slot(&self, slot: u32) {
+        debug_assert!(slot <= handles::MAX_SLOT);
+        let low = u16::try_from(slot & ((1 << (16 - FLAG_BITS)) - 1)).unwrap_or(0);
+        self.flags
+            .set((self.flags.get() & FLAG_MASK) | (low << FLAG_BITS));
+        let [a, b, c, _] = (slot >> (16 - FLAG_BITS)).to_le_bytes();
+        self.slot_high.set([a, b, c]);
+    }
+
+    /// Records the shared handles' part of the task; on the executor's thread.
+    pub(crate) fn set_handle(&self, ptr: NonNull<()>) {
+        debug_assert_eq!(self.slot(), 0, "a task was shared twice");
+        self.set_slot(handles::insert(ptr));
+    }
+
+    /// Forgets the shared handles' part of the task, if it has one.
+    pub(crate) fn clear_handle(&self) {
+        let slot = self.slot();
+        if slot != 0 {
+            self.set_slot(0);
+            handles::remove(slot);
+        }
+    }
+
+    #[inline]
+    fn handle(&self) -> Option<NonNull<()>> {
+        // Most tasks were never shared: two loads and no slot arithmetic for them.
+        if self.flags.get() >> FLAG_BITS == 0 && self.slot_high.get() == [0; 3] {
+            return None;
+        }
+        handles::get(self.slot())
+    }
+
+    fn addr(&self) -> usize {
+        std::ptr::from_ref(self).addr()
     }
 
     pub(crate) fn state(&self) -> State {
@@ -189,7 +320,7 @@ impl TaskMeta {
             State::Cancelled => Some(TaskError::Cancelled),
             State::Panicked => {
                 let panic = if self.has(FAILED) {
-                    failures().get(&std::ptr::from_ref(self).addr()).cloned()
+                    failures().get(&self.addr()).cloned()
                 } else {
                     None
                 };
@@ -202,7 +333,7 @@ impl TaskMeta {
     }
 
     fn remember_failure(&self, panic: Panic) {
-        let old = failures().insert(std::ptr::from_ref(self).addr(), panic);
+        let old = failures().insert(self.addr(), panic);
         self.set(FAILED, true);
         drop(old);
     }
@@ -230,23 +361,23 @@ impl TaskMeta {
             return false;
         }
         self.mark_cancel_requested();
-        let key = self.registry_key.get();
-        with_local_inner(&self.shared, |inner| inner.wake_task(key, self));
+        let key = self.registry_key();
+        with_local_inner(self.shared(), |inner| inner.wake_task(key, self));
         true
     }
 
     /// The name given with `set_name`, or `Task-N`.
     pub(crate) fn name(&self) -> String {
         if self.flags.get() & NAMED != 0
-            && let Some(name) = names().get(&std::ptr::from_ref(self).addr())
+            && let Some(name) = names().get(&self.addr())
         {
             return name.clone();
         }
-        self.id.default_name()
+        self.id().default_name()
     }
 
     pub(crate) fn set_name(&self, name: String) {
-        let old = names().insert(std::ptr::from_ref(self).addr(), name);
+        let old = names().insert(self.addr(), name);
         self.flags.set(self.flags.get() | NAMED);
         drop(old);
     }
@@ -263,10 +394,10 @@ impl TaskMeta {
             Err(_) => State::Panicked,
         };
         self.set_state(state);
-        let shared = self.handle.get().map(|ptr| {
+        let shared = self.handle().map(|ptr| {
             let ptr = ptr.cast::<SharedInner<T>>().as_ptr().cast_const();
-            // SAFETY: `handle` is set only while the `Rc<SharedInner<T>>` it points into is
-            // alive (its drop clears it first), with this task's output type `T` (set by
+            // SAFETY: the handle is recorded only while the `Rc<SharedInner<T>>` it points into
+            // is alive (its drop clears it first), with this task's output type `T` (set by
             // `Task::share`, whose `Task<F::Output>` it is). We are on the executor's thread,
             // where that Rc lives. Taking a strong count of our own keeps it alive while the
             // wakers below run code that may drop the last handle.
@@ -278,8 +409,8 @@ impl TaskMeta {
         // The registry forgets the task before any user code runs below (a hook, a waker):
         // if that code panics, the unwinding may free the task, and the registry must not
         // be left pointing at it.
-        let key = self.registry_key.get();
-        with_local_inner(&self.shared, |inner| inner.unregister_task(key, self));
+        let key = self.registry_key();
+        with_local_inner(self.shared(), |inner| inner.unregister_task(key, self));
         if let Some(shared) = shared {
             SharedInner::finish(&shared, out);
             return None;
@@ -290,7 +421,7 @@ impl TaskMeta {
         // Nobody can ever look at this outcome: report a panic now (asyncio reports an
         // exception never retrieved when the task is collected).
         if let Err(TaskError::Panicked(panic)) = &out {
-            with_local_inner(&self.shared, |inner| {
+            with_local_inner(self.shared(), |inner| {
                 inner.report(ExecutorEvent::UnretrievedPanic {
                     task: &self.name(),
                     message: panic.message(),
@@ -304,12 +435,16 @@ impl TaskMeta {
 
 impl Drop for TaskMeta {
     fn drop(&mut self) {
+        let shared = self.shared.as_ptr().cast_const();
+        // SAFETY: the count taken by `Arc::into_raw` in `new`, given back once, here; the
+        // borrows `shared()` gave out ended with the borrow of `self`.
+        drop(unsafe { Arc::from_raw(shared) });
         if self.flags.get() & NAMED != 0 {
-            let name = names().remove(&std::ptr::from_ref(self).addr());
+            let name = names().remove(&self.addr());
             drop(name);
         }
         if self.has(FAILED) {
-            let message = failures().remove(&std::ptr::from_ref(self).addr());
+            let message = failures().remove(&self.addr());
             drop(message);
         }
     }
@@ -395,7 +530,7 @@ where
         };
         let slow = context::slow_step_threshold();
         let started = slow.map(|_| Instant::now());
-        meta.last_step.set(step);
+        meta.set_last_step(step);
         let polled = catch_unwind(AssertUnwindSafe(|| future.poll(cx)));
         let elapsed = started.map(|s| s.elapsed());
         let result = match polled {
@@ -405,8 +540,8 @@ where
                     // registry keeps a reference (tasks that end in their first step, the
                     // common case, never pay for it).
                     meta.set(WAKER_REGISTERED, true);
-                    let key = meta.registry_key.get();
-                    with_local_inner(&meta.shared, |inner| {
+                    let key = meta.registry_key();
+                    with_local_inner(meta.shared(), |inner| {
                         inner.set_task_waker(key, meta, cx.waker());
                     });
                 }
@@ -443,7 +578,7 @@ where
         // prints "<Task finished ...> took 0.207 seconds").
         if let (Some(threshold), Some(elapsed)) = (slow, elapsed)
             && elapsed > threshold
-            && let Some(inner) = local_inner(&meta.shared)
+            && let Some(inner) = local_inner(meta.shared())
         {
             inner.report(ExecutorEvent::SlowStep(&SlowStep {
                 kind: StepKind::Task(AnyTask::from_waker(cx.waker().clone())),
@@ -487,6 +622,41 @@ fn drop_future<F>(future: Pin<&mut Option<F>>) -> Option<Panic> {
 /// [`drop_future`] for a task that is cancelled (or closed) while suspended: the awaits it
 /// was suspended in see that the drop abandons them (see [`AwaitMark`](crate::AwaitMark)).
 fn drop_cancelled<F>(future: Pin<&mut Option<F>>, meta: &TaskMeta) -> Option<Panic> {
-    let _cancelling = context::enter_cancel_drop(meta.last_step.get());
+    let _cancelling = context::enter_cancel_drop(meta.last_step());
     drop_future(future)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{LocalExecutor, park};
+
+    /// The handles' slot shares its word with the flags: neither may disturb the other.
+    #[test]
+    fn the_slot_and_the_flags_keep_apart() {
+        let (_parker, unparker) = park::pair();
+        let ex = LocalExecutor::new(unparker);
+        let task = ex.spawn_local(std::future::pending::<()>());
+        let meta = task.meta();
+        for slot in [1, 31, 32, 0x12_3456, handles::MAX_SLOT] {
+            meta.set_slot(slot);
+            assert_eq!(meta.slot(), slot);
+            meta.mark_retrieved();
+            meta.set(TAKEN, true);
+            meta.set_state(State::Panicked);
+            assert_eq!(meta.slot(), slot);
+            assert!(meta.retrieved() && meta.taken() && meta.state() == State::Panicked);
+            meta.set_slot(0);
+            assert!(meta.retrieved() && meta.taken() && meta.state() == State::Panicked);
+            meta.flags.set(State::Pending as u16);
+            assert_eq!(meta.slot(), 0);
+        }
+        assert!(meta.id().as_u64() > 0);
+        meta.set_last_step(context::MAX_STEP);
+        assert_eq!(meta.last_step(), context::MAX_STEP);
+        meta.set_last_step(context::MAX_STEP + 5);
+        assert_eq!(meta.last_step(), 4);
+        drop(task);
+        ex.close();
+    }
 }

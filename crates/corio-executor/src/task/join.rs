@@ -61,7 +61,7 @@ impl<T> Drop for Join<T> {
 
 /// Reports a panic nobody looked at and nobody can look at any more.
 pub(crate) fn report_unretrieved(meta: &TaskMeta, message: &str) {
-    if let Some(inner) = local_inner(&meta.shared) {
+    if let Some(inner) = local_inner(meta.shared()) {
         inner.report(ExecutorEvent::UnretrievedPanic {
             task: &meta.name(),
             message,

@@ -5,6 +5,7 @@
 
 mod any;
 pub(crate) mod core;
+mod handles;
 mod join;
 pub(crate) mod raw;
 pub(crate) mod shared;
@@ -24,7 +25,7 @@ use crate::task::core::TaskMeta;
 pub(crate) fn await_misuse(meta: &TaskMeta) -> Option<TaskError> {
     with_current_meta(|current| match current {
         Some(current) if std::ptr::eq(current, meta) => Some(TaskError::AwaitedItself),
-        Some(current) if current.shared.id != meta.shared.id => Some(TaskError::OtherExecutor),
+        Some(current) if current.shared().id != meta.shared().id => Some(TaskError::OtherExecutor),
         _ => None,
     })
 }

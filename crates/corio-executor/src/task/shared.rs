@@ -22,7 +22,7 @@ use crate::task::core::{State, TaskMeta};
 use crate::task::join::{Join, panic_in_flight, report_unretrieved};
 
 /// What the clones of a [`SharedTask`] share. The task reaches it through
-/// [`TaskMeta::handle`] when it completes.
+/// the table of shared tasks' handles (`HANDLES` in `task::core`) when it completes.
 ///
 /// Invariant: no borrow of its cells is held across user code (a waker, a callback, the
 /// drop of either, a `Clone` of the output), so that such code may use the handle again.
@@ -86,12 +86,12 @@ impl<T: 'static> SharedInner<T> {
             slot: None,
             mark: AwaitMark::new(),
         };
-        with_local_inner(&this.meta().shared, |inner| {
+        with_local_inner(this.meta().shared(), |inner| {
             // A task's waker queues its step now, behind what is already queued; a watch
             // records the task; done-callbacks go through call_soon (asyncio).
             entries.notify(|cb| {
                 let task = handle.clone();
-                inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || {
+                inner.push_local(Ready::callback(CallbackCell::new_dyn(move || {
                     cb(&task);
                 })));
             });
@@ -103,7 +103,7 @@ impl<T> Drop for SharedInner<T> {
     fn drop(&mut self) {
         let meta = self.meta();
         // First: the task must not reach this value any more.
-        meta.handle.set(None);
+        meta.clear_handle();
         self.settle();
         match &*self.output.borrow() {
             Some(Err(TaskError::Panicked(panic))) if !meta.retrieved() => {
@@ -180,8 +180,9 @@ impl<T> SharedTask<T> {
         } else {
             // `Rc::as_ptr`, not a reference: the pointer keeps the provenance of the whole
             // allocation, counts included, for `Rc::increment_strong_count` in `complete`.
-            let ptr = NonNull::new(Rc::as_ptr(&inner).cast_mut().cast::<()>());
-            m.handle.set(ptr);
+            if let Some(ptr) = NonNull::new(Rc::as_ptr(&inner).cast_mut().cast::<()>()) {
+                m.set_handle(ptr);
+            }
         }
         SharedTask {
             inner,
@@ -200,7 +201,7 @@ impl<T> SharedTask<T> {
     ///
     /// See [`TaskId`].
     pub fn id(&self) -> TaskId {
-        self.meta().id
+        self.meta().id()
     }
 
     /// The task's name: `Task-N` unless set (asyncio's `get_name`).
@@ -456,10 +457,10 @@ impl<T: 'static> SharedTask<T> {
     pub fn add_done_callback(&self, callback: impl FnOnce(&SharedTask<T>) + 'static) -> u64 {
         let id = self.inner.entries.borrow_mut().next_id();
         if self.done() {
-            match local_inner(&self.meta().shared) {
+            match local_inner(self.meta().shared()) {
                 Some(inner) if !inner.is_closed() => {
                     let task = self.clone();
-                    inner.push_local(Ready::Callback(CallbackCell::new_dyn(move || {
+                    inner.push_local(Ready::callback(CallbackCell::new_dyn(move || {
                         callback(&task);
                     })));
                 }
@@ -554,7 +555,7 @@ impl<T> Eq for SharedTask<T> {}
 
 impl<T> Hash for SharedTask<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.meta().id.hash(state);
+        self.meta().id().hash(state);
     }
 }
 

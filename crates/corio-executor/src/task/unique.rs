@@ -84,7 +84,7 @@ impl<T> Task<T> {
     ///
     /// See [`TaskId`].
     pub fn id(&self) -> TaskId {
-        self.meta().id
+        self.meta().id()
     }
 
     /// The task's name: `Task-N` unless set (asyncio's `get_name`).
